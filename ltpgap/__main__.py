@@ -1,0 +1,5 @@
+"""`python -m ltpgap` runs the command line."""
+
+from ltpgap.cli import main
+
+main()

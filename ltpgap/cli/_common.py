@@ -1,0 +1,106 @@
+"""What every command shares: consoles, problem reporting and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ltpgap.issues import Issue, LtpgapError, Severity
+
+__all__ = [
+    "CatalogueOption",
+    "IcsOption",
+    "console",
+    "err_console",
+    "guarded",
+    "issues_table",
+    "print_issues",
+]
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+CatalogueOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalogue",
+        help="Catalogue YAML file (default: the commitments.yaml shipped with ltpgap).",
+        dir_okay=False,
+    ),
+]
+IcsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--ics",
+        help="ICS configuration YAML (default: the embedded BLMK example).",
+        dir_okay=False,
+    ),
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def issues_table(issues: Sequence[Issue], *, title: str | None = None, limit: int = 200) -> Table:
+    """A rich table of problems: severity, code, where, commitment, message."""
+    table = Table(title=title, show_lines=False, expand=False)
+    for name in ("severity", "code", "where", "para", "message"):
+        table.add_column(name, overflow="fold")
+    for issue in issues[:limit]:
+        table.add_row(
+            f"[{_STYLE[issue.severity]}]{issue.severity.value}[/]",
+            issue.code,
+            str(issue.where),
+            issue.commitment or "",
+            issue.message,
+        )
+    if len(issues) > limit:
+        table.add_row("", "", "", "", f"… +{len(issues) - limit} more")
+    return table
+
+
+def print_issues(issues: Sequence[Issue], *, title: str | None = None) -> None:
+    """Print problems to stderr: a table on a terminal, one line each otherwise."""
+    if not issues:
+        return
+    if err_console.is_terminal:
+        err_console.print(issues_table(issues, title=title))
+    else:
+        if title:
+            print(title, file=sys.stderr)
+        for issue in issues:
+            print(str(issue), file=sys.stderr)
+
+
+def guarded(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn :class:`LtpgapError` and OS errors into a located message and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except LtpgapError as exc:
+            head = str(exc).splitlines()[0]
+            print_issues(exc.issues, title=f"ltpgap: {head}")
+            raise typer.Exit(code=1) from None
+        except OSError as exc:
+            err_console.print(f"ltpgap: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+            raise typer.Exit(code=1) from None
+
+    return wrapper
+
+
+def exit_for(issues: Sequence[Issue]) -> Any:
+    """Exit 1 when any problem is an error."""
+    if any(i.severity is Severity.ERROR for i in issues):
+        raise typer.Exit(code=1)
+    return None

@@ -1,0 +1,136 @@
+"""The shared vocabulary: gap-analysis columns (SPEC §4) and the allowed values.
+
+Pure data. The workbook builder and reader, the RAG rules and the Excel add-in all take
+column headers, keys and dropdown lists from here, so they can never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "COLUMNS",
+    "COMPUTED_KEYS",
+    "COVERAGE_VALUES",
+    "HEADERS",
+    "INPUT_KEYS",
+    "NOT_APPLICABLE_VALUES",
+    "OVERRIDE_VALUES",
+    "RAG_COLOURS",
+    "RAG_ORDER",
+    "RAG_VALUES",
+    "STATUS_VALUES",
+    "Column",
+    "Rag",
+]
+
+Group = Literal["catalogue", "input", "computed"]
+Rag = Literal["Green", "Amber", "Red", "Not assessed", "N/A"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Column:
+    """One column of the Gap analysis table."""
+
+    header: str
+    key: str
+    group: Group
+    width: int
+    help: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(header="Para", key="para", group="catalogue", width=8, help="LTP paragraph"),
+    Column(header="Chapter", key="chapter", group="catalogue", width=8),
+    Column(header="Programme area", key="programme_area", group="catalogue", width=22),
+    Column(header="Life course", key="life_course", group="catalogue", width=13),
+    Column(header="Title", key="title", group="catalogue", width=34),
+    Column(header="Commitment", key="commitment", group="catalogue", width=50),
+    Column(header="Deadline", key="deadline", group="catalogue", width=11),
+    Column(header="Must-do", key="must_do", group="catalogue", width=9),
+    Column(header="Level", key="level", group="catalogue", width=9),
+    Column(
+        header="Initiatives",
+        key="initiatives",
+        group="input",
+        width=40,
+        help="Current or planned local initiatives that deliver this commitment.",
+    ),
+    Column(
+        header="Status",
+        key="status",
+        group="input",
+        width=13,
+        help="In place, In progress, Planned or None (no initiative: a gap).",
+    ),
+    Column(
+        header="Coverage",
+        key="coverage",
+        group="input",
+        width=11,
+        help="Full: the whole place population is covered. Partial: only some.",
+    ),
+    Column(
+        header="Expected delivery",
+        key="expected_delivery",
+        group="input",
+        width=14,
+        help="When it will be fully delivered: a date, a financial year (2021/22), "
+        "a quarter (Q4 23/24) or a month (March 2022).",
+    ),
+    Column(header="Lead", key="lead", group="input", width=18, help="Named lead."),
+    Column(
+        header="Evidence and notes",
+        key="evidence",
+        group="input",
+        width=36,
+        help="Evidence for the status, links, risks.",
+    ),
+    Column(
+        header="Not applicable",
+        key="not_applicable",
+        group="input",
+        width=11,
+        help="Yes if this commitment does not apply to this place (say why in notes).",
+    ),
+    Column(
+        header="RAG override",
+        key="rag_override",
+        group="input",
+        width=11,
+        help="Only to overrule the calculated RAG; needs an Override reason.",
+    ),
+    Column(
+        header="Override reason",
+        key="override_reason",
+        group="input",
+        width=28,
+        help="Why the calculated RAG is overruled. Without a reason the override is ignored.",
+    ),
+    Column(header="RAG", key="rag", group="computed", width=12),
+    Column(header="Reason", key="reason", group="computed", width=44),
+    Column(header="Checks", key="checks", group="computed", width=40),
+)
+
+HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
+INPUT_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.group == "input")
+COMPUTED_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.group == "computed")
+
+STATUS_VALUES: tuple[str, ...] = ("In place", "In progress", "Planned", "None")
+COVERAGE_VALUES: tuple[str, ...] = ("Full", "Partial")
+NOT_APPLICABLE_VALUES: tuple[str, ...] = ("Yes",)
+OVERRIDE_VALUES: tuple[str, ...] = ("Red", "Amber", "Green")
+
+RAG_VALUES: tuple[Rag, ...] = ("Green", "Amber", "Red", "Not assessed", "N/A")
+#: Worst first: used to pick "the worse of two" and to sort.
+RAG_ORDER: dict[str, int] = {"Red": 0, "Amber": 1, "Green": 2}
+
+#: NHS identity colours (fill, font) for each RAG; the word is always in the cell too.
+RAG_COLOURS: dict[str, tuple[str, str]] = {
+    "Red": ("DA291C", "FFFFFF"),
+    "Amber": ("ED8B00", "000000"),
+    "Green": ("006747", "FFFFFF"),
+    "Not assessed": ("E8EDEE", "000000"),
+    "N/A": ("FFFFFF", "425563"),
+}
