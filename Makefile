@@ -20,11 +20,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create .venv and install ltpgap with every extra
 
 demo: $(STAMP) ## run the whole BLMK example, writing into out/
-	@mkdir -p $(OUT)
-	$(BIN)/ltpgap catalogue check
-	$(BIN)/ltpgap catalogue show
-	$(BIN)/ltpgap catalogue show --format json > $(OUT)/catalogue-summary.json
-	@echo "wrote $(OUT)/catalogue-summary.json"
+	$(BIN)/python -m ltpgap.demo --out $(OUT)
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest -n auto -q

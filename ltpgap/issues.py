@@ -102,6 +102,7 @@ CODES: dict[str, CodeInfo] = {
     "gate-zip-bomb": CodeInfo(severity=E, summary="workbook expands beyond the bounds"),
     "gate-dtd": CodeInfo(severity=E, summary="workbook XML declares a DTD or entities"),
     "gate-too-many-cells": CodeInfo(severity=E, summary="a sheet is larger than the bounds"),
+    "gate-too-many-sheets": CodeInfo(severity=E, summary="a workbook has more sheets than allowed"),
     "gate-cell-too-large": CodeInfo(severity=E, summary="a cell holds more text than allowed"),
     "unreadable-workbook": CodeInfo(severity=E, summary="a workbook could not be read"),
     "no-gap-table": CodeInfo(severity=E, summary="no Gap analysis table was found"),
@@ -123,6 +124,9 @@ CODES: dict[str, CodeInfo] = {
         severity=E, summary="workbook holds content openpyxl would drop; use the Excel add-in"
     ),
     "file-exists": CodeInfo(severity=E, summary="an output workbook exists; --force to replace"),
+    "unsafe-server-settings": CodeInfo(
+        severity=E, summary="the add-in server would run without auth or with CORS '*'"
+    ),
     # --- merge and roll-up ---
     "duplicate-place": CodeInfo(severity=E, summary="the same place was submitted twice"),
     "place-not-in-ics": CodeInfo(severity=E, summary="a place is not in the ICS file"),
@@ -134,6 +138,17 @@ CODES: dict[str, CodeInfo] = {
     ),
     "input-changed": CodeInfo(severity=N, summary="an input changed since the previous merge"),
     "place-skipped": CodeInfo(severity=E, summary="a place could not be merged"),
+    # --- governing-body report (ltpgap.reports) ---
+    "report-unavailable": CodeInfo(
+        severity=E, summary="a report format cannot be written here (a library is missing)"
+    ),
+    "place-missing": CodeInfo(severity=W, summary="no workbook and no earlier data for a place"),
+    "not-a-place-workbook": CodeInfo(
+        severity=E, summary="an ICS workbook was given where a place workbook was expected"
+    ),
+    "wrong-level": CodeInfo(
+        severity=E, summary="a roll-up was given a workbook of the wrong level"
+    ),
     # --- history store (ltpgap.store) ---
     "stale-submission": CodeInfo(
         severity=W, summary="a workbook older than one already recorded for its place was refused"

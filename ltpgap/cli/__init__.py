@@ -6,6 +6,13 @@ import typer
 
 from ltpgap import __version__
 from ltpgap.cli import catalogue
+from ltpgap.cli import check as check_cmd
+from ltpgap.cli import history as history_cmd
+from ltpgap.cli import init as init_cmd
+from ltpgap.cli import push as push_cmd
+from ltpgap.cli import recompute as recompute_cmd
+from ltpgap.cli import summary as summary_cmd
+from ltpgap.cli import template as template_cmd
 
 __all__ = ["app", "main"]
 
@@ -20,6 +27,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalogue.app, name="catalogue")
+app.command("history")(history_cmd.history)
+app.command("init", no_args_is_help=True)(init_cmd.init_command)
+app.command("template", no_args_is_help=True)(template_cmd.template_command)
+app.command("recompute", no_args_is_help=True)(recompute_cmd.recompute_command)
+app.command("check", no_args_is_help=True)(check_cmd.check_command)
+app.command("summary", no_args_is_help=True)(summary_cmd.summary_command)
+app.command("push", no_args_is_help=True)(push_cmd.push_command)
 
 
 def _version(value: bool) -> None:

@@ -97,3 +97,23 @@ def show(
         f"Paragraph numbers verified against LTP text: {verified} of {len(catalogue)} "
         f"({len(catalogue) - verified} marked unverified in provenance)."
     )
+
+
+@app.command("diff", no_args_is_help=True)
+@guarded
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older catalogue YAML.", dir_okay=False)],
+    new: Annotated[Path, typer.Argument(help="The newer catalogue YAML.", dir_okay=False)],
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """List, per commitment, what pushing catalogue NEW into workbooks built on OLD changes."""
+    from ltpgap.catalogue import load_catalogue
+    from ltpgap.catalogue.migration import plan_migration
+
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("use --format text or --format json", param_hint="--format")
+    plan = plan_migration(load_catalogue(old), load_catalogue(new))
+    if fmt == "json":
+        typer.echo(json.dumps(plan.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(plan.describe())

@@ -1,0 +1,72 @@
+"""`ltpgap check`: list every problem in one or more workbooks."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ltpgap.catalogue import load_catalogue
+from ltpgap.cli._common import CatalogueOption, console, exit_for, guarded, issues_table
+from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+
+WorkbooksArg = Annotated[
+    list[Path], typer.Argument(help="One or more workbooks to check.", dir_okay=False)
+]
+FormatOption = Annotated[str, typer.Option("--format", help="table (default) or json.")]
+
+
+def workbook_issues(path: Path, catalogue: object) -> list[Issue]:
+    """Every problem in one workbook: unreadable, reader, catalogue and RAG checks."""
+    from ltpgap.workbook import assess_workbook, check_rewritable
+
+    try:
+        result = assess_workbook(path, catalogue=catalogue)  # type: ignore[arg-type]
+    except LtpgapError as exc:
+        return list(exc.issues)
+    except OSError as exc:
+        code = "file-not-found" if isinstance(exc, FileNotFoundError) else "unreadable-workbook"
+        reason = exc.strerror or str(exc)
+        return [
+            make_issue(code, f"cannot open the workbook: {reason}.", where=Where(file=str(path)))
+        ]
+    issues = list(result.issues)
+    # Not a problem with the inputs, but worth knowing before running recompute.
+    issues += [
+        Issue(code=i.code, message=i.message, where=i.where, severity=Severity.WARNING)
+        for i in check_rewritable(path)
+    ]
+    return issues
+
+
+@guarded
+def check_command(
+    workbooks: WorkbooksArg, catalogue: CatalogueOption = None, fmt: FormatOption = "table"
+) -> None:
+    """List every problem in the workbooks (code, file › sheet › cell, message); nothing is changed.
+
+    Exit code 1 when any problem is an error, 0 otherwise.
+    """
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter("use --format table or --format json", param_hint="--format")
+    cat = load_catalogue(catalogue)
+    issues = [i for path in workbooks for i in workbook_issues(path, cat)]
+    if fmt == "json":
+        typer.echo(json.dumps([i.as_dict() for i in issues], indent=2, ensure_ascii=False))
+    else:
+        count = Counter(i.severity.value for i in issues)
+        # Piped or redirected: a wide table, so codes and locations are not folded.
+        out = console if console.is_terminal else Console(width=240, highlight=False)
+        if issues:
+            out.print(issues_table(issues, limit=10_000))
+        out.print(
+            f"{len(workbooks)} workbook(s): {count['error']} error(s), {count['warning']} "
+            f"warning(s), {count['info']} note(s)."
+            if issues
+            else f"{len(workbooks)} workbook(s): no problems found."
+        )
+    exit_for(issues)

@@ -1,0 +1,220 @@
+"""Input normalisation (SPEC §5): fold what planners type into the dropdown values.
+
+Case and spaces are folded, `G`/`A`/`R` and `Y`/`yes` are understood, `Amber/Red` becomes the
+worse of the two with a check. Anything else is reported with the allowed values and the fix,
+then treated as blank for the rules: never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from ltpgap.dates import parse_delivery
+from ltpgap.issues import Issue, Where, make_issue
+from ltpgap.schema import COLUMNS, COVERAGE_VALUES, OVERRIDE_VALUES, RAG_ORDER, STATUS_VALUES
+
+__all__ = [
+    "EXCEL_ERRORS",
+    "Locator",
+    "NormalisedInputs",
+    "is_blank",
+    "normalise_inputs",
+]
+
+Locator = Callable[[str, str], Where]
+Coverage = Literal["Full", "Partial"]
+Override = Literal["Red", "Amber", "Green"]
+
+#: Excel error values as they arrive from a workbook; never a real input.
+EXCEL_ERRORS: frozenset[str] = frozenset(
+    {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
+
+_HEADER = {c.key: c.header for c in COLUMNS}
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s\-_]+", "", text.lower())
+
+
+_STATUS = {_fold(v): v for v in STATUS_VALUES}
+_COVERAGE: dict[str, Coverage] = {"full": "Full", "f": "Full", "partial": "Partial", "p": "Partial"}
+_RAG: dict[str, Override] = {
+    **{v.lower(): v for v in OVERRIDE_VALUES},  # type: ignore[misc]
+    "g": "Green",
+    "a": "Amber",
+    "r": "Red",
+}
+_YES = {"y", "yes", "true", "1"}
+_NO = {"n", "no", "false", "0"}
+_RAG_SPLIT = re.compile(r"\s*(?:/|\\|-|–|&|\+|,|\bor\b|\band\b|\s)\s*", re.I)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NormalisedInputs:
+    """One row's inputs after normalisation; unreadable values are ``None`` (blank)."""
+
+    initiatives: str | None = None
+    status: str | None = None
+    coverage: Coverage | None = None
+    expected_delivery: date | None = None
+    expected_delivery_raw: object = None
+    lead: str | None = None
+    evidence: str | None = None
+    not_applicable: bool = False
+    rag_override: Override | None = None
+    override_reason: str | None = None
+    all_blank: bool = True
+
+
+def is_blank(value: object) -> bool:
+    """True for None, NaN/NaT/pd.NA and empty or whitespace-only text."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    # pandas' missing markers (NaT, NA) without importing pandas here.
+    return type(value).__name__ in {"NaTType", "NAType"}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    return " ".join(str(value).split())
+
+
+class _Row:
+    """Collects the issues for one row."""
+
+    def __init__(self, para: str, locate: Locator) -> None:
+        self.para, self.locate = para, locate
+        self.issues: list[Issue] = []
+
+    def add(self, code: str, key: str, message: str) -> None:
+        self.issues.append(
+            make_issue(code, message, where=self.locate(self.para, key), commitment=self.para)
+        )
+
+    def unrecognised(self, key: str, value: object, allowed: str) -> None:
+        header = _HEADER.get(key, key)
+        self.add(
+            "unrecognised-value",
+            key,
+            f"{header} '{_text(value)}' is not recognised (expected {allowed}), so it was "
+            f"treated as blank. Choose a value from the {header} dropdown.",
+        )
+
+
+def _free_text(row: _Row, key: str, value: object) -> str | None:
+    if is_blank(value):
+        return None
+    text = str(value).strip() if isinstance(value, str) else _text(value)
+    if text in EXCEL_ERRORS:
+        row.unrecognised(key, text, "text (this cell holds an Excel error)")
+        return None
+    return text
+
+
+def _choice(
+    row: _Row, key: str, value: object, table: Mapping[str, str], allowed: str
+) -> str | None:
+    if is_blank(value):
+        return None
+    found = table.get(_fold(value)) if isinstance(value, str) else None
+    if found is None:
+        row.unrecognised(key, value, allowed)
+    return found
+
+
+def _not_applicable(row: _Row, value: object) -> bool | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    token = _text(value).lower() if isinstance(value, str | int | float) else ""
+    if token in _YES:
+        return True
+    if token in _NO:
+        return False
+    row.unrecognised("not_applicable", value, "Yes or blank")
+    return None
+
+
+def _override(row: _Row, value: object) -> Override | None:
+    if is_blank(value):
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    tokens = [t for t in _RAG_SPLIT.split(text) if t]
+    rags = [_RAG.get(t.lower()) for t in tokens]
+    if not tokens or any(r is None for r in rags):
+        row.unrecognised("rag_override", value, "Red, Amber, Green or blank")
+        return None
+    distinct = sorted({r for r in rags if r}, key=RAG_ORDER.__getitem__)
+    if len(distinct) > 1:
+        row.add(
+            "ambiguous-rag",
+            "rag_override",
+            f"RAG override '{_text(value)}' names more than one RAG, so the worse "
+            f"({distinct[0]}) was used. Choose one value from the dropdown.",
+        )
+    return distinct[0]
+
+
+def _delivery(row: _Row, value: object) -> date | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        row.unrecognised("expected_delivery", value.strip(), "a date or financial year")
+        return None
+    when = parse_delivery(value)
+    if when is None:
+        row.add(
+            "bad-delivery-date",
+            "expected_delivery",
+            f"Expected delivery '{_text(value)}' could not be read as a date, so it was "
+            "treated as blank. Write a date (31/03/2024), a financial year (2023/24), a quarter "
+            "(Q4 23/24) or a month (March 2024).",
+        )
+    return when
+
+
+def _default_locate(para: str, key: str) -> Where:
+    return Where()
+
+
+def normalise_inputs(
+    raw: Mapping[str, object], *, para: str, locate: Locator | None = None
+) -> tuple[NormalisedInputs, list[Issue]]:
+    """Normalise one row's raw input cells; report what cannot be read, never guess."""
+    row = _Row(para, locate or _default_locate)
+    status_allowed = ", ".join(STATUS_VALUES) + " or blank"
+    coverage_allowed = " or ".join(COVERAGE_VALUES) + " or blank"
+    na = _not_applicable(row, raw.get("not_applicable"))
+    values: dict[str, object] = {
+        "initiatives": _free_text(row, "initiatives", raw.get("initiatives")),
+        "status": _choice(row, "status", raw.get("status"), _STATUS, status_allowed),
+        "coverage": _choice(row, "coverage", raw.get("coverage"), _COVERAGE, coverage_allowed),
+        "expected_delivery": _delivery(row, raw.get("expected_delivery")),
+        "lead": _free_text(row, "lead", raw.get("lead")),
+        "evidence": _free_text(row, "evidence", raw.get("evidence")),
+        "rag_override": _override(row, raw.get("rag_override")),
+        "override_reason": _free_text(row, "override_reason", raw.get("override_reason")),
+    }
+    all_blank = na is None and all(v is None for v in values.values())
+    raw_delivery = raw.get("expected_delivery")
+    inputs = NormalisedInputs(
+        **values,  # type: ignore[arg-type]
+        expected_delivery_raw=None if is_blank(raw_delivery) else raw_delivery,
+        not_applicable=bool(na),
+        all_blank=all_blank,
+    )
+    return inputs, row.issues

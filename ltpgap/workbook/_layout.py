@@ -1,0 +1,190 @@
+"""Where the Gap analysis table is: by its Table name, else by its header signature.
+
+Columns are found by header text (case, spaces and punctuation ignored), never by position,
+so moved, reordered, added and renamed-sheet cases all read the same. Unknown headers become
+extra columns, kept as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+from ltpgap.issues import Issue, Severity, Where, make_issue
+from ltpgap.schema import COLUMNS, HEADERS, INPUT_KEYS
+from ltpgap.workbook._package import TablePart
+from ltpgap.workbook._xmlscan import split_ref
+
+__all__ = ["Layout", "find_layout", "fold", "header_key"]
+
+TABLE_NAME = "GapAnalysis"
+Grid = list[list[object]]
+_FOLD = re.compile(r"[^0-9a-z]+")
+_MIN_SCORE = len(HEADERS) // 2 + 1  # "most" schema headers
+_MIN_INPUTS = 6
+
+
+def fold(text: object) -> str:
+    """Header text folded for matching: 'Must-do ' → 'mustdo'."""
+    return _FOLD.sub("", str(text).casefold())
+
+
+_KEYS: dict[str, str] = {fold(c.header): c.key for c in COLUMNS} | {
+    fold(c.key): c.key for c in COLUMNS
+}
+
+
+def header_key(text: object) -> str | None:
+    """The schema key a header cell names, or ``None`` for an extra column."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return _KEYS.get(fold(text))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Layout:
+    """The table as found: sheet, header row (1-based) and column positions (0-based)."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # schema key → column index
+    extras: list[tuple[int, str]] = field(default_factory=list)  # (column index, header)
+    found_by: str = "table"  # "table" or "signature"
+
+    def letter(self, key: str) -> str | None:
+        """Excel column letter of a schema key, if the column was found."""
+        j = self.columns.get(key)
+        return None if j is None else get_column_letter(j + 1)
+
+
+def _score(row: Sequence[object]) -> tuple[int, int]:
+    keys = {k for k in map(header_key, row) if k}
+    if "para" not in keys:
+        return 0, 0
+    return len(keys), len(keys & set(INPUT_KEYS))
+
+
+def _signature_rows(grid: Grid) -> tuple[int, int] | None:
+    """(score, 0-based row) of the best header row in a sheet, if any qualifies."""
+    best: tuple[int, int] | None = None
+    for i, row in enumerate(grid):
+        if not any(isinstance(v, str) and v.strip().casefold() == "para" for v in row):
+            continue
+        total, inputs = _score(row)
+        if (total >= _MIN_SCORE or inputs >= _MIN_INPUTS) and (best is None or total > best[0]):
+            best = (total, i)
+    return best
+
+
+def _map_headers(
+    row: Sequence[object], sheet: str, header_row: int, where: Callable[..., Where]
+) -> tuple[dict[str, int], list[tuple[int, str]], list[Issue]]:
+    columns: dict[str, int] = {}
+    extras: list[tuple[int, str]] = []
+    issues: list[Issue] = []
+    for j, value in enumerate(row):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        key = header_key(value)
+        letter = get_column_letter(j + 1)
+        if key and key not in columns:
+            columns[key] = j
+            continue
+        name = " ".join(str(value).split())
+        if key or name in {n for _, n in extras}:
+            first = (
+                get_column_letter(columns[key] + 1)
+                if key
+                else next(get_column_letter(i + 1) for i, n in extras if n == name)
+            )
+            issues.append(
+                make_issue(
+                    "extra-column",
+                    f"header '{name}' appears twice (columns "
+                    f"{first} and {letter}); column {first} is read as {name}, column "
+                    f"{letter} is kept as an extra column. Rename or delete one of them.",
+                    where=where(cell=f"{letter}{header_row}"),
+                )
+            )
+            name = f"{name} ({letter})"
+        extras.append((j, name))
+    return columns, extras, issues
+
+
+def _missing(columns: dict[str, int], sheet: str, header_row: int, where: Where) -> list[Issue]:
+    issues = []
+    for col in COLUMNS:
+        if col.key in columns:
+            continue
+        is_input = col.group == "input"
+        effect = (
+            "its values are read as blank, which changes the RAG"
+            if is_input
+            else "ltpgap can still read the inputs"
+        )
+        issues.append(
+            make_issue(
+                "missing-column",
+                f"no column headed '{col.header}' in the header row (row {header_row}) of sheet "
+                f"'{sheet}'; {effect}. Put the header back, spelt '{col.header}'.",
+                where=where,
+                severity=Severity.ERROR if is_input else Severity.WARNING,
+            )
+        )
+    return issues
+
+
+def find_layout(
+    file: str,
+    sheets: Sequence[str],
+    tables: Sequence[TablePart],
+    grid_of: Callable[[str], Grid],
+    skip: set[str],
+) -> tuple[Layout | None, list[Issue]]:
+    """Locate the table: the Table named GapAnalysis first, else the best header signature."""
+    candidates: list[tuple[str, int]] = []
+    for table in tables:
+        corner = split_ref(table.ref.split(":", 1)[0])
+        if table.name.casefold() == TABLE_NAME.casefold() and corner:
+            candidates.append((table.sheet, corner[0] - 1))
+    found: tuple[str, int] | None = None
+    for sheet, i in candidates:
+        grid = grid_of(sheet)
+        if i < len(grid) and _score(grid[i])[0]:
+            found = (sheet, i)
+            break
+    by = "table"
+    if found is None:
+        by = "signature"
+        best: tuple[int, str, int] | None = None
+        for sheet in sheets:
+            if sheet in skip:
+                continue
+            hit = _signature_rows(grid_of(sheet))
+            if hit and (best is None or hit[0] > best[0]):
+                best = (hit[0], sheet, hit[1])
+        found = (best[1], best[2]) if best else None
+    if found is None:
+        return None, [
+            make_issue(
+                "no-gap-table",
+                "no Gap analysis table was found: no Excel Table named "
+                f"'{TABLE_NAME}' and no row holding 'Para' and most of the headers "
+                f"({', '.join(HEADERS[:4])} …) on any sheet. Is this an ltpgap workbook? Start "
+                "from one made by `ltpgap init`, or restore the header row.",
+                where=Where(file=file),
+            )
+        ]
+    sheet, i = found
+
+    def where(cell: str | None) -> Where:
+        return Where(file=file, sheet=sheet, cell=cell)
+
+    columns, extras, issues = _map_headers(grid_of(sheet)[i], sheet, i + 1, where)
+    layout = Layout(sheet=sheet, header_row=i + 1, columns=columns, extras=extras, found_by=by)
+    para = layout.letter("para")
+    issues += _missing(columns, sheet, i + 1, where(f"{para}{i + 1}" if para else None))
+    return layout, issues

@@ -1,0 +1,398 @@
+"""The table's rows → the inputs frame, matched by Para and never by position.
+
+Values are kept raw (the RAG layer normalises them); every oddity is reported with its cell:
+unknown, missing, duplicated and blank Paras, Paras typed as numbers, Excel error values,
+merged input cells, columns without a header. Nothing typed in an input or extra column is
+dropped: a row with values but no Para is kept (with para "") and reported.
+
+Work is done column by column (lists, not per-cell calls): a merge reads hundreds of these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.issues import Issue, Where, make_issue
+from ltpgap.schema import COLUMNS, INPUT_KEYS
+from ltpgap.workbook._layout import Layout, fold
+from ltpgap.workbook._xmlscan import split_ref
+
+__all__ = ["ExcelError", "RowsRead", "check_paras", "is_blank", "read_rows"]
+
+Grid = list[list[object]]
+Merged = Sequence[tuple[tuple[int, int], tuple[int, int]]]
+Decimals = Callable[[list[str]], Mapping[str, int | None]]
+_HEADER = {c.key: c.header for c in COLUMNS}
+_NUMERIC_PARA = re.compile(r"^\d+\.\d+$")
+
+
+class ExcelError(str):
+    """An Excel error value such as ``#REF!`` read from a cell (not the text '#N/A').
+
+    A ``str`` so the RAG layer treats it like any Excel error text; ``isinstance`` tells the two
+    apart when it matters.
+    """
+
+    __slots__ = ()
+
+
+def is_blank(value: object) -> bool:
+    """None or whitespace-only text (an Excel error is not blank)."""
+    return value is None or (type(value) is str and not value.strip())
+
+
+@dataclass(slots=True, kw_only=True)
+class RowsRead:
+    """The inputs frame, the issues found, and the first Excel row of each Para."""
+
+    frame: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    first_row: dict[str, int] = field(default_factory=dict)
+
+
+def _shortest(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else repr(float(number))
+
+
+class _Table:
+    """The data rows below the header, held column by column (index 0 = first data row)."""
+
+    def __init__(self, file: str, grid: Grid, layout: Layout, errors: Mapping[str, str]) -> None:
+        self.file, self.layout = file, layout
+        self.top = layout.header_row  # 0-based grid index of the first data row
+        self.data = grid[self.top :]
+        self.issues: list[Issue] = []
+        self.errors: dict[int, dict[int, ExcelError]] = {}  # column → data index → error
+        for ref, value in errors.items():
+            pos = split_ref(ref)
+            if pos and pos[0] > self.top:
+                self.errors.setdefault(pos[1] - 1, {})[pos[0] - 1 - self.top] = ExcelError(value)
+        self.cols: dict[int, list[object]] = {}
+
+    def column(self, j: int) -> list[object]:
+        """Raw values of column ``j`` ('' → None; error cells → ExcelError)."""
+        if j not in self.cols:
+            col: list[object] = [
+                None if (v := (row[j] if j < len(row) else None)) == "" else v for row in self.data
+            ]
+            for i, err in self.errors.get(j, {}).items():
+                if i < len(col) and col[i] is None:
+                    col[i] = err
+            self.cols[j] = col
+        return self.cols[j]
+
+    def excel_row(self, i: int) -> int:
+        return self.top + i + 1
+
+    def add(
+        self, code: str, message: str, cell: str | None = None, commitment: str | None = None
+    ) -> None:
+        where = Where(file=self.file, sheet=self.layout.sheet, cell=cell)
+        self.issues.append(make_issue(code, message, where=where, commitment=commitment))
+
+    def unheaded_columns(self) -> None:
+        """Columns with values but no header are kept as extras named 'Column X'.
+
+        Appends to ``layout.extras`` (the layout is built for this one read), so the frame and
+        ``PlaceWorkbook.extra_headers`` both carry them.
+        """
+        lay = self.layout
+        taken = set(lay.columns.values()) | {j for j, _ in lay.extras}
+        width = max((len(r) for r in self.data), default=0)
+        width = max(width, max(self.errors, default=-1) + 1)
+        names = {n for _, n in lay.extras}
+        for j in range(width):
+            letter = get_column_letter(j + 1)
+            if j in taken or all(map(is_blank, self.column(j))):
+                continue
+            name, n = f"Column {letter}", 1
+            while name in names:
+                n += 1
+                name = f"Column {letter} ({n})"
+            names.add(name)
+            lay.extras.append((j, name))
+            self.add(
+                "extra-column",
+                f"column {letter} holds values but has no header; they are "
+                f"kept as an extra column '{name}'. Give it a header, or move the values "
+                "into the right input column.",
+                f"{letter}{lay.header_row}",
+            )
+        for j, name in lay.extras:
+            if not name.startswith("Column "):
+                letter = get_column_letter(j + 1)
+                self.add(
+                    "extra-column",
+                    f"column '{name}' ({letter}) is not an ltpgap column; "
+                    "its values are kept as they are and play no part in the RAG.",
+                    f"{letter}{lay.header_row}",
+                )
+
+
+class _Paras:
+    """Turns Para cells into ids, recovering '3.10' from the number 3.1 where it can."""
+
+    def __init__(self, catalogue: Catalogue | None) -> None:
+        self.by_number: dict[float, list[str]] = {}
+        for cid in catalogue.ids if catalogue else ():
+            if _NUMERIC_PARA.match(cid):
+                self.by_number.setdefault(float(cid), []).append(cid)
+
+    def resolve(self, number: float, decimals: int | None) -> tuple[str, str]:
+        """(para, how) for a numeric Para cell; ``how`` explains the reading."""
+        options = self.by_number.get(number, [])
+        shown = f"{number:.{decimals}f}" if decimals else None
+        if len(options) == 1:
+            return options[0], "the only catalogue commitment with that number"
+        if shown and (shown in options or not options):
+            return shown, f"as the cell displays it, with {decimals} decimals"
+        if len(options) > 1:
+            choice = _shortest(number) if _shortest(number) in options else options[0]
+            return choice, f"but it could be any of {', '.join(options)}: check it"
+        return _shortest(number), "which matches no catalogue commitment"
+
+
+def _paras(t: _Table, pcol: int | None, letter: str) -> tuple[list[str], dict[int, float]]:
+    """Para text per data row ('' when blank) and the rows where it was typed as a number."""
+    raw = t.column(pcol) if pcol is not None else [None] * len(t.data)
+    paras: list[str] = []
+    numeric: dict[int, float] = {}
+    for i, v in enumerate(raw):
+        if v is None or type(v) is str:
+            paras.append(" ".join(v.split()) if isinstance(v, str) else "")
+        elif isinstance(v, ExcelError):
+            paras.append("")
+            t.add(
+                "error-cell",
+                f"the Para cell holds the Excel error {v}; the row cannot be "
+                "matched to a commitment. Type the Para back in.",
+                f"{letter}{t.excel_row(i)}",
+            )
+        elif isinstance(v, int | float) and not isinstance(v, bool):
+            paras.append(_shortest(v))
+            numeric[i] = float(v)
+        else:
+            paras.append(" ".join(str(v).split()))
+    return paras, numeric
+
+
+def read_rows(
+    *,
+    file: str,
+    grid: Grid,
+    layout: Layout,
+    errors: Mapping[str, str],
+    catalogue: Catalogue | None,
+    decimals_of: Decimals,
+    merged: Merged = (),
+) -> RowsRead:
+    """Read every non-blank row below the header into the inputs frame, with issues."""
+    t = _Table(file, grid, layout, errors)
+    t.unheaded_columns()
+    lay = layout
+    pcol = lay.columns.get("para")
+    letter = get_column_letter(pcol + 1) if pcol is not None else "A"
+    inputs = [(k, lay.columns[k]) for k in INPUT_KEYS if k in lay.columns]
+    content = [(_HEADER[k], j) for k, j in inputs] + [(n, j) for j, n in lay.extras]
+    paras, numeric = _paras(t, pcol, letter)
+    blanks = [list(map(is_blank, t.column(j))) for _, j in content]
+    filled = [not all(b) for b in zip(*blanks, strict=True)] if blanks else [False] * len(paras)
+    keep = [i for i, (p, f) in enumerate(zip(paras, filled, strict=True)) if p or f]
+    if numeric:
+        _resolve_numbers(t, paras, numeric, letter, _Paras(catalogue), decimals_of)
+    _report_errors(t, content, set(keep), paras)
+    _report_blank_paras(t, keep, paras, content, letter, catalogue)
+    _report_merged(t, paras, inputs, merged)
+    data: dict[str, list[object]] = {
+        "para": [paras[i] for i in keep],
+        "row": [t.excel_row(i) for i in keep],
+    }
+    none: list[object] = [None] * len(keep)
+    for key in INPUT_KEYS:
+        j = lay.columns.get(key)
+        data[key] = none if j is None else _pick(t.column(j), keep)
+    for j, name in lay.extras:
+        data[name] = _pick(t.column(j), keep)
+    frame = pd.DataFrame(data, dtype=object)
+    frame["row"] = frame["row"].astype("int64")
+    first: dict[str, int] = {}
+    for i in keep:
+        if paras[i]:
+            first.setdefault(paras[i], t.excel_row(i))
+    return RowsRead(frame=frame, issues=t.issues, first_row=first)
+
+
+def _pick(column: list[object], keep: list[int]) -> list[object]:
+    return column if len(keep) == len(column) else [column[i] for i in keep]
+
+
+def _resolve_numbers(
+    t: _Table,
+    paras: list[str],
+    numeric: dict[int, float],
+    letter: str,
+    known: _Paras,
+    decimals_of: Decimals,
+) -> None:
+    refs = {i: f"{letter}{t.excel_row(i)}" for i in numeric}
+    unsure = [refs[i] for i, n in numeric.items() if len(known.by_number.get(n, [])) != 1]
+    shown = decimals_of(unsure) if unsure else {}
+    for i, number in numeric.items():
+        para, how = known.resolve(number, shown.get(refs[i]))
+        paras[i] = para
+        t.add(
+            "para-as-number",
+            f"the Para is stored as the number {_shortest(number)}, not as "
+            f"text; it was read as '{para}' ({how}). Excel turns 3.10 into 3.1: format the "
+            "Para column as Text and type the Para again.",
+            refs[i],
+            commitment=para,
+        )
+
+
+def _report_errors(
+    t: _Table, content: Sequence[tuple[str, int]], keep: set[int], paras: list[str]
+) -> None:
+    for header, j in content:
+        for i in sorted(t.errors.get(j, {})):
+            if i in keep:
+                value = t.errors[j][i]
+                t.add(
+                    "error-cell",
+                    f"{header} holds the Excel error {value} (a broken formula "
+                    "or a deleted reference), not a value; it is kept and counts as blank. "
+                    "Replace it with the value meant.",
+                    f"{get_column_letter(j + 1)}{t.excel_row(i)}",
+                    commitment=paras[i] or None,
+                )
+
+
+def _report_blank_paras(
+    t: _Table,
+    keep: list[int],
+    paras: list[str],
+    content: Sequence[tuple[str, int]],
+    letter: str,
+    catalogue: Catalogue | None,
+) -> None:
+    blank = [i for i in keep if not paras[i]]
+    if not blank:
+        return
+    titles = {fold(c.title): c.id for c in catalogue} if catalogue else {}
+    tcol = t.layout.columns.get("title")
+    for i in blank:
+        row = t.excel_row(i)
+        hint = ""
+        title = t.column(tcol)[i] if tcol is not None else None
+        if title and (match := titles.get(fold(title))):
+            hint = f" (its Title is that of {match})"
+        cells = ", ".join(
+            f"{name} in {get_column_letter(j + 1)}{row}"
+            for name, j in content
+            if not is_blank(t.column(j)[i])
+        )
+        t.add(
+            "blank-para",
+            f"row {row} has values ({cells}) but no Para, so ltpgap cannot tell "
+            "which commitment they belong to; they are kept but not assessed. Type the Para "
+            f"in {letter}{row}{hint}.",
+            f"{letter}{row}",
+        )
+
+
+def _report_merged(
+    t: _Table, paras: list[str], inputs: Sequence[tuple[str, int]], merged: Merged
+) -> None:
+    cols = {j: _HEADER[k] for k, j in inputs}
+    for (r0, c0), (r1, c1) in merged:
+        if r1 < t.top or not any(c0 <= j <= c1 for j in cols):
+            continue
+        ref = f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
+        heads = ", ".join(h for j, h in sorted(cols.items()) if c0 <= j <= c1)
+        rows = range(max(r0, t.top) - t.top, min(r1 - t.top + 1, len(paras)))
+        head = r0 - t.top
+        first = paras[head] if 0 <= head < len(paras) else ""
+        others = [paras[i] for i in rows if i != head and paras[i]]
+        also = f"; Paras {', '.join(others)} read as blank there" if others else ""
+        t.add(
+            "merged-input-cells",
+            f"cells {ref} ({heads}) are merged: only the first cell, "
+            f"{get_column_letter(c0 + 1)}{r0 + 1}, holds a value{also}. Unmerge them (Home › "
+            "Merge & Center) and fill in each row.",
+            ref,
+            commitment=first or None,
+        )
+
+
+def check_paras(
+    *,
+    read: RowsRead,
+    catalogue: Catalogue,
+    scope: str,
+    where: Callable[[str | None], Where],
+    para_letter: str,
+) -> list[Issue]:
+    """Unknown, out-of-scope, duplicated and missing Paras (catalogue order for missing)."""
+    issues: list[Issue] = []
+    in_scope = [c for c in catalogue if scope == "place" or c.level == "ics"]
+    wanted = {c.id for c in in_scope}
+    name = f"{catalogue.info.id} {catalogue.info.version}"
+    for para, row in zip(read.frame["para"], read.frame["row"], strict=True):
+        if not para:
+            continue
+        cell = where(f"{para_letter}{row}")
+        first = read.first_row.get(para)
+        if first != row:
+            issues.append(
+                make_issue(
+                    "duplicate-para",
+                    f"Para {para} appears again in row {row} "
+                    f"(first in row {first}); only row {first} is assessed. Merge the "
+                    "inputs into one row and delete the other.",
+                    where=cell,
+                    commitment=para,
+                )
+            )
+        elif para not in catalogue:
+            issues.append(
+                make_issue(
+                    "unknown-para",
+                    f"Para '{para}' is not in catalogue {name};"
+                    " its inputs are kept but not assessed. Check the number against "
+                    "the Read me sheet, or the catalogue the workbook was built from.",
+                    where=cell,
+                    commitment=para,
+                )
+            )
+        elif para not in wanted:
+            level = catalogue.by_id[para].level
+            issues.append(
+                make_issue(
+                    "unknown-para",
+                    f"Para {para} is a {level}-level "
+                    "commitment; the ICS team's workbook assesses only ICS-level ones, "
+                    "so this row is not assessed. Record it in the place workbooks.",
+                    where=cell,
+                    commitment=para,
+                )
+            )
+    for c in in_scope:
+        if c.id not in read.first_row:
+            issues.append(
+                make_issue(
+                    "missing-para",
+                    f"commitment {c.id} ('{c.title}') has no "
+                    "row in the table (deleted, or its Para changed), so it counts as Not "
+                    "assessed. Add the row back (copy it from a fresh workbook) or put "
+                    "its Para back.",
+                    where=where(None),
+                    commitment=c.id,
+                )
+            )
+    return issues

@@ -1,0 +1,141 @@
+"""What kind of file is this, from its first bytes, before any parser sees it.
+
+Only signatures and a bounded read: an `.xlsx` is a zip; an OLE compound document (magic
+D0CF11E0A1B11AE1) is either a legacy `.xls` or a password-encrypted workbook (Excel wraps an
+encrypted `.xlsx` in an OLE container holding `EncryptionInfo` and `EncryptedPackage`).
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from typing import BinaryIO, Literal
+
+__all__ = ["FileKind", "sniff", "zip_entry_count"]
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_ENCRYPTED_NAMES = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+_XLS_NAMES = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+_CHUNK = 1 << 20
+
+Kind = Literal["zip", "empty", "encrypted", "xls", "ole", "html", "xml", "text", "binary"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileKind:
+    """The kind of file found and, when it is not an .xlsx, how to say so to a planner."""
+
+    kind: Kind
+    advice: str = ""
+
+
+def _ole_kind(f: BinaryIO) -> FileKind:
+    """Tell an encrypted workbook from a legacy .xls by the stream names in the OLE directory."""
+    f.seek(0)
+    seen_xls = False
+    tail = b""
+    while chunk := f.read(_CHUNK):
+        window = tail + chunk
+        if any(name in window for name in _ENCRYPTED_NAMES):
+            return FileKind(
+                kind="encrypted",
+                advice="it is protected with a password to open (encrypted). Open it in Excel, "
+                "clear the password (File › Info › Protect Workbook › Encrypt with Password), "
+                "save it and try again; sheet protection without a password is fine",
+            )
+        seen_xls = seen_xls or any(name in window for name in _XLS_NAMES)
+        tail = window[-64:]
+    if seen_xls:
+        return FileKind(
+            kind="xls",
+            advice="it is an Excel 97-2003 (.xls) file renamed .xlsx. Open it in Excel and use "
+            "File › Save As › Excel Workbook (*.xlsx)",
+        )
+    return FileKind(
+        kind="ole",
+        advice="it is an OLE compound document (an old Office file, not an .xlsx workbook). "
+        "Open it in Excel and save it as Excel Workbook (*.xlsx)",
+    )
+
+
+def _text_kind(head: bytes) -> FileKind:
+    """Name the text formats people rename to .xlsx: CSV, HTML, Excel 2003 XML."""
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
+        return FileKind(
+            kind="html",
+            advice="it is a web page (HTML) with an Excel name, as some systems export. Open it "
+            "in Excel and save it as Excel Workbook (*.xlsx)",
+        )
+    if text.startswith(b"<?xml") or text.startswith(b"<"):
+        return FileKind(
+            kind="xml",
+            advice="it is an XML file (perhaps an Excel 2003 XML spreadsheet), not an .xlsx. "
+            "Open it in Excel and save it as Excel Workbook (*.xlsx)",
+        )
+    try:
+        head.decode("utf-8")
+        printable = True
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut by the 4 KB window is still text.
+        printable = exc.start >= len(head) - 3
+    if printable and b"\x00" not in head:
+        what = "CSV" if any(sep in head for sep in (b",", b";", b"\t")) else "plain"
+        return FileKind(
+            kind="text",
+            advice=f"it is {what} text renamed .xlsx. Open it in Excel and save it as "
+            "Excel Workbook (*.xlsx)",
+        )
+    return FileKind(
+        kind="binary",
+        advice="it is not an Excel .xlsx workbook (an .xlsx file is a zip archive). Check you "
+        "picked the right file, or open it in Excel and save it as Excel Workbook (*.xlsx)",
+    )
+
+
+def sniff(f: BinaryIO) -> FileKind:
+    """Classify an open binary file from its signature; reads at most the file once, bounded."""
+    f.seek(0)
+    head = f.read(4096)
+    if not head:
+        return FileKind(
+            kind="empty",
+            advice="the file is empty (0 bytes); it was probably not "
+            "saved completely. Save the workbook again from Excel",
+        )
+    if head.startswith(ZIP_MAGICS):
+        return FileKind(kind="zip")
+    if head.startswith(OLE_MAGIC):
+        return _ole_kind(f)
+    return _text_kind(head)
+
+
+def zip_entry_count(f: BinaryIO, size: int) -> int | None:
+    """At most how many entries ``zipfile`` would load, from the end-of-central-directory record.
+
+    ``zipfile.ZipFile`` builds an object per directory record up front, so a hostile archive
+    with millions of entries is refused here first. The count stated in the record can lie, so
+    the directory's size bounds it too (a record is at least 46 bytes). ``None`` when no end
+    record is found (not a zip, or truncated).
+    """
+    tail_len = min(size, 65_536 + 22)
+    f.seek(size - tail_len)
+    tail = f.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count, cd_size = struct.unpack_from("<HI", tail, at + 10)
+    if count == 0xFFFF or cd_size == 0xFFFFFFFF:
+        loc = tail.rfind(b"PK\x06\x07", 0, at)  # zip64 end-of-central-directory locator
+        if loc < 0:
+            return None
+        (offset,) = struct.unpack_from("<Q", tail, loc + 8)
+        if offset + 56 > size:
+            return None
+        f.seek(offset)
+        record = f.read(56)
+        if not record.startswith(b"PK\x06\x06"):
+            return None
+        count, cd_size = struct.unpack_from("<QQ", record, 32)
+    return max(int(count), int(cd_size) // 46)

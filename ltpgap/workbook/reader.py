@@ -1,0 +1,216 @@
+"""Read a place (or ICS-team) workbook into the domain model, robustly and read-only.
+
+The gate (:mod:`ltpgap.workbook.gate`) sees the file first; only files that pass reach
+python-calamine, which reads cell values. The Gap analysis table is found by its Table name
+or its header signature, columns by header text, rows by Para; identity comes from the hidden
+metadata sheet. Values are kept raw: normalising them is the RAG layer's job. The file is only
+ever opened for reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeVar, cast
+
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+from ltpgap.workbook._layout import Layout, find_layout
+from ltpgap.workbook._meta import LISTS_SHEET, META_SHEET
+from ltpgap.workbook._metadata import Identity, WorkbookMeta, read_identity
+from ltpgap.workbook._numfmt import shown_decimals
+from ltpgap.workbook._rows import ExcelError, RowsRead, check_paras, read_rows
+from ltpgap.workbook.gate import GateLimits, Inspection, inspect_workbook
+
+__all__ = ["ExcelError", "PlaceWorkbook", "WorkbookMeta", "cell_locator", "read_workbook"]
+
+Grid = list[list[object]]
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceWorkbook:
+    """A workbook as read: identity, where the table is, the raw inputs and every problem."""
+
+    path: str
+    meta: WorkbookMeta | None  # None when the metadata sheet is missing
+    unit_id: str  # from the metadata; the file stem when there is none (with an issue)
+    scope: Literal["place", "ics"]
+    sheet: str  # actual name of the data sheet (it may have been renamed)
+    header_row: int  # 1-based Excel row of the header
+    columns: Mapping[str, str]  # schema key → Excel column letter, as found by header
+    inputs: pd.DataFrame  # para, row, every INPUT_KEYS key (raw), then extra columns by header
+    extra_headers: tuple[str, ...]
+    issues: tuple[Issue, ...]
+
+
+class _ParserFailed(Exception):
+    """python-calamine failed on a (gated) workbook; carries the sheet it was reading."""
+
+    def __init__(self, sheet: str | None, cause: BaseException) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.sheet = sheet
+
+
+def _calamine(sheet: str | None, call: Callable[[], _T]) -> _T:
+    """Run a calamine call; any failure of the parser (even a Rust panic) is a bad workbook."""
+    try:
+        return call()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # pyo3's PanicException is a BaseException
+        raise _ParserFailed(sheet, exc) from exc
+
+
+class _Sheets:
+    """Sheet values from calamine, loaded once each, positioned from A1."""
+
+    def __init__(self, book: CalamineWorkbook) -> None:
+        self.book = book
+        self.grids: dict[str, Grid] = {}
+        self.merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+
+    def _load(self, name: str) -> None:
+        sheet = self.book.get_sheet_by_name(name)
+        self.grids[name] = cast(Grid, sheet.to_python(skip_empty_area=False))
+        self.merges[name] = list(sheet.merged_cell_ranges or ())
+
+    def grid(self, name: str) -> Grid:
+        if name not in self.grids:
+            _calamine(name, lambda: self._load(name))
+        return self.grids[name]
+
+    def merged(self, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        self.grid(name)
+        return self.merges[name]
+
+
+def _refuse(file: str, issues: tuple[Issue, ...] | list[Issue], why: str) -> LtpgapError:
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    return LtpgapError(errors or list(issues), summary=f"{file}: {why}")
+
+
+def _infer_scope(frame: pd.DataFrame, catalogue: Catalogue | None) -> Literal["place", "ics"]:
+    """Without metadata: the ICS team's workbook is one whose known Paras are mostly ICS-level.
+
+    A place workbook holds every commitment (about a sixth of them ICS-level); the ICS team's
+    holds only ICS-level ones, so a majority tells them apart even after a few edits.
+    """
+    if catalogue is None:
+        return "place"
+    levels = [catalogue.by_id[p].level for p in frame["para"] if p in catalogue]
+    return "ics" if levels and levels.count("ics") * 2 > len(levels) else "place"
+
+
+def _decimals(
+    inspection: Inspection, sheet: str
+) -> Callable[[list[str]], Mapping[str, int | None]]:
+    facts, pkg = inspection.sheet(sheet), inspection.package
+
+    def lookup(refs: list[str]) -> Mapping[str, int | None]:
+        if facts is None or facts.part is None or pkg is None:
+            return {}
+        return shown_decimals(inspection.path, facts.part, pkg.styles, refs)
+
+    return lookup
+
+
+def _read(
+    file: str, inspection: Inspection, catalogue: Catalogue | None
+) -> tuple[Identity, Layout, RowsRead, list[Issue]]:
+    pkg = inspection.package
+    assert pkg is not None
+    with _calamine(None, lambda: CalamineWorkbook.from_path(file)) as book:
+        sheets = _Sheets(book)
+        names = [(s.name, s.state) for s in pkg.sheets if s.part]
+        identity = read_identity(file, names, sheets.grid)
+        layout, issues = find_layout(
+            file, [n for n, _ in names], pkg.tables, sheets.grid, skip={META_SHEET, LISTS_SHEET}
+        )
+        if layout is None:
+            raise _refuse(file, [*identity.issues, *issues], "no Gap analysis table")
+        facts = inspection.sheet(layout.sheet)
+        rows = read_rows(
+            file=file,
+            grid=sheets.grid(layout.sheet),
+            layout=layout,
+            errors=facts.error_cells if facts else {},
+            catalogue=catalogue,
+            decimals_of=_decimals(inspection, layout.sheet),
+            merged=sheets.merged(layout.sheet),
+        )
+    return identity, layout, rows, [*identity.issues, *issues, *rows.issues]
+
+
+def read_workbook(
+    path: str | Path, *, catalogue: Catalogue | None = None, limits: GateLimits | None = None
+) -> PlaceWorkbook:
+    """Read a workbook (gate first); raises LtpgapError when refused or when it has no table.
+
+    With ``catalogue``, Paras are checked against it (unknown, missing, out of scope) and a Para
+    typed as a number is recovered from it; without one those checks are skipped.
+    """
+    file = str(path)
+    inspection = inspect_workbook(path, limits)
+    if not inspection.passed:
+        raise _refuse(file, inspection.issues, "refused before reading")
+    try:
+        identity, layout, rows, issues = _read(file, inspection, catalogue)
+    except _ParserFailed as exc:
+        where = Where(file=file, sheet=exc.sheet)
+        raise LtpgapError(
+            [
+                make_issue(
+                    "unreadable-workbook",
+                    f"the workbook passed the safety checks but could not be read ({exc}); open "
+                    "it in Excel, let it repair the file, and save it again.",
+                    where=where,
+                )
+            ],
+            summary=f"{file}: unreadable",
+        ) from None
+    scope = identity.scope or _infer_scope(rows.frame, catalogue)
+    if catalogue is not None:
+        para = layout.letter("para") or "A"
+        issues += check_paras(
+            read=rows,
+            catalogue=catalogue,
+            scope=scope,
+            para_letter=para,
+            where=lambda cell: Where(file=file, sheet=layout.sheet, cell=cell),
+        )
+    letters = {key: letter for key in layout.columns if (letter := layout.letter(key))}
+    return PlaceWorkbook(
+        path=file,
+        meta=identity.meta,
+        unit_id=identity.unit_id,
+        scope=scope,
+        sheet=layout.sheet,
+        header_row=layout.header_row,
+        columns=letters,
+        inputs=rows.frame,
+        extra_headers=tuple(name for _, name in layout.extras),
+        issues=tuple(issues),
+    )
+
+
+def cell_locator(wb: PlaceWorkbook) -> Callable[[str, str], Where]:
+    """(para, input key) → file › sheet › cell, for issues raised about a workbook's inputs."""
+    rows: dict[str, int] = {}
+    for para, row in zip(wb.inputs["para"], wb.inputs["row"], strict=True):
+        if para:
+            rows.setdefault(str(para), int(row))
+    para_letter = wb.columns.get("para")
+
+    def locate(para: str, key: str) -> Where:
+        row = rows.get(para)
+        letter = wb.columns.get(key) or para_letter
+        if row is None or letter is None:
+            return Where(file=wb.path, sheet=wb.sheet)
+        return Where(file=wb.path, sheet=wb.sheet, cell=f"{letter}{row}")
+
+    return locate

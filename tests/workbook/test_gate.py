@@ -1,0 +1,348 @@
+"""The pre-parse gate: each hostile or wrong file is refused fast, located, and left untouched."""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import _fixtures as fx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig
+from ltpgap.issues import CODES, LtpgapError, Severity
+from ltpgap.workbook import _xmlscan
+from ltpgap.workbook.gate import GateLimits, gate_workbook, inspect_workbook
+from ltpgap.workbook.reader import read_workbook
+
+
+@pytest.fixture(scope="session")
+def filled_base(
+    tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue, blmk: IcsConfig
+) -> Path:
+    """Bedford's workbook from `ltpgap init`, filled with the sample inputs (read-only)."""
+    return fx.filled_base_once(lambda: tmp_path_factory.mktemp("base"), catalogue, blmk)
+
+
+Make = Callable[[Path, Path], Path]
+
+#: (fixture, expected code, expected location (sheet, cell) or None for file level).
+HOSTILE: list[tuple[str, Make, str, tuple[str | None, str | None]]] = [
+    ("billion-laughs", fx.hostile_dtd, "gate-dtd", ("xl/sharedStrings.xml", None)),
+    ("zip-bomb-600MB", fx.hostile_zip_bomb, "gate-zip-bomb", ("Summary", None)),
+    ("cell-XFD1048576", fx.hostile_far_cell, "gate-too-many-cells", ("Gap analysis", "XFD1048576")),
+    (
+        "cell-XFD1048576-no-dimension",
+        lambda b, d: fx.hostile_far_cell(b, d, keep_dimension=False),
+        "gate-too-many-cells",
+        ("Gap analysis", "XFD1048576"),
+    ),
+    ("cell-64MB", fx.hostile_huge_cell, "gate-cell-too-large", ("Gap analysis", "J2")),
+    ("shared-string-40k", fx.long_shared_string, "gate-cell-too-large", ("Gap analysis", "J2")),
+    ("sizes-that-lie", fx.lying_sizes, "unreadable-workbook", ("xl/worksheets/sheet3.xml", None)),
+]
+
+NOT_XLSX: list[tuple[str, Callable[[Path], Path], str, str]] = [
+    ("xls-renamed", fx.xls_renamed, "gate-not-xlsx", "Excel 97-2003 (.xls)"),
+    ("csv-renamed", fx.csv_renamed, "gate-not-xlsx", "CSV text"),
+    ("encrypted", fx.encrypted, "gate-encrypted", "password"),
+    ("empty", fx.empty, "gate-not-xlsx", "empty (0 bytes)"),
+]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _refused(path: Path) -> tuple[LtpgapError, float, float]:
+    """Read ``path`` expecting refusal: the error, seconds taken, peak-memory growth in MB."""
+    before, start = _peak_mb(), time.perf_counter()
+    with pytest.raises(LtpgapError) as caught:
+        read_workbook(path)
+    return caught.value, time.perf_counter() - start, _peak_mb() - before
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "where"), [h[1:] for h in HOSTILE], ids=[h[0] for h in HOSTILE]
+)
+def test_hostile_file_is_refused_fast_located_and_untouched(
+    filled_base: Path,
+    tmp_path: Path,
+    make: Make,
+    code: str,
+    where: tuple[str | None, str | None],
+) -> None:
+    path = make(filled_base, tmp_path)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    error, seconds, grew_mb = _refused(path)
+    found = [i for i in error.issues if i.code == code]
+    assert found, [str(i) for i in error.issues]
+    assert all(i.severity is Severity.ERROR for i in error.issues)
+    assert (str(path), *where) in {(i.where.file, i.where.sheet, i.where.cell) for i in found}
+    assert seconds < 1.0
+    assert grew_mb < 100  # nothing was inflated in memory
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_zip_bomb_fixture_really_inflates_to_600_mb(filled_base: Path, tmp_path: Path) -> None:
+    path = fx.hostile_zip_bomb(filled_base, tmp_path)
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        inflated = zf.getinfo("xl/worksheets/sheet3.xml").file_size
+    assert inflated > 600_000_000 > 100 * path.stat().st_size
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "words"), [n[1:] for n in NOT_XLSX], ids=[n[0] for n in NOT_XLSX]
+)
+def test_not_a_workbook_says_what_it_is(
+    tmp_path: Path, make: Callable[[Path], Path], code: str, words: str
+) -> None:
+    path = make(tmp_path)
+    before = path.read_bytes()
+    error, seconds, _ = _refused(path)
+    (issue,) = error.issues
+    assert issue.code == code and words in issue.message
+    assert (issue.where.file, issue.where.sheet, issue.where.cell) == (str(path), None, None)
+    assert seconds < 1.0 and path.read_bytes() == before
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    assert [i.code for i in gate_workbook(tmp_path / "nope.xlsx")] == ["file-not-found"]
+    assert [i.code for i in gate_workbook(tmp_path)] == ["gate-not-xlsx"]
+
+
+def test_other_zip_files_are_named(tmp_path: Path) -> None:
+    from _zipcraft import stored, write_zip
+
+    ods = write_zip(
+        tmp_path / "a.xlsx", [stored("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")]
+    )
+    xlsb = write_zip(tmp_path / "b.xlsx", [stored("xl/workbook.bin", b"\0")])
+    assert "OpenDocument" in gate_workbook(ods)[0].message
+    assert ".xlsb" in gate_workbook(xlsb)[0].message
+
+
+def test_a_directory_that_lies_about_its_entry_count(tmp_path: Path) -> None:
+    import struct
+
+    from _zipcraft import stored, write_zip
+
+    path = write_zip(tmp_path / "many.xlsx", [stored(f"p/{i}.xml", b"") for i in range(12_000)])
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<HH", data, len(data) - 22 + 8, 5, 5)  # the end record now says 5
+    path.write_bytes(bytes(data))
+    start = time.perf_counter()
+    (issue,) = gate_workbook(path)
+    assert issue.code == "gate-zip-bomb" and time.perf_counter() - start < 1.0
+
+
+def test_truncated_workbook(filled_base: Path, tmp_path: Path) -> None:
+    cut = tmp_path / "bedford.xlsx"
+    cut.write_bytes(filled_base.read_bytes()[:20_000])
+    (issue,) = gate_workbook(cut)
+    assert issue.code == "gate-not-xlsx" and "truncated" in issue.message
+
+
+def test_a_good_workbook_passes_and_its_facts_are_kept(filled_base: Path) -> None:
+    found = inspect_workbook(filled_base)
+    assert found.passed and found.issues == ()
+    gap = found.sheet("Gap analysis")
+    assert gap is not None and gap.max_col == 21 and gap.error_cells == {}
+    assert [(t.name, t.sheet) for t in found.package.tables] == [("GapAnalysis", "Gap analysis")]
+    assert {s.name: s.state for s in found.sheets}["_ltpgap"] == "hidden"
+
+
+@pytest.mark.parametrize(
+    ("limits", "code"),
+    [
+        (GateLimits(max_file_bytes=1000), "gate-file-too-large"),
+        (GateLimits(max_zip_entries=3), "gate-zip-bomb"),
+        (GateLimits(max_uncompressed_bytes=10_000), "gate-zip-bomb"),
+        (GateLimits(max_compression_ratio=1.5, ratio_grace_bytes=0), "gate-zip-bomb"),
+        (GateLimits(max_rows=50), "gate-too-many-cells"),
+        (GateLimits(max_columns=10), "gate-too-many-cells"),
+        (GateLimits(max_cells=1000), "gate-too-many-cells"),
+        (GateLimits(max_sheets=3), "gate-too-many-sheets"),
+        (GateLimits(max_cell_chars=40), "gate-cell-too-large"),
+    ],
+    ids=["file", "entries", "inflated", "ratio", "rows", "columns", "cells", "sheets", "cell"],
+)
+def test_every_limit_is_configurable(filled_base: Path, limits: GateLimits, code: str) -> None:
+    codes = {i.code for i in gate_workbook(filled_base, limits)}
+    assert code in codes
+    assert gate_workbook(filled_base) == []
+
+
+def test_gate_codes_are_registered_errors() -> None:
+    for code in (
+        "gate-file-too-large",
+        "gate-not-xlsx",
+        "gate-encrypted",
+        "gate-zip-bomb",
+        "gate-dtd",
+        "gate-too-many-cells",
+        "gate-too-many-sheets",
+        "gate-cell-too-large",
+    ):
+        assert CODES[code].severity is Severity.ERROR
+
+
+# --- the scanners, property-tested ---------------------------------------------------------
+_prolog_bits = st.lists(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\n",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+            "<!-- note -->",
+            "<?pi data?>",
+            "\r\n\t",
+        ]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@given(before=_prolog_bits, dtd=st.booleans(), encoding=st.sampled_from(["utf-8", "utf-16"]))
+def test_prolog_refuses_a_dtd_wherever_it_hides(before: str, dtd: bool, encoding: str) -> None:
+    decl = '<!DOCTYPE x [<!ENTITY a "b">]>' if dtd else ""
+    text = f'{before}{decl}<worksheet xmlns="urn:x"><v>&amp;</v></worksheet>'
+    problem = _xmlscan.prolog_problem(text.encode(encoding), complete=True)
+    assert (problem is not None) == dtd
+
+
+def test_prolog_ignores_binary_parts() -> None:
+    assert _xmlscan.prolog_problem(b"\x89PNG\r\n\x1a\n", complete=True) is None
+
+
+def _sheet_xml(rows: list[list[str]], errors: dict[str, str]) -> bytes:
+    body = []
+    for r, values in enumerate(rows, start=1):
+        cells = []
+        for c, value in enumerate(values):
+            ref = f"{chr(65 + c)}{r}"
+            if ref in errors:
+                cells.append(f'<c r="{ref}" t="e"><f>1/0</f><v>{errors[ref]}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
+        body.append(f'<row r="{r}">{"".join(cells)}</row>')
+    return (
+        f'<worksheet xmlns="urn:x"><dimension ref="A1:Z{len(rows)}"/><sheetData>'
+        f"{''.join(body)}</sheetData></worksheet>"
+    ).encode()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(
+            st.text("ab &<>é", max_size=30).map(
+                lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            ),
+            min_size=1,
+            max_size=5,
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    chunk=st.integers(min_value=16, max_value=700),
+    data=st.data(),
+)
+def test_scan_does_not_depend_on_where_chunks_fall(
+    rows: list[list[str]], chunk: int, data: st.DataObject
+) -> None:
+    refs = [f"{chr(65 + c)}{r}" for r, vals in enumerate(rows, start=1) for c in range(len(vals))]
+    errors = {
+        ref: data.draw(st.sampled_from(["#REF!", "#N/A", "#DIV/0!"]))
+        for ref in data.draw(st.lists(st.sampled_from(refs), unique=True, max_size=4))
+    }
+    xml = _sheet_xml(rows, errors)
+
+    def scan(size: int) -> _xmlscan.PartScan:
+        view = memoryview(xml)
+        pos = 0
+
+        def read(n: int) -> bytes:
+            nonlocal pos
+            out = bytes(view[pos : pos + n])
+            pos += len(out)
+            return out
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(_xmlscan, "CHUNK", size)
+            return _xmlscan.scan_sheet(
+                read, max_cell_chars=100, max_rows=1000, max_cols=30, max_cells=10_000
+            )
+
+    small, whole = scan(chunk), scan(1 << 20)
+    assert (small.max_row, small.max_col, small.error_cells) == (
+        whole.max_row,
+        whole.max_col,
+        whole.error_cells,
+    )
+    assert whole.error_cells == errors
+    assert (whole.max_row, whole.max_col) == (len(rows), max(len(r) for r in rows))
+
+
+def test_cells_without_references_are_followed() -> None:
+    xml = (
+        b'<worksheet xmlns="urn:x"><sheetData><row><c><v>1</v></c><c><v>2</v></c></row>'
+        b'<row r="7"><c/><c/><c/></row></sheetData></worksheet>'
+    )
+    pos = [0]
+
+    def read(n: int) -> bytes:
+        out = xml[pos[0] : pos[0] + n]
+        pos[0] += len(out)
+        return out
+
+    found = _xmlscan.scan_sheet(read, max_cell_chars=100, max_rows=100, max_cols=10, max_cells=1000)
+    assert (found.max_row, found.max_col) == (7, 3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    part=st.sampled_from(
+        [
+            "xl/worksheets/sheet2.xml",
+            "xl/workbook.xml",
+            "xl/styles.xml",
+            "xl/worksheets/sheet5.xml",
+            "xl/tables/table1.xml",
+        ]
+    ),
+    at=st.floats(0, 1),
+    cut=st.integers(0, 400),
+    junk=st.binary(max_size=40),
+)
+def test_damaged_xml_gives_a_located_error_or_a_read_never_a_crash(
+    filled_base: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    part: str,
+    at: float,
+    cut: int,
+    junk: bytes,
+) -> None:
+    import zipfile
+
+    members = fx.read_entries(filled_base)
+    xml = members[part]
+    i = int(at * len(xml))
+    members[part] = xml[:i] + junk + xml[i + cut :]
+    path = tmp_path_factory.mktemp("damaged") / "bedford.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    try:
+        book = read_workbook(path)
+    except LtpgapError as exc:
+        assert exc.issues and all(i.where.file == str(path) for i in exc.issues)
+    else:
+        assert book.sheet
