@@ -6,6 +6,7 @@ column headers, keys and dropdown lists from here, so they can never drift apart
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,6 +24,7 @@ __all__ = [
     "STATUS_VALUES",
     "Column",
     "Rag",
+    "is_blank",
 ]
 
 Group = Literal["catalogue", "input", "computed"]
@@ -134,3 +136,15 @@ RAG_COLOURS: dict[str, tuple[str, str]] = {
     "Not assessed": ("E8EDEE", "000000"),
     "N/A": ("FFFFFF", "425563"),
 }
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell: None, NaN/NaT/pd.NA, or empty or whitespace-only text."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    # pandas' missing markers (NaT, NA) without importing pandas here.
+    return type(value).__name__ in {"NaTType", "NAType"}

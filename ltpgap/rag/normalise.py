@@ -7,7 +7,6 @@ then treated as blank for the rules: never guessed.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,7 +15,14 @@ from typing import Literal
 
 from ltpgap.dates import parse_delivery
 from ltpgap.issues import Issue, Where, make_issue
-from ltpgap.schema import COLUMNS, COVERAGE_VALUES, OVERRIDE_VALUES, RAG_ORDER, STATUS_VALUES
+from ltpgap.schema import (
+    COLUMNS,
+    COVERAGE_VALUES,
+    OVERRIDE_VALUES,
+    RAG_ORDER,
+    STATUS_VALUES,
+    is_blank,
+)
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -70,18 +76,6 @@ class NormalisedInputs:
     rag_override: Override | None = None
     override_reason: str | None = None
     all_blank: bool = True
-
-
-def is_blank(value: object) -> bool:
-    """True for None, NaN/NaT/pd.NA and empty or whitespace-only text."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, float):
-        return math.isnan(value)
-    # pandas' missing markers (NaT, NA) without importing pandas here.
-    return type(value).__name__ in {"NaTType", "NAType"}
 
 
 def _text(value: object) -> str:

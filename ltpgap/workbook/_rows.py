@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, Where, make_issue
-from ltpgap.schema import COLUMNS, INPUT_KEYS
+from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank
 from ltpgap.workbook._layout import Layout, fold
 from ltpgap.workbook._xmlscan import split_ref
 
@@ -40,11 +40,6 @@ class ExcelError(str):
     """
 
     __slots__ = ()
-
-
-def is_blank(value: object) -> bool:
-    """None or whitespace-only text (an Excel error is not blank)."""
-    return value is None or (type(value) is str and not value.strip())
 
 
 @dataclass(slots=True, kw_only=True)

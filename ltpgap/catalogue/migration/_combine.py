@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from ltpgap.dates import parse_delivery
+from ltpgap.schema import is_blank
 
 __all__ = ["CHOICE_KEYS", "combine", "format_value", "is_blank"]
 
@@ -53,21 +54,6 @@ _RULES = {
 }
 
 Labelled = Sequence[tuple[str, object]]
-
-
-def is_blank(value: object) -> bool:
-    """True for None, NaN/NaT, and empty or whitespace-only text."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, float):
-        return math.isnan(value)
-    # pandas' NA and NaT are not equal to themselves; plain values are.
-    try:
-        return bool(value != value)
-    except (TypeError, ValueError):
-        return False
 
 
 def format_value(value: object) -> str:
