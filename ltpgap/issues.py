@@ -157,6 +157,7 @@ CODES: dict[str, CodeInfo] = {
         severity=N, summary="an identical workbook was already recorded; not counted twice"
     ),
     "snapshot-unchanged": CodeInfo(severity=N, summary="nothing new to record; no snapshot added"),
+    "snapshot-recorded": CodeInfo(severity=N, summary="a merge was recorded in the history store"),
     "store-unavailable": CodeInfo(severity=E, summary="the history store cannot be opened"),
     "store-busy": CodeInfo(severity=E, summary="the history store stayed busy; nothing recorded"),
     "store-version": CodeInfo(severity=E, summary="the history store is newer than this ltpgap"),

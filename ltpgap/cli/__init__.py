@@ -9,8 +9,12 @@ from ltpgap.cli import catalogue
 from ltpgap.cli import check as check_cmd
 from ltpgap.cli import history as history_cmd
 from ltpgap.cli import init as init_cmd
+from ltpgap.cli import merge as merge_cmd
 from ltpgap.cli import push as push_cmd
 from ltpgap.cli import recompute as recompute_cmd
+from ltpgap.cli import report as report_cmd
+from ltpgap.cli import rollup as rollup_cmd
+from ltpgap.cli import serve as serve_cmd
 from ltpgap.cli import summary as summary_cmd
 from ltpgap.cli import template as template_cmd
 
@@ -34,6 +38,10 @@ app.command("recompute", no_args_is_help=True)(recompute_cmd.recompute_command)
 app.command("check", no_args_is_help=True)(check_cmd.check_command)
 app.command("summary", no_args_is_help=True)(summary_cmd.summary_command)
 app.command("push", no_args_is_help=True)(push_cmd.push_command)
+app.command("serve")(serve_cmd.serve_command)
+app.command("report", no_args_is_help=True)(report_cmd.report_command)
+app.command("merge", no_args_is_help=True)(merge_cmd.merge_command)
+app.command("rollup", no_args_is_help=True)(rollup_cmd.rollup_command)
 
 
 def _version(value: bool) -> None:

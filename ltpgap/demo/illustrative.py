@@ -14,13 +14,38 @@ real dates), some gaps, some N/A, overrides with (and one without) a reason, a f
 Each table below has one record per commitment, fields separated by ``|`` in the order of
 :data:`FIELDS` (trailing fields may be left out; an indented line continues the record above).
 ``date YYYY-MM-DD`` is written to the workbook as a real date cell, anything else as typed.
+
+Those hand-written rows are the showcase. Around them a deterministic generator
+(:mod:`ltpgap.demo._generated`) fills in the rest of a system mid-way through planning: each
+place assesses about three quarters of the place-level commitments that apply to it (the ICS
+team about 80% of the ICS-level ones), with a plausible mix of Green, Amber and Red, a few
+N/A with a reason, a few overrides and a few rows that raise checks. The places differ
+(Luton stronger on prevention, Milton Keynes on digital, Central Bedfordshire weaker on
+maternity). Texts come from phrase banks, the commitment's title and real local names; leads
+are roles, never people. Nothing is random at run time: the same rows every run.
+
+:data:`ILLUSTRATIVE` is the first submission (round 1). :func:`illustrative_round` gives later
+ones, in which some initiatives have moved on and a few dates have slipped, so that a history
+of snapshots shows movement. All of it is invented for the demo.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-__all__ = ["FIELDS", "ILLUSTRATIVE", "NOTICE", "parse_table"]
+from ltpgap.catalogue import Catalogue, load_catalogue
+
+__all__ = [
+    "FIELDS",
+    "HAND_WRITTEN",
+    "ILLUSTRATIVE",
+    "NOTICE",
+    "generate",
+    "illustrative_round",
+    "parse_table",
+    "progress",
+]
 
 NOTICE = (
     "ILLUSTRATIVE EXAMPLE: the initiatives, statuses, dates and leads in this workbook were "
@@ -303,11 +328,58 @@ BLMK = parse_table(
 """
 )
 
-#: unit id → para → input key → value. Every text here is illustrative (see module docstring).
-ILLUSTRATIVE: dict[str, dict[str, Row]] = {
+#: The hand-written showcase rows: unit id → para → input key → value (illustrative).
+HAND_WRITTEN: dict[str, dict[str, Row]] = {
     "bedford": BEDFORD,
     "central_beds": CENTRAL_BEDS,
     "luton": LUTON,
     "milton_keynes": MILTON_KEYNES,
     "blmk": BLMK,
 }
+#: The ICS team's unit id (its workbook holds the ICS-level commitments).
+_ICS_TEAM = "blmk"
+
+
+def generate(catalogue: Catalogue | None = None) -> dict[str, dict[str, Row]]:
+    """Round 1: the hand-written rows plus the generated ones, each unit in catalogue order."""
+    from ltpgap.demo._generated import generate_unit
+    from ltpgap.rag import Scope
+
+    catalogue = catalogue or load_catalogue()
+    units: dict[str, dict[str, Row]] = {}
+    for unit, hand in HAND_WRITTEN.items():
+        scope: Scope = "ics" if unit == _ICS_TEAM else "place"
+        kept = {p: dict(v) for p, v in hand.items() if catalogue.get(p) is not None}
+        rows = {**generate_unit(catalogue, unit, kept, scope=scope), **kept}
+        units[unit] = {c.id: rows[c.id] for c in catalogue if c.id in rows}
+    return units
+
+
+def progress(
+    inputs: Mapping[str, Mapping[str, Row]],
+    round: int = 2,
+    catalogue: Catalogue | None = None,
+) -> dict[str, dict[str, Row]]:
+    """The next submission after ``inputs`` (round ``round``): some rows moved on, a few slipped."""
+    from ltpgap.demo._progress import progress_units
+
+    return progress_units(catalogue or load_catalogue(), inputs, round, ics_id=_ICS_TEAM)
+
+
+def illustrative_round(
+    round: int = 1,
+    catalogue: Catalogue | None = None,
+) -> dict[str, dict[str, Row]]:
+    """The inputs of submission ``round``: 1 is :data:`ILLUSTRATIVE`, each later one progresses."""
+    if round < 1:
+        raise ValueError(f"round must be 1 or more, not {round}")
+    catalogue = catalogue or load_catalogue()
+    inputs = generate(catalogue)
+    for later in range(2, round + 1):
+        inputs = progress(inputs, later, catalogue)
+    return inputs
+
+
+#: unit id → para → input key → value: round 1, the hand-written rows and the generated ones.
+#: Every text here is illustrative (see module docstring).
+ILLUSTRATIVE: dict[str, dict[str, Row]] = generate()

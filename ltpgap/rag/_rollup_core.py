@@ -45,6 +45,9 @@ def catalogue_base(catalogue: Catalogue) -> dict[str, Any]:
     base["chapter"] = np.array(columns["chapter"], dtype=np.int64)
     base["must_do"] = np.array(columns["must_do"], dtype=bool)
     base["index"] = pd.Index(columns["para"])
+    # The catalogue columns as a frame holds them (text as pandas' text dtype), converted once
+    # rather than in every roll-up frame built from this catalogue.
+    base["frame_columns"] = {k: pd.Series(base[k]).array for k in CATALOGUE_KEYS}
     if len(_BASE) > 32:
         _BASE.clear()
     _BASE[id(catalogue)] = (weakref.ref(catalogue), base)
@@ -316,7 +319,7 @@ def rollup_frames(
     _other_rows(cols, base, modes, given)
     frame = pd.DataFrame(
         {
-            **{k: base[k] for k in CATALOGUE_KEYS},
+            **base["frame_columns"],
             "ics_rag": _RAGS[cols["rag"]],
             "rule": cols["rule"],
             "score": cols["score"].astype(float),
@@ -328,7 +331,7 @@ def rollup_frames(
         }
     )
     grid = pd.DataFrame(_RAGS[matrix], columns=units)
-    grid.insert(0, "para", base["para"])
+    grid.insert(0, "para", base["frame_columns"]["para"].copy())
     grid["ics_rag"] = frame["ics_rag"].to_numpy()
     return frame, grid
 

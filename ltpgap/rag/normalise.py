@@ -25,14 +25,21 @@ from ltpgap.schema import (
 )
 
 __all__ = [
+    "BLANK",
     "EXCEL_ERRORS",
+    "FREE_TEXT_KEYS",
     "Locator",
     "NormalisedInputs",
+    "Reading",
     "is_blank",
+    "locate_found",
     "normalise_inputs",
+    "read_cell",
 ]
 
 Locator = Callable[[str, str], Where]
+#: A finding before it is located: (issue code, input key, message).
+Check = tuple[str, str, str]
 Coverage = Literal["Full", "Partial"]
 Override = Literal["Red", "Amber", "Green"]
 
@@ -87,16 +94,13 @@ def _text(value: object) -> str:
 
 
 class _Row:
-    """Collects the issues for one row."""
+    """Collects what one row's cells could not give: (code, input key, message), unlocated."""
 
-    def __init__(self, para: str, locate: Locator) -> None:
-        self.para, self.locate = para, locate
-        self.issues: list[Issue] = []
+    def __init__(self) -> None:
+        self.found: list[Check] = []
 
     def add(self, code: str, key: str, message: str) -> None:
-        self.issues.append(
-            make_issue(code, message, where=self.locate(self.para, key), commitment=self.para)
-        )
+        self.found.append((code, key, message))
 
     def unrecognised(self, key: str, value: object, allowed: str) -> None:
         header = _HEADER.get(key, key)
@@ -181,6 +185,79 @@ def _delivery(row: _Row, value: object) -> date | None:
     return when
 
 
+_STATUS_ALLOWED = ", ".join(STATUS_VALUES) + " or blank"
+_COVERAGE_ALLOWED = " or ".join(COVERAGE_VALUES) + " or blank"
+
+#: Each input key's normaliser, in the order a row's cells are read (and its issues listed).
+_READERS: dict[str, Callable[[_Row, object], object]] = {
+    "not_applicable": _not_applicable,
+    "initiatives": lambda row, v: _free_text(row, "initiatives", v),
+    "status": lambda row, v: _choice(row, "status", v, _STATUS, _STATUS_ALLOWED),
+    "coverage": lambda row, v: _choice(row, "coverage", v, _COVERAGE, _COVERAGE_ALLOWED),
+    "expected_delivery": _delivery,
+    "lead": lambda row, v: _free_text(row, "lead", v),
+    "evidence": lambda row, v: _free_text(row, "evidence", v),
+    "rag_override": _override,
+    "override_reason": lambda row, v: _free_text(row, "override_reason", v),
+}
+#: Keys whose values are the planner's own words: rarely repeated, so never cached.
+FREE_TEXT_KEYS = frozenset({"initiatives", "lead", "evidence", "override_reason"})
+#: One cell's reading: (normalised value or None, what it found, unlocated).
+Reading = tuple[object, tuple[Check, ...]]
+BLANK: Reading = (None, ())
+_CACHE: dict[str, dict[object, Reading]] = {key: {} for key in _READERS}
+_CACHE_LIMIT = 20_000
+
+
+def read_cell(key: str, value: object) -> Reading:
+    """One input cell normalised, with what it found (unlocated); never guesses.
+
+    The same value always reads the same way, so readings of repeated choice values are
+    cached: planners type the same few words down a whole column.
+    """
+    if value is None:
+        return BLANK
+    if key in FREE_TEXT_KEYS and type(value) is str:
+        text = value.strip()
+        if not text:
+            return BLANK
+        if text not in EXCEL_ERRORS:
+            return text, ()
+    cache_key = _cache_key(value)
+    cache = _CACHE[key]
+    hit = cache.get(cache_key) if cache_key is not None else None
+    if hit is not None:
+        return hit
+    row = _Row()
+    reading: Reading = (_READERS[key](row, value), tuple(row.found))
+    if cache_key is not None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[cache_key] = reading
+    return reading
+
+
+def _cache_key(value: object) -> object:
+    """A key under which equal values read alike (1, 1.0 and True do not), else None."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:
+        return kind, value
+    if kind is float:
+        return kind, value.hex()  # type: ignore[attr-defined]  # 0.0 and -0.0 apart
+    return None
+
+
+def locate_found(
+    found: list[Check] | tuple[Check, ...], para: str, locate: Locator | None
+) -> list[Issue]:
+    """Unlocated findings as issues at their cells."""
+    where = locate or _default_locate
+    return [
+        make_issue(code, message, where=where(para, key), commitment=para)
+        for code, key, message in found
+    ]
+
+
 def _default_locate(para: str, key: str) -> Where:
     return Where()
 
@@ -189,19 +266,12 @@ def normalise_inputs(
     raw: Mapping[str, object], *, para: str, locate: Locator | None = None
 ) -> tuple[NormalisedInputs, list[Issue]]:
     """Normalise one row's raw input cells; report what cannot be read, never guess."""
-    row = _Row(para, locate or _default_locate)
-    status_allowed = ", ".join(STATUS_VALUES) + " or blank"
-    coverage_allowed = " or ".join(COVERAGE_VALUES) + " or blank"
+    row = _Row()
     na = _not_applicable(row, raw.get("not_applicable"))
     values: dict[str, object] = {
-        "initiatives": _free_text(row, "initiatives", raw.get("initiatives")),
-        "status": _choice(row, "status", raw.get("status"), _STATUS, status_allowed),
-        "coverage": _choice(row, "coverage", raw.get("coverage"), _COVERAGE, coverage_allowed),
-        "expected_delivery": _delivery(row, raw.get("expected_delivery")),
-        "lead": _free_text(row, "lead", raw.get("lead")),
-        "evidence": _free_text(row, "evidence", raw.get("evidence")),
-        "rag_override": _override(row, raw.get("rag_override")),
-        "override_reason": _free_text(row, "override_reason", raw.get("override_reason")),
+        key: reader(row, raw.get(key))
+        for key, reader in _READERS.items()
+        if key != "not_applicable"
     }
     all_blank = na is None and all(v is None for v in values.values())
     raw_delivery = raw.get("expected_delivery")
@@ -211,4 +281,4 @@ def normalise_inputs(
         not_applicable=bool(na),
         all_blank=all_blank,
     )
-    return inputs, row.issues
+    return inputs, locate_found(row.found, para, locate)

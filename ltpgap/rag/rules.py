@@ -16,9 +16,13 @@ from ltpgap.rag.normalise import Locator, NormalisedInputs
 __all__ = [
     "LEVEL_RULES",
     "RULES",
+    "Check",
+    "Decision",
     "RagResult",
     "apply_rules",
+    "decide",
     "due_text",
+    "locate_checks",
 ]
 
 #: The §5 rules in evaluation order: stable id → what it means.
@@ -55,15 +59,23 @@ class RagResult:
         return " ".join(i.message for i in self.issues if i.severity is not Severity.INFO)
 
 
+#: A check found by the rules, before it is located: (issue code, input key, message).
+Check = tuple[str, str, str]
+#: What the rules decide for one row: (rag, rule id, reason, checks in order).
+Decision = tuple[str, str, str, tuple[Check, ...]]
+
+
 def due_text(commitment: Commitment) -> str:
     """The due date with the catalogue's own wording: '2024-03-31 (2023/24)'."""
-    due = commitment.due.isoformat()
-    return due if commitment.deadline == due else f"{due} ({commitment.deadline})"
+    return _due_text(commitment.due, commitment.deadline)
 
 
-def _derived(
-    c: Commitment, x: NormalisedInputs
-) -> tuple[str, str, str, list[tuple[str, str, str]]]:
+def _due_text(due: date, deadline: str) -> str:
+    iso = due.isoformat()
+    return iso if deadline == iso else f"{iso} ({deadline})"
+
+
+def _derived(x: NormalisedInputs, due: date, deadline: str) -> tuple[str, str, str, list[Check]]:
     """Rules 4-8: (rag, rule, reason, [(code, input key, message)])."""
     status, full = x.status, x.coverage == "Full"
     when = x.expected_delivery
@@ -73,23 +85,24 @@ def _derived(
         return "Red", "gap", "No Status and no Initiatives recorded, so a gap.", []
     if status == "In place" and full:
         return "Green", "in-place-full", "In place with Full coverage.", []
-    if when is not None and when > c.due:
-        reason = f"Expected delivery {when.isoformat()} is after the deadline {due_text(c)}."
+    if when is not None and when > due:
+        reason = (
+            f"Expected delivery {when.isoformat()} is after the deadline "
+            f"{_due_text(due, deadline)}."
+        )
         return "Red", "misses-deadline", reason, []
     if status in ("In place", "In progress") and full and when is not None:
         reason = (
             f"{status} with Full coverage, expected {when.isoformat()}, on or before the "
-            f"deadline {due_text(c)}."
+            f"deadline {_due_text(due, deadline)}."
         )
         return "Green", "on-track-full", reason, []
-    return _amber(c, x, when)
+    return _amber(x, when, _due_text(due, deadline))
 
 
-def _amber(
-    c: Commitment, x: NormalisedInputs, when: date | None
-) -> tuple[str, str, str, list[tuple[str, str, str]]]:
+def _amber(x: NormalisedInputs, when: date | None, due: str) -> tuple[str, str, str, list[Check]]:
     facts: list[str] = []
-    checks: list[tuple[str, str, str]] = []
+    checks: list[Check] = []
     if x.status is None:
         facts.append("Initiatives recorded without a Status")
         checks.append(
@@ -114,7 +127,7 @@ def _amber(
     else:
         facts.append(f"{x.coverage} coverage")
     if when is not None:
-        facts.append(f"expected {when.isoformat()}, by the deadline {due_text(c)}")
+        facts.append(f"expected {when.isoformat()}, by the deadline {due}")
     elif x.status in ("In progress", "Planned"):
         facts.append("no expected delivery date")
         checks.append(
@@ -122,10 +135,53 @@ def _amber(
                 "missing-delivery-date",
                 "expected_delivery",
                 f"Status is {x.status} but Expected delivery is blank. Give a date or "
-                f"financial year (the deadline is {due_text(c)}).",
+                f"financial year (the deadline is {due}).",
             )
         )
     return "Amber", "partial-or-planned", "; ".join(facts) + ": not yet fully delivered.", checks
+
+
+def decide(inputs: NormalisedInputs, due: date, deadline: str) -> Decision:
+    """The §5 rules, in order, for one row's normalised inputs against a due date.
+
+    Reads Initiatives only as present or blank, and Lead and Evidence not at all (they count
+    only through ``all_blank``); the checks are not yet located (:func:`apply_rules` does it).
+    """
+    if inputs.not_applicable:
+        reason = "Marked Not applicable to this place; excluded from every percentage."
+        return "N/A", "not-applicable", reason, ()
+    if inputs.all_blank:
+        return "Not assessed", "not-assessed", "Not assessed: every input cell is blank.", ()
+    rag, rule, reason, checks = _derived(inputs, due, deadline)
+    if inputs.rag_override is not None:
+        if inputs.override_reason is not None:
+            reason = (
+                f"RAG override {inputs.rag_override} set by the place team "
+                f"(calculated {rag}): {inputs.override_reason}"
+            )
+            return inputs.rag_override, "override", reason, ()
+        checks.insert(
+            0,
+            (
+                "override-without-reason",
+                "override_reason",
+                f"RAG override '{inputs.rag_override}' has no reason, so it was ignored and the "
+                f"calculated RAG ({rag}) was used. Add an Override reason or clear the override.",
+            ),
+        )
+    if rule == "misses-deadline":
+        checks.append(("misses-deadline", "expected_delivery", reason))
+    return rag, rule, reason, tuple(checks)
+
+
+def locate_checks(
+    checks: tuple[Check, ...], para: str, locate: Locator | None
+) -> tuple[Issue, ...]:
+    """The checks as issues at their cells (``Where()`` when nothing locates them)."""
+    return tuple(
+        make_issue(code, message, where=locate(para, key) if locate else Where(), commitment=para)
+        for code, key, message in checks
+    )
 
 
 def apply_rules(
@@ -136,36 +192,6 @@ def apply_rules(
     prior: tuple[Issue, ...] = (),
 ) -> RagResult:
     """Apply the §5 rules, in order, to one commitment's normalised inputs."""
-    para = commitment.id
-
-    def issue(code: str, key: str, message: str) -> Issue:
-        where = locate(para, key) if locate else Where()
-        return make_issue(code, message, where=where, commitment=para)
-
-    if inputs.not_applicable:
-        reason = "Marked Not applicable to this place; excluded from every percentage."
-        return RagResult(rag="N/A", rule="not-applicable", reason=reason, issues=prior)
-    if inputs.all_blank:
-        reason = "Not assessed: every input cell is blank."
-        return RagResult(rag="Not assessed", rule="not-assessed", reason=reason, issues=prior)
-    rag, rule, reason, checks = _derived(commitment, inputs)
-    if inputs.rag_override is not None:
-        if inputs.override_reason is not None:
-            reason = (
-                f"RAG override {inputs.rag_override} set by the place team "
-                f"(calculated {rag}): {inputs.override_reason}"
-            )
-            return RagResult(rag=inputs.rag_override, rule="override", reason=reason, issues=prior)
-        checks.insert(
-            0,
-            (
-                "override-without-reason",
-                "override_reason",
-                f"RAG override '{inputs.rag_override}' has no reason, so it was ignored and the "
-                f"calculated RAG ({rag}) was used. Add an Override reason or clear the override.",
-            ),
-        )
-    found = [issue(code, key, message) for code, key, message in checks]
-    if rule == "misses-deadline":
-        found.append(issue("misses-deadline", "expected_delivery", reason))
+    rag, rule, reason, checks = decide(inputs, commitment.due, commitment.deadline)
+    found = locate_checks(checks, commitment.id, locate)
     return RagResult(rag=rag, rule=rule, reason=reason, issues=(*prior, *found))

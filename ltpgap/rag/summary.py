@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 import numpy as np
@@ -12,7 +13,15 @@ from ltpgap.catalogue import Catalogue, para_sort_key
 from ltpgap.issues import LtpgapError, make_issue
 from ltpgap.schema import RAG_VALUES
 
-__all__ = ["SUMMARY_COLUMNS", "GroupBy", "rag_codes", "rag_counts", "summarise"]
+__all__ = [
+    "SUMMARY_COLUMNS",
+    "Counts",
+    "GroupBy",
+    "rag_codes",
+    "rag_counts",
+    "summarise",
+    "summary_counts",
+]
 
 GroupBy = Literal["chapter", "programme_area"]
 
@@ -55,7 +64,11 @@ def rag_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def _group_order(values: pd.Series, key: str, catalogue: Catalogue | None) -> list[object]:
-    present = list(pd.unique(values))
+    return _sorted_groups(list(pd.unique(values)), key, catalogue)
+
+
+def _sorted_groups(present: list[Any], key: str, catalogue: Catalogue | None) -> list[object]:
+    """Distinct group values in summary order (see :func:`summarise`)."""
     if key == "chapter":
         return sorted(
             present, key=lambda v: (float(v) if str(v).isdigit() else float("inf"), str(v))
@@ -66,6 +79,51 @@ def _group_order(values: pd.Series, key: str, catalogue: Catalogue | None) -> li
     if key == "para":
         return sorted(present, key=lambda v: para_sort_key(str(v)))
     return sorted(present, key=str)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Counts:
+    """A summary as plain columns: each group's keys, its RAG counts and must-dos at Red.
+
+    :meth:`frame` gives what :func:`summarise` returns; the columns are there for callers
+    that lay a few groups out as cells and need no frame.
+    """
+
+    keys: dict[str, pd.Index]  # key column -> each group's value, in group order
+    rags: np.ndarray  # groups × RAG_VALUES, int64
+    must_do_red: np.ndarray  # int64
+
+    @property
+    def total(self) -> np.ndarray:
+        """Commitments per group."""
+        return self.rags.sum(axis=1)
+
+    def _applicable(self) -> np.ndarray:
+        applicable = (self.total - self.rags[:, 4]).astype(float)
+        applicable[applicable == 0.0] = np.nan
+        return applicable
+
+    @property
+    def pct_green(self) -> np.ndarray:
+        """Green over applicable (N/A left out); NaN where nothing applies."""
+        return self.rags[:, 0] / self._applicable()
+
+    @property
+    def pct_assessed(self) -> np.ndarray:
+        """Green, Amber or Red over applicable; NaN where nothing applies."""
+        return (self.rags[:, 0] + self.rags[:, 1] + self.rags[:, 2]) / self._applicable()
+
+    def column(self, name: str) -> np.ndarray:
+        """One of SUMMARY_COLUMNS as an array."""
+        if name in RAG_VALUES:
+            return self.rags[:, RAG_VALUES.index(name)]
+        return cast(np.ndarray, getattr(self, name))
+
+    def frame(self) -> pd.DataFrame:
+        """The summary frame: key columns, then SUMMARY_COLUMNS."""
+        columns: dict[str, Any] = dict(self.keys)
+        columns |= {name: self.column(name) for name in SUMMARY_COLUMNS}
+        return pd.DataFrame(columns)
 
 
 def summarise(
@@ -83,24 +141,122 @@ def summarise(
     given, anything else by name.
     """
     keys = [*within, *([by] if by is not None else [])]
+    codes, red_must_do = _codes(frame)
+    if keys and not (len(frame) and all(_plain(frame[k]) for k in keys)):
+        return _grouped_reference(frame, keys, codes, red_must_do, catalogue)
+    return _counts(frame, keys, codes, red_must_do, catalogue).frame()
+
+
+def summary_counts(
+    frame: pd.DataFrame,
+    groupings: Sequence[GroupBy | None],
+    *,
+    catalogue: Catalogue | None = None,
+    within: Sequence[str] = (),
+) -> list[Counts]:
+    """:func:`summarise` for several groupings at once, as plain columns (one RAG pass)."""
+    codes, red_must_do = _codes(frame)
+    out = []
+    for by in groupings:
+        keys: list[str] = [*within, *([by] if by is not None else [])]
+        if keys and not (len(frame) and all(_plain(frame[k]) for k in keys)):
+            table = _grouped_reference(frame, keys, codes, red_must_do, catalogue)
+            out.append(
+                Counts(
+                    keys={k: pd.Index(table[k]) for k in keys},
+                    rags=table[list(RAG_VALUES)].to_numpy(dtype=np.int64),
+                    must_do_red=table["must_do_red"].to_numpy(dtype=np.int64),
+                )
+            )
+        else:
+            out.append(_counts(frame, keys, codes, red_must_do, catalogue))
+    return out
+
+
+def _codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's RAG code, and whether it is a must-do at Red."""
     codes = rag_codes(frame["rag"])
+    return codes, frame["must_do"].astype(bool).to_numpy() & (codes == 2)
+
+
+def _plain(column: pd.Series) -> bool:
+    """Integers, booleans or text without gaps: grouped in one numpy pass, as pandas would."""
+    if column.dtype.kind in "iub":
+        return True
+    if column.hasnans:
+        return False
+    return bool(pd.api.types.infer_dtype(column, skipna=False) == "string")
+
+
+def _counts(
+    frame: pd.DataFrame,
+    keys: list[str],
+    codes: np.ndarray,
+    red_must_do: np.ndarray,
+    catalogue: Catalogue | None,
+) -> Counts:
+    """Every grouping in one pass: a group id per row, then one bincount."""
+    n_rags = len(RAG_VALUES)
+    if not keys:
+        return Counts(
+            keys={},
+            rags=np.bincount(codes, minlength=n_rags).reshape(1, -1).astype(np.int64),
+            must_do_red=np.array([red_must_do.sum()], dtype=np.int64),
+        )
+    group = np.zeros(len(frame), dtype=np.int64)
+    span = 1  # group ids are below this
+    key_codes: list[np.ndarray] = []
+    uniques: list[list[object]] = []
+    for key in keys:
+        found_codes, found_index = pd.factorize(frame[key], sort=False)
+        if span * len(found_index) >= 2**62:  # keep the combined id inside int64
+            group = np.unique(group, return_inverse=True)[1].reshape(-1)
+            span = int(group.max()) + 1
+        group, span = group * len(found_index) + found_codes, span * len(found_index)
+        key_codes.append(found_codes)
+        uniques.append(found_index.tolist())
+    _, first, inverse = np.unique(group, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    n_groups = len(first)
+    counts = np.bincount(inverse * n_rags + codes, minlength=n_groups * n_rags)
+    red = np.bincount(inverse, weights=red_must_do, minlength=n_groups).astype(np.int64)
+    # Each group's value of each key, and its rank in that key's sort order.
+    ranks: list[np.ndarray] = []
+    for key, found, found_codes in zip(keys, uniques, key_codes, strict=True):
+        in_order = _sorted_groups(list(found), key, catalogue)
+        rank = {v: i for i, v in enumerate(in_order)}
+        ranks.append(np.array([rank[v] for v in found], dtype=np.int64)[found_codes[first]])
+    final = np.lexsort(ranks[::-1])
+    return Counts(
+        keys={
+            key: pd.Index([found[c] for c in found_codes[first][final].tolist()])
+            for key, found, found_codes in zip(keys, uniques, key_codes, strict=True)
+        },
+        rags=counts.reshape(n_groups, n_rags)[final].astype(np.int64),
+        must_do_red=red[final],
+    )
+
+
+def _grouped_reference(
+    frame: pd.DataFrame,
+    keys: list[str],
+    codes: np.ndarray,
+    red_must_do: np.ndarray,
+    catalogue: Catalogue | None,
+) -> pd.DataFrame:
+    """pandas' groupby: for keys with gaps, mixed types or categories (and the oracle)."""
     onehot = np.zeros((len(frame), len(RAG_VALUES)), dtype=np.int64)
     onehot[np.arange(len(frame)), codes] = 1
     counts = pd.DataFrame(onehot, columns=list(RAG_VALUES), index=frame.index)
-    counts["must_do_red"] = (frame["must_do"].astype(bool).to_numpy() & (codes == 2)).astype(
-        np.int64
-    )
-    if keys:
-        grouped = counts.groupby([frame[k] for k in keys], sort=False, dropna=False).sum()
-        table = grouped.reset_index()
-        table.columns = [*keys, *counts.columns]
-        for key in reversed(keys):
-            order = _group_order(table[key], key, catalogue)
-            rank = {v: i for i, v in enumerate(order)}
-            table = table.iloc[np.argsort(table[key].map(rank).to_numpy(), kind="stable")]
-        table = table.reset_index(drop=True)
-    else:
-        table = counts.sum().to_frame().T.reset_index(drop=True)
+    counts["must_do_red"] = red_must_do.astype(np.int64)
+    grouped = counts.groupby([frame[k] for k in keys], sort=False, dropna=False).sum()
+    table = grouped.reset_index()
+    table.columns = [*keys, *counts.columns]
+    for key in reversed(keys):
+        order = _group_order(table[key], key, catalogue)
+        rank = {v: i for i, v in enumerate(order)}
+        table = table.iloc[np.argsort(table[key].map(rank).to_numpy(), kind="stable")]
+    table = table.reset_index(drop=True)
     return _finish(table, keys)
 
 

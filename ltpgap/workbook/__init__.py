@@ -3,15 +3,25 @@
 - :func:`build_workbook` / :func:`init_workbooks` write workbooks from the catalogue;
 - :func:`read_workbook` (after :func:`gate_workbook`) turns one back into inputs;
 - :func:`assess_workbook` adds the RAG assessment; :func:`recompute_workbook` writes it back.
+
+Names of the workbook contract (sheets, metadata keys, chapter labels …) live in the pure
+:mod:`ltpgap.layout` and are re-exported here.
 """
 
-from ltpgap.workbook._cells import escape_formula
-from ltpgap.workbook._meta import LISTS_SHEET, META_KEYS, META_SHEET, meta_checksum
-from ltpgap.workbook._summary_sheet import CHAPTER_TITLES, SUMMARY_SHEET, chapter_label
-from ltpgap.workbook.builder import (
+from ltpgap.layout import (
+    CHAPTER_TITLES,
     DATA_SHEET,
     LISTS,
+    LISTS_SHEET,
+    META_KEYS,
+    META_SHEET,
+    SUMMARY_SHEET,
     TABLE_NAME,
+    chapter_label,
+    meta_checksum,
+)
+from ltpgap.workbook._cells import escape_formula
+from ltpgap.workbook.builder import (
     build_workbook,
     init_workbooks,
     new_workbook,

@@ -242,6 +242,14 @@ class Checker:
                 "the file was refused. Save a fresh copy from Excel.",
                 part,
             )
+        if scan.bad_reference is not None:
+            self.add(
+                "unreadable-workbook",
+                f"{self.part_label(part)} gives a cell or row the reference "
+                f"'{scan.bad_reference}', which no spreadsheet program writes (a reader could "
+                "place that cell anywhere); the file was refused. Save a fresh copy from Excel.",
+                part,
+            )
         if scan.first_over:
             cell = scan.first_over if split_ref(scan.first_over) else None
             self.add(

@@ -6,22 +6,12 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
-from ltpgap import TEMPLATE_VERSION, __version__
 from ltpgap.catalogue import Catalogue
-from ltpgap.schema import COVERAGE_VALUES, NOT_APPLICABLE_VALUES, OVERRIDE_VALUES, STATUS_VALUES
+from ltpgap.layout import LISTS, LISTS_SHEET, META_KEYS, META_SHEET, new_meta
 from ltpgap.workbook._cells import put_text
-from ltpgap.workbook._meta import LISTS_SHEET, META_KEYS, META_SHEET, meta_checksum
 from ltpgap.workbook._readme import Identity
 
 __all__ = ["LISTS", "write_lists_sheet", "write_meta_sheet"]
-
-#: Dropdown lists on the hidden Lists sheet: defined name, column header, values, input key.
-LISTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
-    ("StatusList", "Status", STATUS_VALUES, "status"),
-    ("CoverageList", "Coverage", COVERAGE_VALUES, "coverage"),
-    ("NotApplicableList", "Not applicable", NOT_APPLICABLE_VALUES, "not_applicable"),
-    ("OverrideList", "RAG override", OVERRIDE_VALUES, "rag_override"),
-)
 
 
 def write_lists_sheet(wb: Workbook) -> None:
@@ -42,19 +32,14 @@ def write_lists_sheet(wb: Workbook) -> None:
 def write_meta_sheet(wb: Workbook, catalogue: Catalogue, who: Identity) -> None:
     """Add the hidden _ltpgap sheet: identity, versions and the checksum over them."""
     ws = wb.create_sheet(META_SHEET)
-    values: dict[str, object] = {
-        "catalogue_id": catalogue.info.id,
-        "catalogue_version": catalogue.info.version,
-        "catalogue_hash": catalogue.content_hash,
-        "unit_id": who.unit_id,
-        "scope": who.scope,
-        "unit_name": who.unit_name,
-        "ics_id": who.ics_id,
-        "template_version": TEMPLATE_VERSION,
-        "generated_at": who.generated_at,
-        "ltpgap_version": __version__,
-    }
-    values["checksum"] = meta_checksum(values)
+    values = new_meta(
+        catalogue,
+        unit_id=who.unit_id,
+        scope=who.scope,
+        unit_name=who.unit_name,
+        ics_id=who.ics_id,
+        generated_at=who.generated_at,
+    )
     for row, key in enumerate(META_KEYS, start=1):
         put_text(ws.cell(row=row, column=1), key)
         cell = ws.cell(row=row, column=2)

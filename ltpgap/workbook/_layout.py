@@ -7,41 +7,22 @@ extra columns, kept as they are.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
 from ltpgap.issues import Issue, Severity, Where, make_issue
+from ltpgap.layout import TABLE_NAME, fold, header_key
 from ltpgap.schema import COLUMNS, HEADERS, INPUT_KEYS
 from ltpgap.workbook._package import TablePart
 from ltpgap.workbook._xmlscan import split_ref
 
 __all__ = ["Layout", "find_layout", "fold", "header_key"]
 
-TABLE_NAME = "GapAnalysis"
 Grid = list[list[object]]
-_FOLD = re.compile(r"[^0-9a-z]+")
 _MIN_SCORE = len(HEADERS) // 2 + 1  # "most" schema headers
 _MIN_INPUTS = 6
-
-
-def fold(text: object) -> str:
-    """Header text folded for matching: 'Must-do ' → 'mustdo'."""
-    return _FOLD.sub("", str(text).casefold())
-
-
-_KEYS: dict[str, str] = {fold(c.header): c.key for c in COLUMNS} | {
-    fold(c.key): c.key for c in COLUMNS
-}
-
-
-def header_key(text: object) -> str | None:
-    """The schema key a header cell names, or ``None`` for an extra column."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    return _KEYS.get(fold(text))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

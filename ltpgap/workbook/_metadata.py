@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Literal, cast
 
 from ltpgap.issues import Issue, Where, make_issue
+from ltpgap.layout import META_KEYS, META_SHEET, meta_checksum
 from ltpgap.workbook._layout import fold
-from ltpgap.workbook._meta import META_KEYS, META_SHEET, meta_checksum
 
 __all__ = ["Identity", "WorkbookMeta", "read_identity"]
 

@@ -13,14 +13,12 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ltpgap import TEMPLATE_VERSION, __version__
 from ltpgap.catalogue import Catalogue
 from ltpgap.catalogue.migration import MigrationResult
+from ltpgap.layout import META_KEYS, META_SHEET, README_SHEET, RETIRED_SHEET, pushed_meta
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 from ltpgap.workbook import _styles as st
 from ltpgap.workbook._cells import put_text
-from ltpgap.workbook._meta import META_KEYS, META_SHEET, meta_checksum
-from ltpgap.workbook._readme import README_SHEET
 
 __all__ = [
     "CHANGES_SHEET",
@@ -32,7 +30,6 @@ __all__ = [
     "update_readme",
 ]
 
-RETIRED_SHEET = "Retired"
 CHANGES_SHEET = "Catalogue changes"
 _HEADER = {c.key: c.header for c in COLUMNS}
 _WIDTH = {c.header: c.width for c in COLUMNS}
@@ -164,15 +161,7 @@ def append_changes(wb: Any, result: MigrationResult, when: str) -> int:
 
 def update_meta(wb: Any, catalogue: Catalogue, current: dict[str, str]) -> None:
     """Record the new catalogue (id, version, hash) and a fresh checksum in `_ltpgap`."""
-    values: dict[str, object] = {k: current.get(k, "") for k in META_KEYS[:-1]}
-    values |= {
-        "catalogue_id": catalogue.info.id,
-        "catalogue_version": catalogue.info.version,
-        "catalogue_hash": catalogue.content_hash,
-        "template_version": TEMPLATE_VERSION,
-        "ltpgap_version": __version__,
-    }
-    values["checksum"] = meta_checksum(values)
+    values = pushed_meta({k: current.get(k, "") for k in META_KEYS[:-1]}, catalogue)
     if META_SHEET in wb.sheetnames:
         ws = wb[META_SHEET]
         for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=2):

@@ -8,14 +8,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ltpgap.catalogue import Catalogue
+from ltpgap.layout import README_SHEET
 from ltpgap.schema import COLUMNS
 from ltpgap.workbook import _styles as st
 from ltpgap.workbook._cells import put_text
 from ltpgap.workbook._heights import fit_rows
 
 __all__ = ["README_SHEET", "Identity", "write_readme"]
-
-README_SHEET = "Read me"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

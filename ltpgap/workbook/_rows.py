@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -62,6 +63,8 @@ class _Table:
         self.file, self.layout = file, layout
         self.top = layout.header_row  # 0-based grid index of the first data row
         self.data = grid[self.top :]
+        # Transposed once, in C: the table is then read a column at a time.
+        self.raw: list[tuple[object, ...]] = list(zip_longest(*self.data))
         self.issues: list[Issue] = []
         self.errors: dict[int, dict[int, ExcelError]] = {}  # column → data index → error
         for ref, value in errors.items():
@@ -73,9 +76,11 @@ class _Table:
     def column(self, j: int) -> list[object]:
         """Raw values of column ``j`` ('' → None; error cells → ExcelError)."""
         if j not in self.cols:
-            col: list[object] = [
-                None if (v := (row[j] if j < len(row) else None)) == "" else v for row in self.data
-            ]
+            col: list[object] = (
+                [None if v == "" else v for v in self.raw[j]]
+                if j < len(self.raw)
+                else [None] * len(self.data)
+            )
             for i, err in self.errors.get(j, {}).items():
                 if i < len(col) and col[i] is None:
                     col[i] = err
@@ -196,9 +201,7 @@ def read_rows(
     inputs = [(k, lay.columns[k]) for k in INPUT_KEYS if k in lay.columns]
     content = [(_HEADER[k], j) for k, j in inputs] + [(n, j) for j, n in lay.extras]
     paras, numeric = _paras(t, pcol, letter)
-    blanks = [list(map(is_blank, t.column(j))) for _, j in content]
-    filled = [not all(b) for b in zip(*blanks, strict=True)] if blanks else [False] * len(paras)
-    keep = [i for i, (p, f) in enumerate(zip(paras, filled, strict=True)) if p or f]
+    keep = _kept_rows(t, paras, [j for _, j in content])
     if numeric:
         _resolve_numbers(t, paras, numeric, letter, _Paras(catalogue), decimals_of)
     _report_errors(t, content, set(keep), paras)
@@ -221,6 +224,25 @@ def read_rows(
         if paras[i]:
             first.setdefault(paras[i], t.excel_row(i))
     return RowsRead(frame=frame, issues=t.issues, first_row=first)
+
+
+def _kept_rows(t: _Table, paras: list[str], columns: list[int]) -> list[int]:
+    """Rows with a Para, or with a value in an input or extra column (Para or not)."""
+    todo = [i for i, p in enumerate(paras) if not p]  # only these need their cells looked at
+    filled: set[int] = set()
+    for j in columns:
+        if not todo:
+            break
+        col = t.column(j)
+        hits = {
+            i
+            for i in todo
+            if (v := col[i]) is not None and (v.strip() if type(v) is str else not is_blank(v))
+        }
+        if hits:
+            filled |= hits
+            todo = [i for i in todo if i not in hits]
+    return [i for i, p in enumerate(paras) if p or i in filled]
 
 
 def _pick(column: list[object], keep: list[int]) -> list[object]:
@@ -338,11 +360,13 @@ def check_paras(
     in_scope = [c for c in catalogue if scope == "place" or c.level == "ics"]
     wanted = {c.id for c in in_scope}
     name = f"{catalogue.info.id} {catalogue.info.version}"
-    for para, row in zip(read.frame["para"], read.frame["row"], strict=True):
+    for para, row in zip(read.frame["para"].tolist(), read.frame["row"].tolist(), strict=True):
         if not para:
             continue
-        cell = where(f"{para_letter}{row}")
         first = read.first_row.get(para)
+        if first == row and para in wanted:
+            continue  # the usual case: nothing to say
+        cell = where(f"{para_letter}{row}")
         if first != row:
             issues.append(
                 make_issue(

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from ltpgap.workbook._xmlpos import CellPositions, column_number, split_ref
+
 __all__ = [
     "CellTooLarge",
     "PartScan",
@@ -22,31 +24,13 @@ __all__ = [
     "scan_sheet",
 ]
 
-CHUNK = 256 * 1024
-_UPPER = bytes(range(65, 91))
+CHUNK = 1024 * 1024  # a place workbook's largest sheet is read in one or two chunks
 _DTD_IN_BODY = re.compile(rb"<!(?i:doctype|entity)")
 _PREFIX = re.compile(rb"<(\w+:)?(?:worksheet|sst)\b")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?\bref=[\"']([^\"']*)[\"']")
-_REF = re.compile(r"^\$?([A-Z]{1,4})\$?([0-9]{1,8})$")
 _TEXT = re.compile(rb"<(?:\w+:)?[tv](?:\s[^>]*)?>([^<]*)<")
 _CELL_REF_IN = re.compile(rb"\br=[\"']([A-Z]{0,4}[0-9]{1,9})[\"']")
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
-
-
-def column_number(letters: str) -> int:
-    """Excel column letters to a 1-based number: A → 1, XFD → 16384."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
-def split_ref(ref: str) -> tuple[int, int] | None:
-    """'K12' → (12, 11) as (row, column), 1-based; ``None`` when it is not a cell reference."""
-    m = _REF.match(ref.strip().upper())
-    if not m:
-        return None
-    return int(m.group(2)), column_number(m.group(1))
 
 
 def _decode_head(head: bytes) -> str:
@@ -113,6 +97,7 @@ class PartScan:
     error_cells: dict[str, str] = field(default_factory=dict)
     items: int = 0  # shared strings: <si> count
     too_long: list[tuple[int, int]] = field(default_factory=list)  # shared strings: (index, chars)
+    bad_reference: str | None = None  # a cell or row reference no spreadsheet program writes
 
 
 def _text_chars(piece: bytes) -> int:
@@ -200,7 +185,7 @@ def scan_sheet(
     out = PartScan()
     cap = max_cell_chars * 10 + 65_536
     state = {"first": True}
-    pos = _Position()
+    pos = CellPositions()
 
     def handle(prefix: bytes, data: bytes) -> None:
         if state.pop("first", False):
@@ -210,20 +195,25 @@ def scan_sheet(
             if corner and (corner[0] > max_rows or corner[1] > max_cols):
                 out.first_over = (out.dimension or "").rpartition(":")[2]
                 raise _Stop
-        pos.update(out, prefix, data)
+        pos.update(prefix, data)
+        if pos.bad_reference is not None:
+            out.bad_reference = pos.bad_reference
+            raise _Stop
+        out.max_row, out.max_col = pos.max_row, pos.max_col
         out.cells = out.max_row * out.max_col
         if out.max_row > max_rows or out.max_col > max_cols:
             out.first_over = pos.first_beyond(prefix, data, max_rows, max_cols)
             raise _Stop
         if out.cells > max_cells:
             raise _Stop
-        pieces = data.split(b"</" + prefix + b"c>")
-        if max(map(len, pieces)) > max_cell_chars:
-            for piece in pieces:
+        end = b"</" + prefix + b"c>"
+        if _may_hold_longer(data, end, max_cell_chars):
+            for piece in data.split(end):
                 if len(piece) > max_cell_chars and (n := _text_chars(piece)) > max_cell_chars:
                     refs = _CELL_REF_IN.findall(piece)
                     raise CellTooLarge(refs[-1].decode() if refs else None, n, "characters")
-        if b't="e"' in data or b"t='e'" in data:
+        # Cells the fast path saw are all written t="…"; otherwise look for both quotes.
+        if b't="e"' in data or (not pos.canonical and b"t='e'" in data):
             _error_cells(out, prefix, data)
 
     with contextlib.suppress(_Stop):
@@ -231,66 +221,21 @@ def scan_sheet(
     return out
 
 
-class _Position:
-    """Tracks the used range. Fast path: every row and cell carries ``r="…"`` first, as Excel,
-    LibreOffice and openpyxl write; otherwise positions are followed element by element."""
+def _may_hold_longer(data: bytes, end: bytes, limit: int) -> bool:
+    """False when no stretch of ``data`` between two ``end`` markers exceeds ``limit`` bytes.
 
-    _ANY = re.compile(rb" r=[\"']([A-Z]{0,4})([0-9]{1,9})[\"']")
-
-    def __init__(self) -> None:
-        self.row, self.col = 0, 0
-        self.fast: dict[bytes, tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]] = {}
-
-    def _patterns(self, prefix: bytes) -> tuple[re.Pattern[bytes], ...]:
-        if prefix not in self.fast:
-            p = re.escape(prefix)
-            self.fast[prefix] = (
-                re.compile(rb"<" + p + rb'c r="([A-Z]{1,4}[0-9]{1,9})"'),
-                re.compile(rb"<" + p + rb'row r="([0-9]{1,9})"'),
-                re.compile(rb"<" + p + rb'(?:c|row)(?=[\s>/])(?! r=")'),
-            )
-        return self.fast[prefix]
-
-    def update(self, out: PartScan, prefix: bytes, data: bytes) -> None:
-        cells, rows, odd = self._patterns(prefix)
-        if odd.search(data):
-            self._slow(out, re.escape(prefix), data)
-            return
-        # One regex pass; letters and digits are split with C-level bytes operations, so no
-        # per-cell Python objects are made (a 500-row sheet has ~10,000 cells).
-        refs = b" ".join(cells.findall(data))
-        numbers = set(rows.findall(data))
-        if refs:
-            letters = set(refs.translate(None, b"0123456789").split())
-            numbers.update(refs.translate(None, _UPPER).split())
-            out.max_col = max(out.max_col, max(column_number(c.decode()) for c in letters))
-            last = refs.rsplit(b" ", 1)[-1].decode()
-            self.row, self.col = split_ref(last) or (self.row, self.col)
-        if numbers:
-            out.max_row = max(out.max_row, max(map(int, numbers)))
-
-    def _slow(self, out: PartScan, p: bytes, data: bytes) -> None:
-        for m in re.finditer(rb"<" + p + rb"(row|c)(?=[\s>/])([^>]*)>", data):
-            ref = _CELL_REF_IN.search(m.group(2))
-            if m.group(1) == b"row":
-                self.row = int(ref.group(1)) if ref and ref.group(1).isdigit() else self.row + 1
-                self.col = 0
-            else:
-                cell = split_ref(ref.group(1).decode()) if ref else None
-                self.row, self.col = cell if cell else (self.row, self.col + 1)
-            out.max_row = max(out.max_row, self.row)
-            out.max_col = max(out.max_col, self.col)
-
-    def first_beyond(self, prefix: bytes, data: bytes, max_rows: int, max_cols: int) -> str:
-        """The first cell reference beyond the bounds in ``data`` (else the row number)."""
-        row_over = None
-        for letters, digits in self._ANY.findall(data):
-            over = int(digits) > max_rows or column_number(letters.decode()) > max_cols
-            if over and letters:
-                return (letters + digits).decode()
-            if over and row_over is None:
-                row_over = f"row {int(digits)}"
-        return row_over or f"row {self.row}, column {self.col}"
+    A stretch longer than ``limit`` contains a whole aligned block of ``limit // 2`` bytes
+    with no marker in it, so a few bounded ``find`` calls (in C) rule long cells out; only a
+    True answer costs the exact split.
+    """
+    if len(data) <= limit:
+        return False
+    last = data.rfind(end)
+    if last < 0 or len(data) - last - len(end) > limit:
+        return True
+    step = max(1, limit // 2)
+    find = data.find
+    return any(find(end, at, at + step) < 0 for at in range(0, last, step))
 
 
 def _error_cells(out: PartScan, prefix: bytes, data: bytes) -> None:

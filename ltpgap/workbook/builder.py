@@ -22,9 +22,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ltpgap.catalogue import LIFE_COURSE_NAMES, Catalogue, Commitment
+from ltpgap.catalogue import Catalogue, Commitment
 from ltpgap.ics import IcsConfig
 from ltpgap.issues import LtpgapError, Where, make_issue
+from ltpgap.layout import DATA_SHEET, README_SHEET, SUMMARY_SHEET, TABLE_NAME, catalogue_values
 from ltpgap.rag import assess_place
 from ltpgap.schema import (
     COLUMNS,
@@ -36,8 +37,8 @@ from ltpgap.workbook._atomic import atomic_save
 from ltpgap.workbook._cells import put_text, put_value
 from ltpgap.workbook._heights import fit_rows
 from ltpgap.workbook._hidden import LISTS, write_lists_sheet, write_meta_sheet
-from ltpgap.workbook._readme import README_SHEET, Identity, write_readme
-from ltpgap.workbook._summary_sheet import SUMMARY_SHEET, write_summary
+from ltpgap.workbook._readme import Identity, write_readme
+from ltpgap.workbook._summary_sheet import write_summary
 
 __all__ = [
     "DATA_SHEET",
@@ -53,10 +54,6 @@ __all__ = [
 ]
 
 Scope = Literal["place", "ics"]
-DATA_SHEET = "Gap analysis"
-TABLE_NAME = "GapAnalysis"
-
-_LEVEL_NAMES = {"place": "Place", "ics": "ICS", "region": "Region", "national": "National"}
 _COL = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
 #: Column letter → width of every Gap analysis column, for row heights.
 WRAP_WIDTHS = {get_column_letter(i): c.width for i, c in enumerate(COLUMNS, start=1)}
@@ -116,20 +113,6 @@ def _in_scope(catalogue: Catalogue, scope: Scope) -> list[Commitment]:
     return [c for c in catalogue if scope == "place" or c.level == "ics"]
 
 
-def _catalogue_values(c: Commitment, catalogue: Catalogue) -> dict[str, object]:
-    return {
-        "para": c.id,
-        "chapter": c.chapter,
-        "programme_area": catalogue.programme_area_names.get(c.programme_area, c.programme_area),
-        "life_course": LIFE_COURSE_NAMES.get(c.life_course or "", c.life_course or ""),
-        "title": c.title,
-        "commitment": c.commitment,
-        "deadline": c.deadline,
-        "must_do": "Yes" if c.must_do else "No",
-        "level": _LEVEL_NAMES.get(c.level, c.level),
-    }
-
-
 def write_computed(ws: Worksheet, cells: dict[str, str], row: int, values: dict[str, str]) -> None:
     """Write RAG, Reason and Checks of one row; `cells` maps key → column letter."""
     for key in ("rag", "reason", "checks"):
@@ -163,7 +146,7 @@ def _write_rows(
     computed = frame.set_index("para")
     styles = st.StyleCache()
     for row, c in enumerate(commitments, start=2):
-        values = _catalogue_values(c, catalogue)
+        values = catalogue_values(c, catalogue)
         editable = scope == "ics" or c.level == "place"
         for col, column in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=row, column=col)

@@ -9,8 +9,9 @@ the reader a second look.
 
 from __future__ import annotations
 
+import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ltpgap.issues import Issue, has_errors
@@ -62,6 +63,9 @@ class Inspection:
     issues: tuple[Issue, ...]
     sheets: tuple[SheetFacts, ...] = ()
     package: Package | None = None
+    #: The bytes the gate checked: a reader parses these, never the file again (which could
+    #: have been swapped since).
+    data: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
@@ -169,18 +173,22 @@ def inspect_workbook(path: str | Path, limits: GateLimits | None = None) -> Insp
         )
         return Inspection(path=gate.file, issues=tuple(gate.issues))
     try:
-        with file.open("rb") as fh:
+        with file.open("rb") as f:
+            data = f.read(lim.max_file_bytes + 1)  # read once; all checks run on these bytes
+        if len(data) > lim.max_file_bytes:
+            raise OSError("the file grew while it was being read")
+        with io.BytesIO(data) as fh:
             kind = sniff(fh)
             if kind.kind != "zip":
                 code = "gate-encrypted" if kind.kind == "encrypted" else "gate-not-xlsx"
                 gate.add(code, f"{file.name} cannot be read: {kind.advice}.")
                 return Inspection(path=gate.file, issues=tuple(gate.issues))
-            count = zip_entry_count(fh, size)
+            count = zip_entry_count(fh, len(data))
             if count is None or count > lim.max_zip_entries:
                 gate.add(*_entry_count_problem(count, lim))
                 return Inspection(path=gate.file, issues=tuple(gate.issues))
             with zipfile.ZipFile(fh) as zf:
-                return _inspect_zip(zf, gate)
+                return replace(_inspect_zip(zf, gate), data=data)
     except READ_ERRORS as exc:
         gate.add(
             "unreadable-workbook",

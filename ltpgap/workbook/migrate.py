@@ -29,13 +29,13 @@ from ltpgap.catalogue.migration import (
     plan_migration,
 )
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
+from ltpgap.layout import DATA_SHEET, META_SHEET, SUMMARY_SHEET, TABLE_NAME
 from ltpgap.rag import assess_place
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 from ltpgap.workbook import _styles as st
 from ltpgap.workbook._atomic import atomic_save
 from ltpgap.workbook._cells import put_text
 from ltpgap.workbook._heights import fit_rows
-from ltpgap.workbook._meta import META_SHEET
 from ltpgap.workbook._migrate_sheets import (
     append_changes,
     append_retired,
@@ -44,11 +44,11 @@ from ltpgap.workbook._migrate_sheets import (
     update_readme,
 )
 from ltpgap.workbook._rewrite_safety import unsafe_content
-from ltpgap.workbook._summary_sheet import SUMMARY_SHEET, write_summary
+from ltpgap.workbook._summary_sheet import write_summary
 
 # The builder's own table writer and in-scope rule, so a pushed table looks exactly like a
 # freshly built one. (Private names: ask the builder to keep them, or to make them public.)
-from ltpgap.workbook.builder import TABLE_NAME, WRAP_WIDTHS, _gap_sheet, _in_scope
+from ltpgap.workbook.builder import WRAP_WIDTHS, _gap_sheet, _in_scope
 from ltpgap.workbook.gate import GateLimits
 from ltpgap.workbook.reader import PlaceWorkbook, read_workbook
 
@@ -213,7 +213,7 @@ def _locate(flags: tuple[Issue, ...], path: Path) -> tuple[Issue, ...]:
         Issue(
             code=f.code,
             message=f.message,
-            where=Where(file=str(path), sheet="Gap analysis"),
+            where=Where(file=str(path), sheet=DATA_SHEET),
             severity=f.severity,
             commitment=f.commitment,
         )

@@ -9,6 +9,7 @@ ever opened for reading.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,8 @@ from python_calamine import CalamineWorkbook
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+from ltpgap.layout import LISTS_SHEET, META_SHEET
 from ltpgap.workbook._layout import Layout, find_layout
-from ltpgap.workbook._meta import LISTS_SHEET, META_SHEET
 from ltpgap.workbook._metadata import Identity, WorkbookMeta, read_identity
 from ltpgap.workbook._numfmt import shown_decimals
 from ltpgap.workbook._rows import ExcelError, RowsRead, check_paras, read_rows
@@ -124,7 +125,15 @@ def _read(
 ) -> tuple[Identity, Layout, RowsRead, list[Issue]]:
     pkg = inspection.package
     assert pkg is not None
-    with _calamine(None, lambda: CalamineWorkbook.from_path(file)) as book:
+    data = inspection.data  # the bytes the gate passed, not the file again
+    with _calamine(
+        None,
+        lambda: (
+            CalamineWorkbook.from_filelike(io.BytesIO(data))
+            if data is not None
+            else CalamineWorkbook.from_path(file)
+        ),
+    ) as book:
         sheets = _Sheets(book)
         names = [(s.name, s.state) for s in pkg.sheets if s.part]
         identity = read_identity(file, names, sheets.grid)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+from ltpgap.layout import META_SHEET
 from ltpgap.rag import PlaceAssessment, assess_place
 from ltpgap.workbook.gate import GateLimits
 from ltpgap.workbook.reader import PlaceWorkbook, cell_locator, read_workbook
@@ -56,7 +57,7 @@ def _catalogue_check(book: PlaceWorkbook, catalogue: Catalogue, path: Path) -> t
             "rows are matched by Para, so commitments added or removed since then show as "
             "missing or unknown. Pass --catalogue with the catalogue it was built from, or "
             "push the new catalogue into the workbook.",
-            where=Where(file=str(path), sheet="_ltpgap"),
+            where=Where(file=str(path), sheet=META_SHEET),
             severity=Severity.WARNING,
         ),
     )
@@ -108,6 +109,8 @@ ICS_SUMMARY_READERS: list[Callable[[Path, Catalogue], WorkbookSummary | None]] =
 
 def summarise_workbook(path: str | Path, *, catalogue: Catalogue | None = None) -> WorkbookSummary:
     """The RAG of every commitment in a workbook, computed from its inputs (not its RAG column)."""
+    import ltpgap.merge  # noqa: F401  (registers the ICS workbook reader in ICS_SUMMARY_READERS)
+
     path = Path(path)
     catalogue = catalogue or load_catalogue()
     for reader in ICS_SUMMARY_READERS:

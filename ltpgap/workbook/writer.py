@@ -23,13 +23,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+from ltpgap.layout import DATA_SHEET, SUMMARY_SHEET, TABLE_NAME
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 from ltpgap.workbook._atomic import atomic_save
 from ltpgap.workbook._cells import put_value
 from ltpgap.workbook._heights import fit_rows
 from ltpgap.workbook._rewrite_safety import unsafe_content
-from ltpgap.workbook._summary_sheet import SUMMARY_SHEET, write_summary
-from ltpgap.workbook.builder import DATA_SHEET, TABLE_NAME, write_computed
+from ltpgap.workbook._summary_sheet import write_summary
+from ltpgap.workbook.builder import write_computed
 from ltpgap.workbook.gate import gate_workbook
 from ltpgap.workbook.results import WorkbookResult, assess_workbook
 

@@ -346,3 +346,62 @@ def test_damaged_xml_gives_a_located_error_or_a_read_never_a_crash(
         assert exc.issues and all(i.where.file == str(path) for i in exc.issues)
     else:
         assert book.sheet
+
+
+# --- cell references a reader would place far away ------------------------------------------
+# python-calamine places a cell by its last r attribute (any namespace prefix, any quoting,
+# lower case letters too) and allocates the whole range: each of these aborted the process
+# (a failed multi-GB allocation) until the gate learnt to read such tags as a parser does.
+_MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+FAR_CELLS: list[tuple[str, bytes]] = [
+    ("ten-digit-row", b'<row r="600"><c r="A1234567890" t="inlineStr"><is><t>x</t></is></c></row>'),
+    ("five-letter-column", b'<row r="600"><c r="AAAAA600"><v>1</v></c></row>'),
+    ("lower-case", b'<row r="600"><c r="xfd1048576"><v>1</v></c></row>'),
+    ("second-r-attribute", b'<row r="600"><c r="A600" t="n" r="A9999999"><v>1</v></c></row>'),
+    ("spaces-around-equals", b'<row r="600"><c r = "A9999999"><v>1</v></c></row>'),
+    ("single-quotes", b"<row r=\"600\"><c r='A9999999'><v>1</v></c></row>"),
+    ("tab-before-r", b'<row r="600"><c\tr="A9999999"><v>1</v></c></row>'),
+    ("quoted-greater-than", b'<row r="600"><c s=">" r="A9999999"><v>1</v></c></row>'),
+    ("other-prefix", b'<row r="600"><y:c r="A9999999"><v>1</v></y:c></row>'),
+    ("far-row-no-cell-refs", b'<row r="4000000000"><c><v>1</v></c></row>'),
+]
+
+
+@pytest.mark.parametrize(("xml",), [(x,) for _, x in FAR_CELLS], ids=[n for n, _ in FAR_CELLS])
+def test_a_cell_placed_far_away_by_its_tag_is_refused(
+    filled_base: Path, tmp_path: Path, xml: bytes
+) -> None:
+    members = fx.read_entries(filled_base)
+    sheet = members["xl/worksheets/sheet2.xml"]
+    assert _MAIN_NS in sheet  # the Gap analysis sheet, default namespace
+    members["xl/worksheets/sheet2.xml"] = sheet.replace(b"</sheetData>", xml + b"</sheetData>")
+    path = tmp_path / "bedford.xlsx"
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    issues = gate_workbook(path)
+    assert {i.code for i in issues} & {"gate-too-many-cells", "unreadable-workbook"}, issues
+    assert all(i.severity is Severity.ERROR for i in issues)
+    assert {i.where.sheet for i in issues} == {"Gap analysis"}
+
+
+def test_a_cell_reference_in_another_attribute_is_not_a_position(
+    filled_base: Path, tmp_path: Path
+) -> None:
+    """x:r is not r: the reader ignores it, so the gate does too (the tag is read in full)."""
+    members = fx.read_entries(filled_base)
+    sheet = members["xl/worksheets/sheet2.xml"]
+    extra = b'<row r="600"><c x:r="XFD1" r="A600"><v>1</v></c></row>'
+    members["xl/worksheets/sheet2.xml"] = sheet.replace(b"</sheetData>", extra + b"</sheetData>")
+    path = tmp_path / "bedford.xlsx"
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    found = inspect_workbook(path)
+    assert found.passed, found.issues
+    gap = found.sheet("Gap analysis")
+    assert gap is not None and gap.max_row == 600

@@ -1,0 +1,159 @@
+"""Excel add-in benchmark (issue 7): server-side time of Recompute on a 4-place ICS workbook.
+
+The workbook is the ICS workbook `ltpgap merge` writes for BLMK's four places and the ICS
+team over a 500-commitment synthetic catalogue (every place's inputs on ``Place data``), sent
+as the Office.js task pane sends it (only the sheets the script declares). Timed, from the
+parsed request body:
+
+- recompute: ``xw.Book(json=…)``, :func:`ltpgap.xl.operations.recompute` (rebuild each unit
+  from Place data and assess it, roll up, build matrix, summaries, gaps and snapshot grid)
+  and ``book.json()``;
+- floor: ``xw.Book(json=…)`` plus reading every sheet's values (what any script pays);
+- rag core: ``ltpgap.rag.assess_place`` for the five units and ``rollup_ics`` alone, on the
+  same inputs: the part of recompute that is the RAG rules themselves.
+
+Target: recompute ≤ 3 × floor. A 500-commitment place workbook is timed the same way. The
+remote engine is xlwings PRO: this runs it under the PolyForm Noncommercial key when no key is
+set (docs/excel-add-in.md, "Licensing").
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "xl"))
+
+import pandas as pd
+import xlwings as xw
+from officejs import (
+    merged_workbook,
+    payload_from_xlsx,
+    place_payload,
+    synthetic_catalogue,
+    unit_inputs,
+)
+
+from ltpgap.ics import load_ics
+from ltpgap.rag import assess_place, rollup_ics
+from ltpgap.xl import operations
+from ltpgap.xl.protection import OfficeJsProtection
+from ltpgap.xl.scripts import RECOMPUTE_SHEETS
+
+N_COMMITMENTS = 500
+
+
+def _floor(payload: dict[str, Any]) -> int:
+    book = xw.Book(json=payload)
+    cells = 0
+    for sheet in book.sheets:
+        values = sheet.used_range.options(ndim=2).value
+        cells += sum(len(r) for r in values)
+    book.close()
+    return cells
+
+
+def _recompute(payload: dict[str, Any], **kwargs: Any) -> int:
+    book = xw.Book(json=payload)
+    operations.recompute(book, protection=OfficeJsProtection(), **kwargs)
+    actions = len(book.json()["actions"])
+    book.close()
+    return actions
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timing:
+    """Median wall-clock and CPU (this process) milliseconds of one timed step."""
+
+    wall_ms: float
+    cpu_ms: float
+    result: int
+
+
+def _median_ms(
+    run: Callable[[dict[str, Any]], int], payload: dict[str, Any], repeats: int
+) -> Timing:
+    # CPU time as well as wall time: on a shared machine other jobs inflate the wall clock.
+    walls, cpus, result = [], [], 0
+    for _ in range(repeats):
+        body = copy.deepcopy(payload)  # a fresh request body each time (not timed)
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = run(body)
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return Timing(
+        wall_ms=statistics.median(walls) * 1000,
+        cpu_ms=statistics.median(cpus) * 1000,
+        result=result,
+    )
+
+
+def main(quick: bool = False) -> dict[str, float | str]:
+    """Median server-side times (ms) of recompute and of the floor, and their ratio."""
+    repeats = 3 if quick else 9
+    catalogue = synthetic_catalogue(N_COMMITMENTS)
+    ics_config = load_ics()
+    with tempfile.TemporaryDirectory() as folder:
+        path = merged_workbook(catalogue, ics_config, Path(folder) / "ICS.xlsx")
+        ics_body = payload_from_xlsx(path, include=RECOMPUTE_SHEETS)
+    place_body = place_payload(catalogue)
+    _recompute(copy.deepcopy(ics_body), catalogue=catalogue, ics=ics_config)  # warm caches
+    _recompute(copy.deepcopy(place_body), catalogue=catalogue)
+    ics = _median_ms(
+        lambda b: _recompute(b, catalogue=catalogue, ics=ics_config), ics_body, repeats
+    )
+    ics_floor = _median_ms(_floor, ics_body, repeats)
+    place = _median_ms(lambda b: _recompute(b, catalogue=catalogue), place_body, repeats)
+    place_floor = _median_ms(_floor, place_body, repeats)
+    units = unit_inputs(catalogue, ics_config)
+
+    def core(_: dict[str, Any]) -> int:
+        frames = {
+            u: assess_place(catalogue, f, unit_id=u, scope=s).frame  # type: ignore[arg-type]
+            for u, (s, f) in units.items()
+        }
+        rags = pd.concat(
+            [frames[p.id][["para", "rag"]].assign(place=p.id) for p in ics_config.places]
+        )
+        rollup_ics(catalogue, rags, ics=ics_config, ics_rags=frames[ics_config.id][["para", "rag"]])
+        return len(frames)
+
+    core_timing = _median_ms(core, {}, repeats)
+    ratio = ics.wall_ms / ics_floor.wall_ms
+    return {
+        "ics_workbook": f"{len(ics_config.places)} places x {N_COMMITMENTS} commitments, "
+        f"{ics_floor.result} cells",
+        "ics_recompute_median_ms": round(ics.wall_ms, 1),
+        "ics_floor_median_ms": round(ics_floor.wall_ms, 1),
+        "ics_ratio": round(ratio, 2),
+        "ics_recompute_cpu_median_ms": round(ics.cpu_ms, 1),
+        "ics_floor_cpu_median_ms": round(ics_floor.cpu_ms, 1),
+        "ics_cpu_ratio": round(ics.cpu_ms / ics_floor.cpu_ms, 2),
+        "ics_rag_core_median_ms": round(core_timing.wall_ms, 1),
+        "ics_rag_core_cpu_median_ms": round(core_timing.cpu_ms, 1),
+        "ics_actions": ics.result,
+        "place_recompute_median_ms": round(place.wall_ms, 1),
+        "place_floor_median_ms": round(place_floor.wall_ms, 1),
+        "place_ratio": round(place.wall_ms / place_floor.wall_ms, 2),
+        "place_recompute_cpu_median_ms": round(place.cpu_ms, 1),
+        "place_floor_cpu_median_ms": round(place_floor.cpu_ms, 1),
+        "place_cpu_ratio": round(place.cpu_ms / place_floor.cpu_ms, 2),
+        "place_actions": place.result,
+        "target": "ics_ratio <= 3.0",
+        "met": "yes" if ratio <= 3.0 else "NO",
+        "repeats": repeats,
+    }
+
+
+if __name__ == "__main__":
+    for key, value in main().items():
+        print(f"{key}: {value}")

@@ -1,0 +1,380 @@
+"""ICS merge benchmark (issue 5): 200 place workbooks of 500 commitments each, merged.
+
+Model: one merge of 200 places under a synthetic ICS file of 200 places. Real ICSs have ~5
+places, but the per-file work (gate, read, assess) is the same however the files are grouped,
+and one merge of 200 is the hardest case for the writer and for memory: one workbook whose
+Place data sheet holds ~85 000 rows of text and whose matrix has 200 place columns.
+
+Generation (not timed): the real builder writes one place workbook from a synthetic
+500-commitment catalogue; each of the 200 files is that package with its own identity in the
+hidden metadata (checksum recomputed) and its own inputs in the input cells of the Gap
+analysis table (85% of place-level rows filled; Initiatives and Evidence 100-400 characters),
+written straight into the sheet XML so generating 200 files takes seconds, not minutes.
+
+Timed, medians over ``REPEATS`` runs, wall clock and CPU (this process + its workers):
+(a) ``merge_workbooks`` of all 200 into one ICS workbook (gate, read, assess, roll-up, write);
+(a') the same without writing the workbook; (b) fastexcel reading the same 200 files into
+pandas DataFrames, one after another (the floor), and (b2) the same with the merge's worker
+pool; (c) the same merge with the reader swapped for openpyxl
+(``load_workbook(read_only=True, data_only=True)``) behind the same gate. Peak memory: the
+merge run once in a fresh subprocess, ``ru_maxrss`` of the main process and of its workers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import fastexcel
+import openpyxl
+
+from benchmarks.bench_rollup import synthetic_catalogue
+from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig, Place
+from ltpgap.issues import LtpgapError
+from ltpgap.merge import merge_workbooks
+from ltpgap.merge._collect import pool_size
+from ltpgap.workbook import PlaceWorkbook
+from ltpgap.workbook._layout import find_layout
+from ltpgap.workbook._meta import LISTS_SHEET, META_KEYS, META_SHEET, meta_checksum
+from ltpgap.workbook._metadata import read_identity
+from ltpgap.workbook._rows import read_rows
+from ltpgap.workbook.builder import DATA_SHEET, build_workbook
+from ltpgap.workbook.gate import inspect_workbook
+
+N_PLACES, N_COMMITMENTS, REPEATS = 200, 500, 3
+SEED = 20190107
+_VOCABULARY = (
+    "primary care network community hospital integrated team pathway digital outreach "
+    "prevention screening clinic pilot funding recurrent workforce recruitment training "
+    "practice patients population health management social prescribing link workers "
+    "mental health crisis home first discharge frailty care homes maternity continuity "
+    "smoking cessation alcohol diabetes obesity cancer diagnosis early stage rapid access "
+    "virtual ward remote monitoring outpatient transformation estates partnership council"
+)
+_WORDS = _VOCABULARY.split()
+_INPUT_LETTERS = {
+    "J": "initiatives",
+    "K": "status",
+    "L": "coverage",
+    "M": "expected_delivery",
+    "N": "lead",
+    "O": "evidence",
+}
+_LEADS = (
+    "Head of Primary Care",
+    "Director of Nursing",
+    "Public Health Consultant",
+    "Programme Manager",
+    "Clinical Lead, Dr A. Patel",
+    "ICS Digital Lead",
+)
+
+
+def _text(rng: random.Random, low: int, high: int) -> str:
+    size = rng.randint(low, high)
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) < size:
+        words.append(rng.choice(_WORDS))
+    sentence = " ".join(words)[:size].rstrip()
+    return sentence[0].upper() + sentence[1:] + "."
+
+
+def _row_values(rng: random.Random) -> dict[str, str]:
+    return {
+        "initiatives": _text(rng, 100, 400),
+        "status": rng.choice(("In place", "In progress", "Planned", "None")),
+        "coverage": rng.choice(("Full", "Partial", "Full")),
+        "expected_delivery": rng.choice(
+            ("2020/21", "2021/22", "2023/24", "Q4 23/24", "March 2022")
+        ),
+        "lead": rng.choice(_LEADS),
+        "evidence": _text(rng, 100, 400),
+    }
+
+
+def _cell(ref: str, style: str, text: str) -> str:
+    return (
+        f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+        f"{escape(text)}</t></is></c>"
+    )
+
+
+def _fill_sheet(xml: str, rows: dict[int, dict[str, str]]) -> str:
+    def put(m: re.Match[str]) -> str:
+        letter, row, style = m.group(1), int(m.group(2)), m.group(3)
+        values = rows.get(row)
+        return _cell(f"{letter}{row}", style, values[_INPUT_LETTERS[letter]]) if values else m[0]
+
+    return re.sub(r'<c r="([J-O])(\d+)" s="(\d+)"(?: t="n")?(?:/>|></c>)', put, xml)
+
+
+def _set_meta(xml: str, values: dict[str, str]) -> str:
+    for row, key in enumerate(META_KEYS, start=1):
+        xml = re.sub(
+            rf'(<c r="B{row}" s="\d+" t="inlineStr"><is><t>)[^<]*(</t>)',
+            lambda m, v=values[key]: m.group(1) + escape(v) + m.group(2),
+            xml,
+        )
+    return xml
+
+
+def generate(folder: Path, catalogue: Catalogue, ics: IcsConfig) -> list[Path]:
+    """The 200 place workbooks (see the module docstring)."""
+    template = build_workbook(catalogue, ics, ics.places[0].id, out_path=folder / "_tmpl.xlsx")
+    meta = {
+        str(r[0].value): str(r[1].value or "")
+        for r in openpyxl.load_workbook(template)[META_SHEET].iter_rows()
+    }
+    with zipfile.ZipFile(template) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    data_part, meta_part = "xl/worksheets/sheet2.xml", "xl/worksheets/sheet5.xml"
+    assert b"GapAnalysis" in parts["xl/tables/table1.xml"] and b"checksum" in parts[meta_part]
+    place_rows = [i for i, c in enumerate(catalogue, start=2) if c.level == "place"]
+    rng = random.Random(SEED)
+    paths = []
+    for place in ics.places:
+        rows = {r: _row_values(rng) for r in place_rows if rng.random() < 0.85}
+        values = dict(meta) | {"unit_id": place.id, "unit_name": place.name}
+        values["checksum"] = meta_checksum(values)
+        path = folder / f"{place.id}.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for name, data in parts.items():
+                if name == data_part:
+                    data = _fill_sheet(data.decode(), rows).encode()
+                elif name == meta_part:
+                    data = _set_meta(data.decode(), values).encode()
+                out.writestr(name, data)
+        paths.append(path)
+    template.unlink()
+    return paths
+
+
+def bench_system(n_places: int = N_PLACES) -> tuple[Catalogue, IcsConfig]:
+    """The synthetic catalogue and an ICS file of ``n_places`` places."""
+    catalogue = synthetic_catalogue(N_COMMITMENTS)
+    rng = random.Random(SEED)
+    places = tuple(
+        Place(id=f"p{i:03d}", name=f"Place {i:03d}", population=rng.randint(80_000, 600_000))
+        for i in range(n_places)
+    )
+    return catalogue, IcsConfig(id="bench", name="Benchmark ICS", places=places)
+
+
+def openpyxl_reader(path: Path, catalogue: Catalogue) -> PlaceWorkbook:
+    """(c): the same gate, then openpyxl (read-only, values) instead of python-calamine."""
+    file = str(path)
+    inspection = inspect_workbook(path)
+    if not inspection.passed:
+        raise LtpgapError(list(inspection.issues))
+    assert inspection.package is not None
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    grids: dict[str, list[list[object]]] = {}
+
+    def grid(name: str) -> list[list[object]]:
+        if name not in grids:
+            grids[name] = [list(r) for r in wb[name].iter_rows(values_only=True)]
+        return grids[name]
+
+    names = [(s.name, s.state) for s in inspection.package.sheets if s.part]
+    identity = read_identity(file, names, grid)
+    layout, issues = find_layout(
+        file, [n for n, _ in names], inspection.package.tables, grid, skip={META_SHEET, LISTS_SHEET}
+    )
+    assert layout is not None
+    rows = read_rows(
+        file=file,
+        grid=grid(layout.sheet),
+        layout=layout,
+        errors={},
+        catalogue=catalogue,
+        decimals_of=lambda refs: {},
+    )
+    wb.close()
+    letters = {k: v for k in layout.columns if (v := layout.letter(k))}
+    return PlaceWorkbook(
+        path=file,
+        meta=identity.meta,
+        unit_id=identity.unit_id,
+        scope=identity.scope or "place",
+        sheet=layout.sheet,
+        header_row=layout.header_row,
+        columns=letters,
+        inputs=rows.frame,
+        extra_headers=tuple(n for _, n in layout.extras),
+        issues=(*identity.issues, *issues, *rows.issues),
+    )
+
+
+# fastexcel logs a line per text column whose type it has to guess: not news here.
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
+
+
+def _fastexcel_one(path: Path) -> int:
+    frame = fastexcel.read_excel(str(path)).load_sheet_by_name(DATA_SHEET).to_pandas()
+    return len(frame)
+
+
+def _fastexcel(paths: list[Path], workers: int) -> None:
+    if workers:
+        with ProcessPoolExecutor(workers) as pool:
+            assert all(n > 0 for n in pool.map(_fastexcel_one, paths))
+    else:
+        assert all(_fastexcel_one(p) > 0 for p in paths)
+
+
+def _cpu() -> float:
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _timed(run: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """(median wall seconds, median CPU seconds incl. workers)."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), _cpu()
+        run()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(_cpu() - cpu)
+    return round(statistics.median(walls), 2), round(statistics.median(cpus), 2)
+
+
+def _per_file(paths: list[Path], catalogue: Catalogue) -> dict[str, float]:
+    """Median CPU milliseconds per file of each stage, in this process (explains the ratios)."""
+    from ltpgap.rag import assess_place
+    from ltpgap.workbook import cell_locator, read_workbook
+    from ltpgap.workbook.gate import gate_workbook
+
+    sample = paths[:20]
+    books = [read_workbook(p, catalogue=catalogue) for p in sample]
+    stages: dict[str, Callable[[int], object]] = {
+        "gate": lambda i: gate_workbook(sample[i]),
+        "read_incl_gate": lambda i: read_workbook(sample[i], catalogue=catalogue),
+        "assess": lambda i: assess_place(
+            catalogue, books[i].inputs, unit_id=books[i].unit_id, locate=cell_locator(books[i])
+        ),
+        "fastexcel": lambda i: _fastexcel_one(sample[i]),
+        "openpyxl_read_incl_gate": lambda i: openpyxl_reader(sample[i], catalogue),
+    }
+    out = {}
+    for name, run in stages.items():
+        times = []
+        for i in range(len(sample)):
+            start = time.process_time()
+            run(i)
+            times.append(time.process_time() - start)
+        out[f"per_file_{name}_cpu_ms"] = round(statistics.median(times) * 1000, 1)
+    return out
+
+
+def _peak(folder: Path, n_places: int) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_merge", "--child", str(folder), str(n_places)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=3600,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _child(folder: Path, n_places: int) -> None:
+    catalogue, ics = bench_system(n_places)
+    paths = sorted(folder.glob("p*.xlsx"))
+    merge_workbooks(paths, out=folder / "peak" / "ICS.xlsx", catalogue=catalogue, ics=ics)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"main_mb": round(own), "worker_mb": round(kids)}))
+
+
+def main(quick: bool = False) -> dict[str, float | str]:
+    """Generate the workbooks, then time (a), (a'), (b), (b2) and (c); report ratios and memory."""
+    n_places = 20 if quick else N_PLACES
+    repeats = 1 if quick else REPEATS
+    catalogue, ics = bench_system(n_places)
+    folder = Path(tempfile.mkdtemp(prefix="ltpgap-bench-merge-"))
+    try:
+        start = time.perf_counter()
+        paths = generate(folder, catalogue, ics)
+        generated = time.perf_counter() - start
+        out = folder / "out" / "ICS.xlsx"
+
+        def merge(**kw: Any) -> Any:
+            if out.exists():
+                out.unlink()
+            return merge_workbooks(paths, out=out, catalogue=catalogue, ics=ics, **kw)
+
+        result = merge()
+        assert not result.skipped and len(result.submitted()) == n_places
+        workers = pool_size(len(paths), None)
+        a = _timed(merge, repeats)
+        a_compute = _timed(lambda: merge(write=False), repeats)
+        b = _timed(lambda: _fastexcel(paths, 0), repeats)
+        b2 = _timed(lambda: _fastexcel(paths, workers), repeats) if workers else b
+        c = _timed(lambda: merge(reader=openpyxl_reader), repeats)
+        peak = _peak(folder, n_places)
+        stages = _per_file(paths, catalogue)
+        return {
+            "places": n_places,
+            "commitments": N_COMMITMENTS,
+            "workers": workers,
+            "file_kb_each": round(paths[0].stat().st_size / 1024, 1),
+            "ics_workbook_mb": round(out.stat().st_size / 1024 / 1024, 1),
+            "place_data_rows": sum(
+                int((s.inputs[["initiatives", "status"]].notna().any(axis=1)).sum())
+                for s in result.submissions
+            ),
+            "generate_s": round(generated, 1),
+            "a_merge_s": a[0],
+            "a_merge_cpu_s": a[1],
+            "a_merge_no_write_s": a_compute[0],
+            "a_write_share_s": round(a[0] - a_compute[0], 2),
+            "b_fastexcel_s": b[0],
+            "b_fastexcel_cpu_s": b[1],
+            "b2_fastexcel_pool_s": b2[0],
+            "c_openpyxl_merge_s": c[0],
+            "c_openpyxl_merge_cpu_s": c[1],
+            "ratio_a_over_b": round(a[0] / b[0], 2),
+            "ratio_a_over_b2": round(a[0] / b2[0], 2),
+            "ratio_c_over_a": round(c[0] / a[0], 2),
+            "ratio_cpu_a_over_b": round(a[1] / b[1], 2),
+            **stages,
+            "peak_main_mb": peak["main_mb"],
+            "peak_worker_mb": peak["worker_mb"],
+            "target_a_le_2b": "met" if a[0] <= 2 * b[0] else "MISSED",
+            "target_c_ge_10a": "met" if c[0] >= 10 * a[0] else "MISSED",
+            "target_peak_le_1gb": "met"
+            if peak["main_mb"] + workers * peak["worker_mb"] <= 1024
+            else "MISSED",
+        }
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        _child(Path(sys.argv[2]), int(sys.argv[3]))
+    else:
+        for key, value in main(quick="--quick" in sys.argv).items():
+            print(f"{key}: {value}")
+        os.sys.stdout.flush()

@@ -1,0 +1,258 @@
+"""`ltpgap merge`: place workbooks (and the ICS team's) → one ICS workbook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ltpgap.catalogue import load_catalogue
+from ltpgap.cli._common import (
+    CatalogueOption,
+    IcsOption,
+    console,
+    err_console,
+    guarded,
+    print_issues,
+)
+from ltpgap.cli._store import merge_store
+from ltpgap.ics import load_ics
+from ltpgap.issues import Severity
+from ltpgap.schema import RAG_VALUES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ltpgap.merge import MergeResult, RecordedMerge
+
+
+__all__ = [
+    "counts_overview",
+    "file_progress",
+    "ics_overview",
+    "merge_command",
+    "report_history",
+    "report_merge",
+]
+
+WorkbooksArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Place workbooks and the ICS team's workbook (e.g. out/*.xlsx).", dir_okay=False
+    ),
+]
+OutOption = Annotated[
+    Path,
+    typer.Option(
+        "--out",
+        help="The ICS workbook to write. If it exists (an earlier merge), places not given "
+        "again keep their data and Checks lists every input changed since.",
+        dir_okay=False,
+    ),
+]
+FromOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--from",
+        help="Older catalogue YAML some workbooks were built from (repeatable); their inputs "
+        "are carried over to --catalogue for the merge.",
+        dir_okay=False,
+    ),
+]
+KeepGoingOption = Annotated[
+    bool,
+    typer.Option(
+        "--keep-going",
+        help="Merge the usable workbooks even if some cannot be merged (exit code 2); "
+        "without it nothing is written when any workbook is unusable (exit code 1).",
+    ),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress output and no summary table.")
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", help="Worker processes for reading (default: one per CPU for 8+ files)."
+    ),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="History store to record this merge in: a SQLite file, or a URL such as "
+        "postgresql+psycopg://user@host/db (default: ltpgap.sqlite beside --out).",
+    ),
+]
+NoDbOption = Annotated[
+    bool, typer.Option("--no-db", help="Do not record a snapshot (no History sheet).")
+]
+WhoOption = Annotated[
+    str | None,
+    typer.Option("--who", help="Who is merging, recorded with the snapshot (default: your login)."),
+]
+
+#: Problems about whole workbooks, printed even when they are only warnings or notes.
+_SHOWN = frozenset(
+    {
+        "place-missing",
+        "duplicate-place",
+        "place-name-conflict",
+        "metadata-edited",
+        "catalogue-migrated",
+        "no-metadata",
+    }
+)
+
+#: Exit code when --keep-going wrote the workbook but left some files out.
+EXIT_SKIPPED = 2
+
+
+@contextmanager
+def file_progress(total: int, *, quiet: bool, verb: str) -> Iterator[Callable[[Path, bool], None]]:
+    """A per-file progress callback: a rich bar on a terminal, one plain line each otherwise."""
+    if quiet:
+        yield lambda path, ok: None
+        return
+    if not err_console.is_terminal:
+
+        def line(path: Path, ok: bool) -> None:
+            err_console.print(f"{verb} {path}: {'ok' if ok else 'NOT usable (see below)'}")
+
+        yield line
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=False) as bar:
+        task = bar.add_task(verb, total=total)
+
+        def advance(path: Path, ok: bool) -> None:
+            mark = "" if ok else " [red](not usable)[/]"
+            bar.update(task, advance=1, description=f"{verb} {path.name}{mark}")
+
+        yield advance
+
+
+def _pct(value: float) -> str:
+    return "–" if value != value else f"{value:.0%}"
+
+
+def counts_overview(title: str, rows: Sequence[tuple[str, pd.DataFrame]]) -> Table:
+    """A compact table of RAG counts, one row per (label, frame with rag and must_do)."""
+    from ltpgap.rag import summarise
+
+    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0))
+    table.add_column("", no_wrap=True)
+    for name in (*RAG_VALUES, "% green", "% assessed", "must-dos at Red"):
+        longest = max(len(word) for word in name.split())
+        table.add_column(name, justify="right", min_width=longest)
+    for name, frame in rows:
+        row = summarise(frame).iloc[0]
+        table.add_row(
+            name,
+            *(str(int(row[r])) for r in RAG_VALUES),
+            _pct(row["pct_green"]),
+            _pct(row["pct_assessed"]),
+            str(int(row["must_do_red"])),
+        )
+    return table
+
+
+def ics_overview(result: MergeResult) -> Table:
+    """RAG counts per place and for the ICS (the ICS summary printed after a merge)."""
+    rows = [
+        (s.ref.name + (" (kept)" if s.ref.status == "kept" else ""), s.assessment.frame)
+        for s in result.submissions
+        if s.assessment is not None and s.scope == "place"
+    ]
+    rows.append(("ICS RAG", result.rollup.frame.rename(columns={"ics_rag": "rag"})))
+    return counts_overview(f"{result.ics.name}: RAG per place and for the ICS", rows)
+
+
+def report_merge(result: MergeResult, *, quiet: bool) -> None:
+    """Print what a merge did: the summary table, then the problems that need attention."""
+    if not quiet:
+        console.print(ics_overview(result))
+    urgent = [i for i in result.issues if i.severity is Severity.ERROR or i.code in _SHOWN]
+    print_issues(urgent, title=f"{len(urgent)} problem(s) to act on")
+    changed = len(result.changes)
+    noted = len(result.issues)
+    console.print(
+        f"Wrote {result.out}: {len(result.submitted())} workbook(s) merged, "
+        f"{len(result.submissions) - len(result.submitted())} kept from before, "
+        f"{len(result.skipped)} skipped; {noted} row(s) on the Checks sheet"
+        + (f" ({changed} input(s) changed since the previous merge)." if changed else ".")
+    )
+
+
+def report_history(recorded: RecordedMerge) -> None:
+    """Print what the history store recorded (stdout) and refused (stderr, with where)."""
+    issues = recorded.store_issues
+    for issue in issues:
+        if issue.severity is Severity.INFO:
+            console.print(f"History ({issue.code}): {issue.message}", highlight=False)
+    refused = [i for i in issues if i.severity is not Severity.INFO]
+    print_issues(refused, title=f"{len(refused)} workbook(s) not recorded in the history store")
+
+
+@guarded
+def merge_command(
+    workbooks: WorkbooksArg,
+    out: OutOption,
+    ics: IcsOption = None,
+    catalogue: CatalogueOption = None,
+    from_: FromOption = None,
+    keep_going: KeepGoingOption = False,
+    quiet: QuietOption = False,
+    jobs: JobsOption = None,
+    db: DbOption = None,
+    no_db: NoDbOption = False,
+    who: WhoOption = None,
+) -> None:
+    """Merge place workbooks and the ICS team's workbook into one ICS workbook (--out).
+
+    Each workbook goes through the safety gate and the reader; its place comes from its
+    hidden metadata. The ICS workbook has: Read me, ICS matrix (commitment × place RAG,
+    ICS RAG, places counted and excluded, rule), summaries by place × chapter and programme
+    area, Gaps, Snapshot, Checks and Place data (every input verbatim). Merging into an
+    existing --out replaces resubmitted places and keeps the others. Each merge is recorded
+    as a snapshot in the history store (ltpgap.sqlite beside --out, or --db), and the History
+    sheet shows what moved since the previous snapshot. Exit codes: 0 merged; 1 nothing
+    written (problems listed); 2 written with --keep-going, some files left out.
+    """
+    from ltpgap.merge import merge_and_record
+
+    cat = load_catalogue(catalogue)
+    older = [load_catalogue(p) for p in from_ or []]
+    config = load_ics(ics)
+    with (
+        merge_store(db, no_db, out) as store,
+        file_progress(len(workbooks), quiet=quiet, verb="reading") as progress,
+    ):
+        recorded = merge_and_record(
+            workbooks,
+            out=out,
+            store=store,
+            who=who,
+            catalogue=cat,
+            ics=config,
+            keep_going=keep_going,
+            from_catalogues=older,
+            jobs=jobs,
+            progress=progress,
+        )
+    result = recorded.result
+    report_merge(result, quiet=quiet)
+    report_history(recorded)
+    if result.skipped:
+        raise typer.Exit(code=EXIT_SKIPPED)

@@ -1,0 +1,173 @@
+"""Merging into an existing ICS workbook: read it back, and carry forward the places not
+submitted again, with their inputs exactly as the previous merge recorded them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig
+from ltpgap.issues import Issue, LtpgapError, Where, make_issue
+from ltpgap.merge._accept import migrate_inputs
+from ltpgap.merge._sheets import PLACE_DATA
+from ltpgap.merge.ics_reader import IcsWorkbook, read_ics_workbook
+from ltpgap.merge.model import PlaceRef, PlaceSubmission
+from ltpgap.rag import assess_place
+from ltpgap.schema import INPUT_KEYS
+
+__all__ = ["carry_forward", "previous_workbook", "ref_locator"]
+
+_LEAD = ("place", "source_file", "row", "para")
+
+
+def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, list[Issue]]:
+    """The ICS workbook already at ``out`` (None if there is none); refuses anything else."""
+    if not out.exists():
+        return None, []
+    try:
+        previous = read_ics_workbook(out)
+    except LtpgapError as exc:
+        why = exc.issues[0].message if exc.issues else "it cannot be read"
+        raise LtpgapError(
+            [
+                make_issue(
+                    "file-exists",
+                    f"--out names an existing file that is not an ICS workbook ltpgap can "
+                    f"update ({why}). Choose another --out, or move the file away.",
+                    where=Where(file=str(out)),
+                )
+            ],
+            summary=f"{out}: not replaced",
+        ) from None
+    problem = ""
+    if previous.scope != "ics-merge":
+        problem = f"it is a {previous.scope} roll-up, not an ICS merge"
+    elif previous.unit_id != ics.id:
+        problem = f"it holds the merge of ICS '{previous.unit_id}', not of {ics.name} ('{ics.id}')"
+    if problem:
+        raise LtpgapError(
+            [
+                make_issue(
+                    "file-exists",
+                    f"--out names an existing ICS workbook that this merge cannot update: "
+                    f"{problem}. Choose another --out.",
+                    where=Where(file=str(out)),
+                )
+            ],
+            summary=f"{out}: not replaced",
+        )
+    return previous, list(previous.issues)
+
+
+def ref_locator(ref: PlaceRef, inputs: pd.DataFrame) -> Callable[[str, str], Where]:
+    """(para, input key) → the cell in the unit's own workbook, from its recorded layout."""
+    rows: dict[str, int] = {}
+    for para, row in zip(inputs["para"], inputs["row"], strict=True):
+        if para:
+            rows.setdefault(str(para), int(row))
+    sheet = ref.sheet or None
+
+    def locate(para: str, key: str) -> Where:
+        row, letter = rows.get(para), ref.columns.get(key) or ref.columns.get("para")
+        if row is None or letter is None:
+            return Where(file=ref.file or None, sheet=sheet)
+        return Where(file=ref.file or None, sheet=sheet, cell=f"{letter}{row}")
+
+    return locate
+
+
+def _inputs(rows: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The kept rows as an inputs frame (para, row, inputs, extras that hold something)."""
+    frame = rows.drop(columns=["place", "source_file"]).reset_index(drop=True)
+    extras = tuple(str(c) for c in frame.columns[2 + len(INPUT_KEYS) :] if frame[c].notna().any())
+    return frame[["para", "row", *INPUT_KEYS, *extras]], extras
+
+
+def _kept_one(
+    ref: PlaceRef,
+    rows: pd.DataFrame,
+    *,
+    scope: str,
+    catalogue: Catalogue,
+    lookup: Callable[[str], Catalogue | None],
+    out: str,
+) -> PlaceSubmission:
+    inputs, extras = _inputs(rows)
+    locate = ref_locator(ref, inputs)
+    unit_scope: Literal["place", "ics"] = "ics" if scope == "ics" else "place"
+    kept = replace(ref, status="kept")
+    if not ref.catalogue_hash or ref.catalogue_hash == catalogue.content_hash:
+        assessment = assess_place(
+            catalogue, inputs, unit_id=ref.id, scope=unit_scope, locate=locate
+        )
+        return PlaceSubmission(
+            ref=kept,
+            scope=unit_scope,
+            inputs=inputs,
+            extra_headers=extras,
+            assessment=assessment,
+            issues=assessment.issues,
+        )
+    old = lookup(ref.catalogue_hash)
+    if old is None or old.info.id != catalogue.info.id:
+        problem = make_issue(
+            "catalogue-mismatch",
+            f"the data kept for {ref.name} from the previous merge was recorded against "
+            f"catalogue version {ref.catalogue_version}, which is not known here, so it is "
+            "not assessed (its inputs stay on the Place data sheet). Pass --from with that "
+            "catalogue file, or ask the place to send its workbook again.",
+            where=Where(file=out, sheet=PLACE_DATA),
+        )
+        return PlaceSubmission(
+            ref=kept,
+            scope=unit_scope,
+            inputs=inputs,
+            extra_headers=extras,
+            assessment=None,
+            issues=(problem,),
+        )
+    assessment, notes, moved = migrate_inputs(
+        inputs, old, catalogue, scope=unit_scope, unit_id=ref.id, file=ref.file, locate=locate
+    )
+    return PlaceSubmission(
+        ref=kept,
+        scope=unit_scope,
+        inputs=inputs,
+        extra_headers=extras,
+        assessment=assessment,
+        issues=(*notes, *assessment.issues),
+        migrated_from=f"{old.info.id} {old.info.version}",
+        migrated_inputs=moved,
+    )
+
+
+def carry_forward(
+    previous: IcsWorkbook | None,
+    submitted: Mapping[str, PlaceSubmission],
+    ics: IcsConfig,
+    catalogue: Catalogue,
+    lookup: Callable[[str], Catalogue | None],
+) -> tuple[dict[str, PlaceSubmission], list[Issue]]:
+    """Submissions rebuilt from the previous workbook for units not submitted this time."""
+    if previous is None:
+        return {}, []
+    data = previous.place_data
+    units = [(p, "place") for p in previous.places]
+    if previous.team is not None:
+        units.append((previous.team, "ics"))
+    wanted = {*ics.place_ids, ics.id}
+    kept: dict[str, PlaceSubmission] = {}
+    for ref, scope in units:
+        if ref.id in submitted or ref.id not in wanted or ref.status not in ("submitted", "kept"):
+            continue
+        rows = data[data["place"] == ref.id]
+        kept[ref.id] = _kept_one(
+            ref, rows, scope=scope, catalogue=catalogue, lookup=lookup, out=previous.path
+        )
+    return kept, []

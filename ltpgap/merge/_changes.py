@@ -1,0 +1,104 @@
+"""What changed in a place's inputs since the previous merge: one issue per changed cell.
+
+Rows are matched by Para (rows without a Para by their Excel row), columns by header, so a
+place that re-sorted its table shows no changes. Values are compared by meaning: 3 and 3.0,
+a date and the same date at midnight, are the same cell.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+import pandas as pd
+
+from ltpgap.issues import Issue, Where, make_issue
+from ltpgap.schema import COLUMNS, INPUT_KEYS
+
+__all__ = ["canonical", "input_changes", "shown"]
+
+_HEADER = {c.key: c.header for c in COLUMNS}
+_SHOWN_CHARS = 200
+
+
+def canonical(value: object) -> str:
+    """A cell's value as comparable text; "" for blank."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value if value.strip() else ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if type(value).__name__ in {"NaTType", "NAType"}:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        naive = value.replace(tzinfo=None)
+        return naive.date().isoformat() if naive.time() == time() else naive.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return str(value)
+
+
+def shown(value: object) -> str:
+    """A value for a message: quoted text (long text cut), or "(blank)"."""
+    text = canonical(value)
+    if not text:
+        return "(blank)"
+    if len(text) > _SHOWN_CHARS:
+        text = f"{text[:_SHOWN_CHARS]}… (+{len(text) - _SHOWN_CHARS} characters)"
+    return f"'{text}'"
+
+
+def _keyed(inputs: pd.DataFrame, columns: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Row key (Para, or 'row N' without one) → {column: value}; first row of a Para wins."""
+    rows: dict[str, dict[str, Any]] = {}
+    present = [c for c in columns if c in inputs.columns]
+    for record in inputs[["para", "row", *present]].to_dict("records"):
+        para = str(record.get("para") or "").strip()
+        key = para or f"row {record.get('row')}"
+        rows.setdefault(key, {c: record.get(c) for c in present})
+    return rows
+
+
+def input_changes(
+    *,
+    place: str,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    extras: Sequence[str],
+    locate: Callable[[str, str], Where],
+    sheet_where: Where,
+) -> list[Issue]:
+    """An ``input-changed`` issue for every input cell that differs, was filled or cleared."""
+    columns = [*INPUT_KEYS, *dict.fromkeys(extras)]
+    old, new = _keyed(before, columns), _keyed(after, columns)
+    issues: list[Issue] = []
+    for key in [*new, *(k for k in old if k not in new)]:
+        was: Mapping[str, Any] = old.get(key, {})
+        now: Mapping[str, Any] = new.get(key, {})
+        for column in columns:
+            a, b = was.get(column), now.get(column)
+            if canonical(a) == canonical(b):
+                continue
+            header = _HEADER.get(column, column)
+            para = None if key.startswith("row ") else key
+            where = locate(para, column) if para and column in _HEADER and key in new else None
+            verb = "cleared" if not canonical(b) else "changed"
+            gone = "" if key in new else " (the row is no longer in the workbook)"
+            issues.append(
+                make_issue(
+                    "input-changed",
+                    f"{place}, {para or key}, {header} {verb} since the previous merge: "
+                    f"{shown(a)} → {shown(b)}{gone}.",
+                    where=where or sheet_where,
+                    commitment=para,
+                )
+            )
+    return issues

@@ -1,0 +1,120 @@
+"""Names shared by the ICS workbook's writer and reader: sheets, tables, headers, metadata."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from ltpgap.workbook.gate import GateLimits
+
+__all__ = [
+    "BY_AREA",
+    "BY_CHAPTER",
+    "CHECKS",
+    "CHECKS_HEADERS",
+    "DATA_LEAD",
+    "GAPS",
+    "GAPS_HEADERS",
+    "ICS_LIMITS",
+    "ICS_META_KEYS",
+    "MATRIX",
+    "MATRIX_LEAD",
+    "META",
+    "META_CHUNK",
+    "PLACE_DATA",
+    "README",
+    "SCOPES",
+    "SNAPSHOT",
+    "SUMMARY_TAIL",
+    "TABLES",
+    "ics_checksum",
+    "tail_headers",
+]
+
+README = "Read me"
+MATRIX = "ICS matrix"
+BY_CHAPTER = "Summary by chapter"
+BY_AREA = "Summary by programme area"
+GAPS = "Gaps"
+SNAPSHOT = "Snapshot"
+CHECKS = "Checks"
+PLACE_DATA = "Place data"
+META = "_ltpgap"
+
+#: Sheet → Excel Table name.
+TABLES: dict[str, str] = {
+    MATRIX: "IcsMatrix",
+    BY_CHAPTER: "SummaryByChapter",
+    BY_AREA: "SummaryByProgrammeArea",
+    GAPS: "Gaps",
+    CHECKS: "Checks",
+    PLACE_DATA: "PlaceData",
+}
+
+SCOPES = ("ics-merge", "region", "national")
+
+MATRIX_LEAD = ("Para", "Chapter", "Programme area", "Life course", "Title", "Must-do", "Level")
+SUMMARY_TAIL = (
+    "Green",
+    "Amber",
+    "Red",
+    "Not assessed",
+    "N/A",
+    "Total",
+    "% green",
+    "% assessed",
+    "Must-dos at Red",
+)
+GAPS_HEADERS = ("Place", "Para", "Title", "Must-do", "Initiatives", "Lead", "Reason")
+CHECKS_HEADERS = ("Severity", "Code", "Workbook", "Sheet", "Cell", "Para", "Message")
+DATA_LEAD = ("Place", "Source file", "Row", "Para")
+
+#: Rows of the hidden metadata sheet, in order; `checksum` covers every value before it.
+ICS_META_KEYS: tuple[str, ...] = (
+    "scope",
+    "unit_id",
+    "unit_name",
+    "catalogue_id",
+    "catalogue_version",
+    "catalogue_hash",
+    "as_at",
+    "places",
+    "ics_team",
+    "programme_areas",
+    "rules",
+    "generated_at",
+    "ltpgap_version",
+    "template_version",
+    "checksum",
+)
+
+#: Characters of a metadata value per cell (Excel's limit is 32 767).
+META_CHUNK = 30_000
+
+#: An ICS workbook of 200 places holds ~100 000 rows of place data and 200+ columns in its
+#: matrix: more than a place workbook may, still bounded.
+ICS_LIMITS = GateLimits(
+    max_file_bytes=300 * 1024 * 1024,
+    max_uncompressed_bytes=1500 * 1024 * 1024,
+    max_rows=1_048_576,
+    max_columns=2_000,
+    max_cells=12_000_000,
+)
+
+
+def tail_headers(level: str, units: str) -> tuple[str, ...]:
+    """Matrix columns after the units: ``ICS RAG``, Score, ``Places counted`` …"""
+    return (
+        f"{level} RAG",
+        "Score",
+        f"{units} counted",
+        f"{units} excluded",
+        "Rule",
+        "Explanation",
+    )
+
+
+def ics_checksum(values: Mapping[str, object]) -> str:
+    """sha256 hex of the values before `checksum`, as text, joined by newlines."""
+    parts = ["" if values.get(k) is None else str(values.get(k)) for k in ICS_META_KEYS[:-1]]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()

@@ -1,0 +1,411 @@
+"""The rows of every table sheet of the ICS workbook, from the merge (or roll-up) content.
+
+Pure: catalogue, roll-up and assessment frames in, plain rows out. The writer only lays them
+out. Units are shown by name; the hidden metadata maps names back to ids for the reader.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import weakref
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from ltpgap.catalogue import LIFE_COURSE_NAMES, para_sort_key
+from ltpgap.issues import Issue
+from ltpgap.merge._sheets import (
+    BY_AREA,
+    BY_CHAPTER,
+    CHECKS,
+    CHECKS_HEADERS,
+    GAPS,
+    GAPS_HEADERS,
+    MATRIX,
+    SUMMARY_TAIL,
+    TABLES,
+    tail_headers,
+)
+from ltpgap.merge.model import IcsContent, PlaceSubmission
+from ltpgap.rag import summarise
+from ltpgap.schema import COLUMNS, RAG_VALUES
+from ltpgap.workbook._heights import LINE_HEIGHT, lines_needed
+from ltpgap.workbook._summary_sheet import chapter_label
+
+__all__ = ["LEVEL_NAMES", "Col", "TableData", "names_of", "snapshot_grid", "table_sheets"]
+
+Kind = Literal["text", "wrap", "centre", "rag", "int", "percent", "score"]
+LEVEL_NAMES = {"place": "Place", "ics": "ICS", "region": "Region", "national": "National"}
+_HEADER = {c.key: c.header for c in COLUMNS}
+_WIDTH = {c.key: c.width for c in COLUMNS}
+
+
+@dataclass(frozen=True, slots=True)
+class Col:
+    """A column: header, width (characters) and how its cells look."""
+
+    header: str
+    width: float
+    kind: Kind = "text"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class TableData:
+    """One table sheet: columns, rows (from row 2), their count and row heights.
+
+    A big table gives its values column by column in ``by_column`` (then ``rows`` is empty):
+    the writer works a column at a time, so this spares building a list per row.
+    """
+
+    sheet: str
+    table: str
+    columns: tuple[Col, ...]
+    rows: Sequence[Sequence[object]] | Iterator[Sequence[object]]
+    count: int
+    heights: Sequence[float | None] | None = None
+    freeze: str = "B2"
+    by_column: Sequence[Sequence[object]] | None = None
+
+
+def _lines(values: Sequence[object], width: float) -> list[int]:
+    """Wrapped lines each value needs (1 for a blank), as :func:`lines_needed` counts them.
+
+    Text without a line break needs ceil(length / per line) lines; only other values are
+    handed to :func:`lines_needed` one by one.
+    """
+    per = _per_line(width)
+    return [
+        1
+        if not v
+        else (-(-len(v) // per) or 1)
+        if type(v) is str and "\n" not in v
+        else lines_needed(v, width)
+        for v in values
+    ]
+
+
+@functools.cache
+def _per_line(width: float) -> int:
+    """Characters :func:`lines_needed` fits on one line of a column ``width`` wide."""
+    low, high = 1, 1
+    while lines_needed("x" * (high * 2), width) == 1:
+        high *= 2
+    high *= 2  # lines_needed("x" * high) > 1
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if lines_needed("x" * mid, width) == 1 else (low, mid)
+    return low
+
+
+def _heights(rows: Sequence[Sequence[object]], cols: Sequence[Col]) -> list[float | None]:
+    wrap = [(j, c.width) for j, c in enumerate(cols) if c.kind == "wrap"]
+    if not wrap or not rows:
+        return [None] * len(rows)
+    lines = map(max, *(_lines([row[j] for row in rows], w) for j, w in wrap), [1] * len(rows))
+    return [round(LINE_HEIGHT * min(n, 15) + 3, 2) if n > 1 else None for n in lines]
+
+
+def _table(
+    sheet: str, cols: Sequence[Col], rows: list[list[object]], freeze: str = "B2"
+) -> TableData:
+    return TableData(
+        sheet=sheet,
+        table=TABLES[sheet],
+        columns=tuple(cols),
+        rows=rows,
+        count=len(rows),
+        heights=_heights(rows, cols),
+        freeze=freeze,
+    )
+
+
+def _number(value: object) -> object:
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+#: Per ICS content, each unit's assessment columns as lists (gaps and both summaries use them).
+_UNIT_COLUMNS: weakref.WeakKeyDictionary[IcsContent, dict[str, dict[str, list[object]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_UNIT_KEYS = ("para", "rag", "reason", "must_do", "chapter", "programme_area")
+
+
+def _unit_columns(content: IcsContent, unit: str) -> dict[str, list[object]]:
+    """The assessment columns of ``unit`` as lists, converted once per content."""
+    cache = _UNIT_COLUMNS.setdefault(content, {})
+    if unit not in cache:
+        frame = content.assessments[unit]
+        cache[unit] = {k: frame[k].tolist() for k in _UNIT_KEYS if k in frame.columns}
+    return cache[unit]
+
+
+def names_of(content: IcsContent) -> dict[str, str]:
+    """Unit id → name, the ICS (or region) itself included."""
+    names = {u.id: u.name for u in content.units}
+    names[content.unit_id] = content.unit_name
+    return names
+
+
+def _name_list(text: object, names: dict[str, str], seen: dict[str, str] | None = None) -> str:
+    """'bedford, luton (N/A)' → 'Bedford Borough, Luton (N/A)' (``seen``: earlier answers)."""
+    if not isinstance(text, str) or not text:
+        return ""
+    if seen is not None:
+        if text not in seen:
+            seen[text] = _name_list(text, names)
+        return seen[text]
+    out = []
+    for item in text.split(", "):
+        unit, sep, why = item.partition(" (")
+        out.append(f"{names.get(unit, unit)}{sep}{why}")
+    return ", ".join(out)
+
+
+def matrix_table(content: IcsContent) -> TableData:
+    """``ICS matrix``: one row per commitment, the units' RAG, the rolled RAG and why."""
+    cat = content.catalogue
+    names = names_of(content)
+    unit_ids = list(content.rollup.units)
+    units_word = "Places" if content.unit_word == "place" else "ICSs"
+    cols = [
+        Col("Para", 8, "centre"),
+        Col("Chapter", 8, "centre"),
+        Col("Programme area", 22, "wrap"),
+        Col("Life course", 12, "text"),
+        Col("Title", 40, "wrap"),
+        Col("Must-do", 9, "centre"),
+        Col("Level", 9, "centre"),
+        *(Col(names.get(u, u), 13, "rag") for u in unit_ids),
+    ]
+    tail = tail_headers(content.level_word, units_word)
+    cols += [
+        Col(tail[0], 13, "rag"),
+        Col(tail[1], 8, "score"),
+        Col(tail[2], 30, "wrap"),
+        Col(tail[3], 30, "wrap"),
+        Col(tail[4], 18, "text"),
+        Col(tail[5], 50, "wrap"),
+    ]
+    grid = content.rollup.matrix
+    unit_values = [grid[u].tolist() for u in unit_ids]
+    seen: dict[str, str] = {}  # most rows count the same places
+    rows: list[list[object]] = []
+    for i, r in enumerate(content.rollup.frame.itertuples(index=False)):
+        c = cat.by_id[str(r.para)]
+        rows.append(
+            [
+                c.id,
+                c.chapter,
+                cat.programme_area_names.get(c.programme_area, c.programme_area),
+                LIFE_COURSE_NAMES.get(c.life_course or "", c.life_course or ""),
+                c.title,
+                "Yes" if c.must_do else "No",
+                LEVEL_NAMES.get(c.level, c.level),
+                *(values[i] for values in unit_values),
+                r.ics_rag,
+                _number(r.score),
+                _name_list(r.places_counted, names, seen),
+                _name_list(r.places_excluded, names, seen),
+                r.rule,
+                r.explanation,
+            ]
+        )
+    return _table(MATRIX, cols, rows, freeze="H2")
+
+
+def _summary_rows(
+    content: IcsContent, by: Literal["chapter", "programme_area"]
+) -> list[list[object]]:
+    cat = content.catalogue
+    columns: dict[str, list[object]] = {"rag": [], "must_do": [], by: [], "unit": []}
+    for i, u in enumerate(content.units):  # lists, not a concat of 200 small frames
+        if u.id in content.assessments:
+            unit = _unit_columns(content, u.id)
+            columns["rag"] += unit["rag"]
+            columns["must_do"] += unit["must_do"]
+            columns[by] += unit[by]
+            columns["unit"] += [i] * len(unit["rag"])
+    rolled = content.rollup.frame
+    columns["rag"] += rolled["ics_rag"].tolist()
+    columns["must_do"] += rolled["must_do"].tolist()
+    columns[by] += rolled[by].tolist()
+    columns["unit"] += [len(content.units)] * len(rolled)
+    names = [u.name for u in content.units] + [content.unit_name]
+    # One vectorised summary over every unit; units keep their order (their index).
+    table = summarise(pd.DataFrame(columns), by, catalogue=cat, within=["unit"])
+    keys = (*RAG_VALUES, "total", "pct_green", "pct_assessed", "must_do_red")
+    labels = {
+        g: chapter_label(g) if by == "chapter" else cat.programme_area_names.get(str(g), str(g))
+        for g in table[by].unique()
+    }
+    return [
+        [names[int(rec["unit"])], labels[rec[by]], *(_number(rec[k]) for k in keys)]
+        for rec in table.to_dict("records")
+    ]
+
+
+def summary_table(content: IcsContent, by: Literal["chapter", "programme_area"]) -> TableData:
+    """``Summary by chapter`` / ``Summary by programme area``: per unit, then the roll-up."""
+    first = "Chapter" if by == "chapter" else "Programme area"
+    unit = "Place" if content.unit_word == "place" else "ICS"
+    kinds: list[Kind] = ["int", "int", "int", "int", "int", "int", "percent", "percent", "int"]
+    cols = [
+        Col(unit, 24, "text"),
+        Col(first, 44, "wrap"),
+        *(Col(h, 9 if k == "int" else 11, k) for h, k in zip(SUMMARY_TAIL, kinds, strict=True)),
+    ]
+    return _table(BY_CHAPTER if by == "chapter" else BY_AREA, cols, _summary_rows(content, by))
+
+
+def _first_inputs(sub: PlaceSubmission, paras: set[str]) -> dict[str, tuple[object, object]]:
+    """Para → (initiatives, lead) of its first row, for the Paras asked about."""
+    frame = sub.assessed_inputs
+    column = [
+        frame[k].tolist() if k in frame.columns else [None] * len(frame)
+        for k in ("initiatives", "lead")
+    ]
+    at: dict[str, int] = {}
+    for i, para in enumerate(frame["para"].tolist()):
+        key = str(para or "")
+        if key in paras and key not in at:
+            at[key] = i
+    initiatives, lead = column
+    return {key: (initiatives[i], lead[i]) for key, i in at.items()}
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def gaps_table(content: IcsContent) -> TableData:
+    """``Gaps``: every Red, with place, initiatives, lead and reason; must-dos first."""
+    cat = content.catalogue
+    subs = {s.unit_id: s for s in content.submissions}
+    found: list[tuple[tuple[object, ...], list[object]]] = []
+    order = [*(u.id for u in content.units), *([content.team.id] if content.team else [])]
+    names = names_of(content)
+    order_of: dict[str, tuple[object, ...]] = {}  # para → (must-dos first, para order)
+    for rank, unit in enumerate(order):
+        if unit not in content.assessments:
+            continue
+        sub = subs.get(unit)
+        columns = _unit_columns(content, unit)
+        reds = [i for i, rag in enumerate(columns["rag"]) if rag == "Red"]
+        if not reds:
+            continue
+        paras = columns["para"]
+        red_paras = [str(paras[i]) for i in reds]
+        inputs = _first_inputs(sub, set(red_paras)) if sub else {}
+        every = columns.get("reason")
+        reasons = [every[i] for i in reds] if every is not None else [""] * len(reds)
+        for para, reason in zip(red_paras, reasons, strict=True):
+            c = cat.by_id[para]
+            initiatives, lead = inputs.get(para, (None, None))
+            key = order_of.get(para)
+            if key is None:
+                key = order_of[para] = (not c.must_do, para_sort_key(para))
+            found.append(
+                (
+                    (*key, rank),
+                    [
+                        names.get(unit, unit),
+                        para,
+                        c.title,
+                        "Yes" if c.must_do else "No",
+                        _text(initiatives),
+                        _text(lead),
+                        _text(reason),
+                    ],
+                )
+            )
+    found.sort(key=lambda item: item[0])
+    widths = (24, 8, 36, 9, 48, 20, 48)
+    kinds: tuple[Kind, ...] = ("text", "centre", "wrap", "centre", "wrap", "wrap", "wrap")
+    cols = [Col(h, w, k) for h, w, k in zip(GAPS_HEADERS, widths, kinds, strict=True)]
+    return _table(GAPS, cols, [row for _, row in found], freeze="C2")
+
+
+def checks_rows(issues: Sequence[Issue]) -> list[list[object]]:
+    """One Checks row per issue: severity, code, workbook, sheet, cell, para, message."""
+    return [
+        [
+            i.severity.value,
+            i.code,
+            Path(i.where.file).name if i.where.file else "",
+            i.where.sheet or "",
+            i.where.cell or (f"line {i.where.line}" if i.where.line else ""),
+            i.commitment or "",
+            i.message,
+        ]
+        for i in issues
+    ]
+
+
+def checks_table(content: IcsContent) -> TableData:
+    """``Checks``: every problem found, where it is and what to do."""
+    rows = checks_rows(content.issues)
+    if content.carried_checks is not None and not content.carried_checks.empty:
+        rows += [[_text(v) for v in r] for r in content.carried_checks.itertuples(index=False)]
+    widths = (9, 22, 24, 16, 8, 8, 90)
+    kinds: tuple[Kind, ...] = ("centre", "text", "text", "text", "centre", "centre", "wrap")
+    cols = [Col(h, w, k) for h, w, k in zip(CHECKS_HEADERS, widths, kinds, strict=True)]
+    return _table(CHECKS, cols, rows, freeze="A2")
+
+
+def _capped(lines: list[str], limit: int = 32_000) -> str:
+    """Lines joined, cut with '… +N more' before Excel's 32 767-character cell limit."""
+    out: list[str] = []
+    size = 0
+    for i, line in enumerate(lines):
+        if size + len(line) + 40 > limit:
+            out.append(f"… +{len(lines) - i} more (see the ICS matrix)")
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out)
+
+
+def snapshot_grid(content: IcsContent) -> list[list[str]]:
+    """The seed 002 Appendix A grid: programme areas across, life-course stages down."""
+    cat = content.catalogue
+    rag = dict(zip(content.rollup.frame["para"], content.rollup.frame["ics_rag"], strict=True))
+    grid = [["NHS Long Term Plan", *(a.name for a in cat.programme_areas)]]
+    for stage in cat.life_course:
+        row = [LIFE_COURSE_NAMES.get(stage, stage)]
+        for area in cat.programme_areas:
+            lines = [
+                f"para {c.id} {c.title} — {rag.get(c.id, 'Not assessed')}"
+                for c in cat
+                if c.programme_area == area.id and c.life_course == stage
+            ]
+            row.append(_capped(lines))
+        grid.append(row)
+    return grid
+
+
+def table_sheets(content: IcsContent) -> list[TableData]:
+    """Every table sheet, in workbook order (Place data only for a merge)."""
+    tables = [
+        matrix_table(content),
+        summary_table(content, "chapter"),
+        summary_table(content, "programme_area"),
+        gaps_table(content),
+        checks_table(content),
+    ]
+    if content.scope == "ics-merge":
+        from ltpgap.merge._place_data import place_data_table  # it builds on this module
+
+        tables.append(place_data_table(content))
+    return tables

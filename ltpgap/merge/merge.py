@@ -1,0 +1,332 @@
+"""`ltpgap merge`: place workbooks (and the ICS team's) → one ICS workbook (SPEC §6–§7).
+
+Pure orchestration: read every file through the gate and reader (:mod:`._collect`), decide
+which can be merged (:mod:`._accept`), carry forward the places not submitted again from the
+previous ICS workbook, list every input that changed since then (:mod:`._changes`), roll up
+with :func:`ltpgap.rag.rollup_ics`, and hand the content to the writer. Every problem is an
+Issue; a file that cannot be merged stops the merge (nothing written) unless ``keep_going``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from ltpgap.catalogue import Catalogue, load_catalogue
+from ltpgap.ics import IcsConfig, load_ics
+from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+from ltpgap.merge._accept import Verdict, accept, catalogue_lookup
+from ltpgap.merge._carry import carry_forward, previous_workbook, ref_locator
+from ltpgap.merge._changes import input_changes
+from ltpgap.merge._collect import BookReader, FileRead, default_reader, read_files
+from ltpgap.merge.ics_reader import IcsWorkbook, probe_scope
+from ltpgap.merge.ics_writer import write_ics_workbook
+from ltpgap.merge.model import IcsContent, MergeResult, PlaceRef, PlaceSubmission
+from ltpgap.rag import rollup_ics
+from ltpgap.schema import INPUT_KEYS
+
+__all__ = ["Progress", "merge_workbooks"]
+
+#: Called after each file is read: (path, merged?).
+Progress = Callable[[Path, bool], None]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _explain(verdict: Verdict, read: FileRead) -> Verdict:
+    """A merged ICS workbook given as a place workbook gets a message that says so."""
+    book = read.book
+    suspect = (
+        any(i.code == "no-gap-table" for i in read.failure)
+        if book is None
+        else book.meta is None or not book.meta.intact
+    )
+    scope = probe_scope(verdict.path) if suspect else None
+    if scope is None:
+        return verdict
+    issue = make_issue(
+        "not-a-place-workbook",
+        f"this is an ICS workbook ({scope}) written by ltpgap, not a place workbook. Leave it "
+        "out of the files to merge (to update it, pass it as --out); to combine ICS "
+        "workbooks use `ltpgap rollup`.",
+        where=Where(file=str(verdict.path)),
+    )
+    return Verdict(verdict.path, None, [issue])
+
+
+def _duplicates(verdicts: list[Verdict]) -> tuple[list[Verdict], list[Issue]]:
+    """The same place twice: identical files are read once; different ones both refused."""
+    by_unit: dict[str, list[int]] = {}
+    for i, v in enumerate(verdicts):
+        if v.submission is not None:
+            by_unit.setdefault(v.submission.unit_id, []).append(i)
+    notes: list[Issue] = []
+    out = list(verdicts)
+    for unit, idx in by_unit.items():
+        if len(idx) < 2:
+            continue
+        files = [str(verdicts[i].path) for i in idx]
+        hashes = {verdicts[i].submission.ref.file_sha256 for i in idx}  # type: ignore[union-attr]
+        if len(hashes) == 1:
+            notes.append(
+                make_issue(
+                    "duplicate-place",
+                    f"the same workbook for '{unit}' was given {len(idx)} times "
+                    f"({', '.join(files)}); it was read once.",
+                    where=Where(file=files[-1]),
+                    severity=Severity.WARNING,
+                )
+            )
+            for i in idx[1:]:
+                out[i] = Verdict(verdicts[i].path, None, [], unit=unit)
+            continue
+        for i in idx:
+            others = ", ".join(f for f in files if f != str(verdicts[i].path))
+            problem = make_issue(
+                "duplicate-place",
+                f"two different workbooks both say they are '{unit}' (this one and {others}); "
+                "ltpgap cannot tell which is the place's submission, so neither is merged. "
+                "Keep the right one and merge again.",
+                where=Where(file=str(verdicts[i].path), sheet="_ltpgap"),
+            )
+            out[i] = Verdict(verdicts[i].path, None, [problem], unit=unit)
+    return out, notes
+
+
+def _read_all(
+    paths: Sequence[Path],
+    *,
+    catalogue: Catalogue,
+    ics: IcsConfig,
+    lookup: Callable[[str], Catalogue | None],
+    stamp: str,
+    jobs: int | None,
+    reader: BookReader,
+    progress: Progress | None,
+) -> tuple[list[Verdict], list[Issue]]:
+    verdicts = []
+    for read in read_files(paths, catalogue, jobs=jobs, reader=reader):
+        verdict = accept(read, ics, catalogue, lookup, stamp)
+        verdict = verdict if verdict.usable else _explain(verdict, read)
+        verdicts.append(verdict)
+        if progress is not None:
+            progress(read.path, verdict.usable)
+    return _duplicates(verdicts)
+
+
+def _skipped(verdict: Verdict, previous: IcsWorkbook | None) -> Issue:
+    errors = [i for i in verdict.problems if i.severity is Severity.ERROR]
+    first = errors or list(verdict.problems)
+    why = first[0].message if first else "it could not be read"
+    unit = next((i.where.file for i in first if i.where.file), None)
+    kept = ""
+    if previous is not None:
+        kept = " Its place keeps the data of the previous merge, if any (see Read me)."
+    return make_issue(
+        "place-skipped",
+        f"{verdict.path.name} was not merged ({len(errors)} error(s); first: {why}).{kept}",
+        where=Where(file=unit or str(verdict.path)),
+    )
+
+
+def _unusable(
+    verdicts: list[Verdict], keep_going: bool, previous: IcsWorkbook | None
+) -> list[Issue]:
+    bad = [v for v in verdicts if not v.usable and v.problems]
+    problems = [i for v in bad for i in v.problems]
+    if bad and not keep_going:
+        raise LtpgapError(
+            sorted(problems, key=lambda i: i.severity is not Severity.ERROR),
+            summary=f"{len(bad)} workbook(s) cannot be merged; nothing was written "
+            "(fix them, or merge the others with --keep-going)",
+        )
+    return [*(_skipped(v, previous) for v in bad), *problems]
+
+
+def _had(previous: IcsWorkbook) -> set[str]:
+    """Units whose data the previous workbook held (submitted then, or kept)."""
+    refs = (*previous.places, *([previous.team] if previous.team else []))
+    return {r.id for r in refs if r.status in ("submitted", "kept")}
+
+
+def _changes(
+    subs: Sequence[PlaceSubmission], previous: IcsWorkbook | None
+) -> dict[str, list[Issue]]:
+    """Per resubmitted unit, every input cell changed since the previous merge."""
+    if previous is None:
+        return {}
+    data = previous.place_data
+    had = _had(previous)
+    old_extras = [str(c) for c in data.columns[4 + len(INPUT_KEYS) :]]
+    out: dict[str, list[Issue]] = {}
+    for sub in subs:
+        if sub.unit_id not in had:
+            continue  # a first submission: nothing to compare with
+        before = data[data["place"] == sub.unit_id]
+        out[sub.unit_id] = input_changes(
+            place=sub.ref.name,
+            before=before,
+            after=sub.inputs,
+            extras=[*sub.extra_headers, *old_extras],
+            locate=ref_locator(sub.ref, sub.inputs),
+            sheet_where=Where(file=sub.ref.file, sheet=sub.ref.sheet or None),
+        )
+    return out
+
+
+def _rollup_inputs(
+    subs: Sequence[PlaceSubmission],
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    units: list[str] = []
+    paras: list[object] = []
+    rags: list[object] = []
+    team = None
+    for s in subs:
+        if s.assessment is None:
+            continue
+        frame = s.assessment.frame
+        if s.scope == "ics":
+            team = frame[["para", "rag"]]
+            continue
+        units += [s.unit_id] * len(frame)
+        paras += frame["para"].tolist()
+        rags += frame["rag"].tolist()
+    places = pd.DataFrame({"place": units, "para": paras, "rag": rags}, dtype=object)
+    return places, team
+
+
+def _units(
+    ics: IcsConfig, subs: dict[str, PlaceSubmission], skipped: set[str]
+) -> tuple[tuple[PlaceRef, ...], PlaceRef | None, list[Issue]]:
+    refs, notes = [], []
+    for unit_id, name, pop in [
+        *((p.id, p.name, p.population) for p in ics.places),
+        (ics.id, ics.name, ics.population),
+    ]:
+        if unit_id in subs:
+            refs.append(subs[unit_id].ref)
+            continue
+        status = "skipped" if unit_id in skipped else "missing"
+        refs.append(PlaceRef(id=unit_id, name=name, population=pop, status=status))
+        if status == "missing":
+            what = "ICS-level commitments" if unit_id == ics.id else "its commitments"
+            notes.append(
+                make_issue(
+                    "place-missing",
+                    f"no workbook was given for {name} ('{unit_id}') and the ICS workbook holds "
+                    f"none from before, so {what} count as Not assessed.",
+                )
+            )
+    team = refs.pop()
+    return tuple(refs), (team if team.status in ("submitted", "kept") else None), notes
+
+
+def merge_workbooks(
+    paths: Sequence[str | Path],
+    *,
+    out: str | Path,
+    catalogue: Catalogue | None = None,
+    ics: IcsConfig | None = None,
+    keep_going: bool = False,
+    from_catalogues: Sequence[Catalogue] = (),
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    reader: BookReader | None = None,
+    write: bool = True,
+    now: datetime | None = None,
+) -> MergeResult:
+    """Merge place workbooks (and the ICS team's) into the ICS workbook ``out``.
+
+    Raises LtpgapError (nothing written) when a workbook cannot be merged, unless
+    ``keep_going``: then the others are merged and the rest reported as ``place-skipped``.
+    Merging into an existing ``out`` replaces each resubmitted place's data and keeps the
+    others'; every input cell that changed since is reported as ``input-changed``.
+    """
+    catalogue = catalogue or load_catalogue()
+    ics = ics or load_ics()
+    out = Path(out)
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    previous, early = previous_workbook(out, ics)
+    files = [Path(p) for p in paths if not _same_file(Path(p), out)]
+    lookup = catalogue_lookup(catalogue, from_catalogues)
+    verdicts, dup_notes = _read_all(
+        files,
+        catalogue=catalogue,
+        ics=ics,
+        lookup=lookup,
+        stamp=stamp,
+        jobs=jobs,
+        reader=reader or default_reader,
+        progress=progress,
+    )
+    problems = _unusable(verdicts, keep_going, previous)
+    content = _content(
+        verdicts, previous, ics, catalogue, lookup, stamp, [*early, *problems, *dup_notes]
+    )
+    if write:
+        write_ics_workbook(content, out)
+    return MergeResult(
+        ics=ics,
+        catalogue=catalogue,
+        out=out,
+        submissions=content.submissions,
+        rollup=content.rollup,
+        issues=content.issues,
+        skipped=tuple(v.path for v in verdicts if not v.usable and v.problems),
+        generated_at=stamp,
+        written=write,
+        content=content,
+    )
+
+
+def _content(
+    verdicts: list[Verdict],
+    previous: IcsWorkbook | None,
+    ics: IcsConfig,
+    catalogue: Catalogue,
+    lookup: Callable[[str], Catalogue | None],
+    stamp: str,
+    first: list[Issue],
+) -> IcsContent:
+    """What the ICS workbook will show: units new and kept, the roll-up, every issue."""
+    subs = {v.submission.unit_id: v.submission for v in verdicts if v.submission is not None}
+    skipped = {v.unit for v in verdicts if not v.usable and v.problems and v.unit}
+    kept, kept_issues = carry_forward(previous, subs, ics, catalogue, lookup)
+    if not subs and not kept:
+        raise LtpgapError(
+            [i for i in first if i.severity is Severity.ERROR]
+            or [make_issue("place-missing", "no place workbook was given.")],
+            summary="no workbook could be merged; nothing was written",
+        )
+    everything = {**kept, **subs}
+    places, team, missing = _units(ics, everything, skipped)
+    ordered = [everything[u.id] for u in (*places, *([team] if team else [])) if u.id in everything]
+    place_rags, team_rags = _rollup_inputs(ordered)
+    changes = _changes(list(subs.values()), previous)
+    issues = [*first, *missing, *kept_issues]
+    for s in ordered:
+        issues += [*s.issues, *changes.get(s.unit_id, [])]
+    return IcsContent(
+        scope="ics-merge",
+        unit_id=ics.id,
+        unit_name=ics.name,
+        catalogue=catalogue,
+        rules=ics.rules,
+        as_at=ics.as_at.isoformat() if ics.as_at else None,
+        generated_at=stamp,
+        units=places,
+        team=team,
+        rollup=rollup_ics(catalogue, place_rags, ics=ics, ics_rags=team_rags),
+        assessments={s.unit_id: s.assessment.frame for s in ordered if s.assessment is not None},
+        submissions=tuple(ordered),
+        issues=tuple(issues),
+    )

@@ -1,0 +1,246 @@
+"""What a merge reads, decides and writes: submissions, the ICS content and the result.
+
+Plain values. :class:`MergeResult` carries everything the history store needs for a snapshot
+(:meth:`MergeResult.to_record`): per unit its file, sha256, catalogue version, generation and
+submission times, its assessment frame with an inputs hash per row, and the roll-up frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig, Rules
+from ltpgap.issues import Issue
+from ltpgap.rag import IcsRollup, PlaceAssessment
+from ltpgap.store.records import MergeRecord, SubmissionRecord, inputs_hash
+
+if TYPE_CHECKING:
+    from ltpgap.merge._history_view import HistoryView
+
+__all__ = [
+    "IcsContent",
+    "MergeResult",
+    "PlaceRef",
+    "PlaceSubmission",
+    "Scope",
+    "Status",
+    "hash_rows",
+]
+
+Scope = Literal["ics-merge", "region", "national"]
+Status = Literal["submitted", "kept", "missing", "skipped"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlaceRef:
+    """A unit (place, or ICS in a roll-up) as the ICS workbook records it.
+
+    ``file``/``file_sha256`` name the workbook its data came from; ``sheet`` and ``columns``
+    (input key → column letter) locate its cells; ``status`` says whether its data was
+    submitted in this merge or kept from the previous one.
+    """
+
+    id: str
+    name: str
+    population: int
+    file: str = ""
+    file_sha256: str = ""
+    catalogue_version: str = ""
+    catalogue_hash: str = ""
+    generated_at: str = ""
+    submitted_at: str = ""
+    merged_at: str = ""
+    status: str = ""
+    sheet: str = ""
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON object stored in the metadata's ``places`` list."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "population": self.population,
+            "file": self.file,
+            "file_sha256": self.file_sha256,
+            "catalogue_version": self.catalogue_version,
+            "catalogue_hash": self.catalogue_hash,
+            "generated_at": self.generated_at,
+            "submitted_at": self.submitted_at,
+            "merged_at": self.merged_at,
+            "status": self.status,
+            "sheet": self.sheet,
+            "columns": dict(self.columns),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> PlaceRef:
+        """Back from the metadata (unknown keys ignored, missing ones blank)."""
+
+        def text(key: str) -> str:
+            value = data.get(key)
+            return "" if value is None else str(value)
+
+        columns = data.get("columns")
+        population = data.get("population")
+        return cls(
+            id=text("id"),
+            name=text("name") or text("id"),
+            population=int(population) if isinstance(population, int | float) else 0,
+            file=text("file"),
+            file_sha256=text("file_sha256"),
+            catalogue_version=text("catalogue_version"),
+            catalogue_hash=text("catalogue_hash"),
+            generated_at=text("generated_at"),
+            submitted_at=text("submitted_at"),
+            merged_at=text("merged_at"),
+            status=text("status"),
+            sheet=text("sheet"),
+            columns={str(k): str(v) for k, v in columns.items()}
+            if isinstance(columns, dict)
+            else {},
+        )
+
+
+def hash_rows(assessment: pd.DataFrame, inputs: pd.DataFrame) -> list[str]:
+    """The inputs hash of each assessment row (first inputs row of its Para; blank if none)."""
+    first: dict[str, dict[str, object]] = {}
+    for raw in inputs.to_dict("records"):
+        record = {str(k): v for k, v in raw.items()}
+        para = str(record.get("para") or "")
+        if para and para not in first:
+            first[para] = record
+    blank = inputs_hash({})
+    return [inputs_hash(first[p]) if p in first else blank for p in assessment["para"].astype(str)]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class PlaceSubmission:
+    """One unit's data in the merge: where it came from, its raw inputs and its assessment."""
+
+    ref: PlaceRef
+    scope: Literal["place", "ics"]
+    inputs: pd.DataFrame  # para, row, input keys, extras: verbatim, as in the workbook
+    extra_headers: tuple[str, ...]
+    assessment: PlaceAssessment | None  # None when its data could not be assessed
+    issues: tuple[Issue, ...] = ()
+    migrated_from: str = ""  # "ltp-2019 1.0.0" when migrated for this merge
+    migrated_inputs: pd.DataFrame | None = None  # the inputs carried to the new catalogue
+
+    @property
+    def unit_id(self) -> str:
+        """The place id (or the ICS id for the ICS team's workbook)."""
+        return self.ref.id
+
+    @property
+    def assessed_inputs(self) -> pd.DataFrame:
+        """The inputs the RAG was computed from (migrated ones when the catalogue changed)."""
+        return self.inputs if self.migrated_inputs is None else self.migrated_inputs
+
+    def frame(self) -> pd.DataFrame:
+        """The assessment frame plus an ``inputs_hash`` column (what a snapshot stores)."""
+        if self.assessment is None:
+            return pd.DataFrame(columns=["para", "rag", "reason", "rule", "inputs_hash"])
+        frame = self.assessment.frame.copy()
+        frame["inputs_hash"] = hash_rows(frame, self.assessed_inputs)
+        return frame
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class IcsContent:
+    """Everything the ICS workbook shows, for `merge` (places) and `rollup` (ICSs) alike."""
+
+    scope: Scope
+    unit_id: str
+    unit_name: str
+    catalogue: Catalogue
+    rules: Rules
+    as_at: str | None
+    generated_at: str
+    units: tuple[PlaceRef, ...]  # matrix columns, in order
+    rollup: IcsRollup
+    assessments: Mapping[str, pd.DataFrame]  # unit id → frame with rag, reason, must_do …
+    submissions: tuple[PlaceSubmission, ...] = ()  # merge only: inputs for gaps and data
+    team: PlaceRef | None = None  # the ICS team's workbook (merge only)
+    issues: tuple[Issue, ...] = ()
+    notes: tuple[str, ...] = ()  # extra Read me paragraphs
+    carried_checks: pd.DataFrame | None = None  # roll-up: the ICS workbooks' own checks
+    history: HistoryView | None = None  # the History sheet, from the history store (§9)
+
+    @property
+    def unit_word(self) -> str:
+        """What the matrix columns are: "place" for a merge, "ICS" for a roll-up."""
+        return "place" if self.scope == "ics-merge" else "ICS"
+
+    @property
+    def level_word(self) -> str:
+        """ICS, Region or National: whose RAG the roll-up column holds."""
+        return {"ics-merge": "ICS", "region": "Region", "national": "National"}[self.scope]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class MergeResult:
+    """A merge: the ICS, the units merged or kept, the roll-up and every problem found."""
+
+    ics: IcsConfig
+    catalogue: Catalogue
+    out: Path
+    submissions: tuple[PlaceSubmission, ...]  # places in ICS order, then the ICS team
+    rollup: IcsRollup
+    issues: tuple[Issue, ...]
+    skipped: tuple[Path, ...] = ()
+    generated_at: str = ""
+    written: bool = False
+    content: IcsContent | None = None  # what the workbook shows (or would, unwritten)
+
+    @property
+    def changes(self) -> tuple[Issue, ...]:
+        """The input cells that changed since the previous merge (``input-changed``)."""
+        return tuple(i for i in self.issues if i.code == "input-changed")
+
+    def submitted(self) -> tuple[PlaceSubmission, ...]:
+        """Units whose workbooks were read in this merge (not kept from before)."""
+        return tuple(s for s in self.submissions if s.ref.status == "submitted")
+
+    def to_record(
+        self, *, who: str, taken_at: datetime | None = None, note: str = ""
+    ) -> MergeRecord:
+        """The history-store snapshot of this merge (every unit with assessed data)."""
+        subs: Sequence[SubmissionRecord] = [
+            SubmissionRecord(
+                unit_id=s.unit_id,
+                file_name=s.ref.file,
+                file_hash=s.ref.file_sha256,
+                # the version the assessed ids belong to: the merge's own when migrated
+                catalogue_version=self.catalogue.info.version
+                if s.migrated_from
+                else s.ref.catalogue_version,
+                submitted_at=_when(s.ref.submitted_at or s.ref.generated_at),
+                assessments=s.frame(),
+            )
+            for s in self.submissions
+            if s.assessment is not None
+        ]
+        return MergeRecord.of(
+            self.catalogue,
+            ics_id=self.ics.id,
+            who=who,
+            submissions=subs,
+            rollup=self.rollup.frame,
+            taken_at=taken_at,
+            note=note,
+        )
+
+
+def _when(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

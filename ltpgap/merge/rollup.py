@@ -1,0 +1,222 @@
+"""`ltpgap rollup`: ICS workbooks → a region (or national) workbook, SPEC §6 upward.
+
+Each ICS workbook is read back (gate first); its ICS RAG per commitment is one unit of the
+roll-up, weighted by the ICS population (the sum of its places' populations, from its
+metadata), by :func:`ltpgap.rag.rollup_region`. The result has the ICS workbook's sheets with
+ICSs (or regions) as the units; place inputs stay in the ICS workbooks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from ltpgap.catalogue import Catalogue, load_catalogue
+from ltpgap.ics import Rules
+from ltpgap.issues import Issue, LtpgapError, Where, make_issue
+from ltpgap.merge._collect import file_sha256
+from ltpgap.merge._sheets import META
+from ltpgap.merge.ics_reader import IcsWorkbook, read_ics_workbook
+from ltpgap.merge.ics_writer import write_ics_workbook
+from ltpgap.merge.model import IcsContent, PlaceRef
+from ltpgap.rag import IcsRollup, rollup_region
+
+__all__ = ["Level", "RollupResult", "rollup_workbooks"]
+
+Level = Literal["region", "national"]
+_ACCEPTS: dict[str, tuple[str, ...]] = {
+    "region": ("ics-merge",),
+    "national": ("ics-merge", "region"),
+}
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class RollupResult:
+    """A roll-up: its level, the units (ICSs or regions), the result and every problem."""
+
+    level: Level
+    out: Path
+    units: tuple[PlaceRef, ...]
+    rollup: IcsRollup
+    issues: tuple[Issue, ...]
+    written: bool = False
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_") or "rollup"
+
+
+def _read(
+    paths: Sequence[Path], progress: Callable[[Path, bool], None] | None
+) -> tuple[list[tuple[Path, IcsWorkbook]], list[Issue]]:
+    books: list[tuple[Path, IcsWorkbook]] = []
+    problems: list[Issue] = []
+    for path in paths:
+        try:
+            books.append((path, read_ics_workbook(path)))
+            ok = True
+        except LtpgapError as exc:
+            problems += exc.issues
+            ok = False
+        except OSError as exc:
+            problems.append(
+                make_issue(
+                    "file-not-found"
+                    if isinstance(exc, FileNotFoundError)
+                    else "unreadable-workbook",
+                    f"the workbook cannot be opened ({exc.strerror or exc}).",
+                    where=Where(file=str(path)),
+                )
+            )
+            ok = False
+        if progress is not None:
+            progress(path, ok)
+    return books, problems
+
+
+def _check(
+    books: list[tuple[Path, IcsWorkbook]], level: Level, catalogue: Catalogue
+) -> list[Issue]:
+    problems: list[Issue] = []
+    seen: dict[str, Path] = {}
+    scopes = {wb.scope for _, wb in books}
+    for path, wb in books:
+        where = Where(file=str(path), sheet=META)
+        if wb.scope not in _ACCEPTS[level] or len(scopes) > 1:
+            problems.append(
+                make_issue(
+                    "wrong-level",
+                    f"a {level} roll-up takes {' or '.join(_ACCEPTS[level])} workbooks, all of "
+                    f"one kind; this one is '{wb.scope}' (given: {', '.join(sorted(scopes))}).",
+                    where=where,
+                )
+            )
+        if wb.catalogue_hash != catalogue.content_hash:
+            problems.append(
+                make_issue(
+                    "catalogue-mismatch",
+                    f"merged against catalogue {wb.catalogue_id} {wb.catalogue_version}, but "
+                    f"this roll-up uses {catalogue.info.id} {catalogue.info.version}. Pass "
+                    "--catalogue with the catalogue every ICS used, or merge that ICS again "
+                    "with this one.",
+                    where=where,
+                )
+            )
+        if wb.unit_id in seen:
+            problems.append(
+                make_issue(
+                    "duplicate-place",
+                    f"'{wb.unit_id}' is given twice (this file and {seen[wb.unit_id]}); give "
+                    "each ICS once.",
+                    where=where,
+                )
+            )
+        seen.setdefault(wb.unit_id, path)
+    return problems
+
+
+def _unit(path: Path, wb: IcsWorkbook, stamp: str) -> PlaceRef:
+    return PlaceRef(
+        id=wb.unit_id,
+        name=wb.unit_name or wb.unit_id,
+        population=sum(p.population for p in wb.places),
+        file=path.name,
+        file_sha256=file_sha256(path),
+        catalogue_version=wb.catalogue_version,
+        catalogue_hash=wb.catalogue_hash,
+        generated_at=wb.generated_at,
+        merged_at=stamp,
+        status="submitted",
+    )
+
+
+def _frame(wb: IcsWorkbook) -> pd.DataFrame:
+    m = wb.matrix
+    return pd.DataFrame(
+        {
+            "para": m["para"].astype(str),
+            "chapter": m["chapter"],
+            "programme_area": m["programme_area"],
+            "must_do": m["must_do"].astype(bool),
+            "rag": m["ics_rag"],
+            "reason": m["explanation"],
+        }
+    )
+
+
+def _carried(books: list[tuple[Path, IcsWorkbook]]) -> pd.DataFrame:
+    frames = []
+    for path, wb in books:
+        checks = wb.checks.copy()
+        checks["workbook"] = [f"{path.name} › {w}" if w else path.name for w in checks["workbook"]]
+        frames.append(checks)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def rollup_workbooks(
+    paths: Sequence[str | Path],
+    *,
+    out: str | Path,
+    level: Level = "region",
+    name: str | None = None,
+    unit_id: str | None = None,
+    catalogue: Catalogue | None = None,
+    progress: Callable[[Path, bool], None] | None = None,
+    write: bool = True,
+    now: datetime | None = None,
+) -> RollupResult:
+    """Roll ICS workbooks up to a region (or ICS/region workbooks to national) in ``out``."""
+    catalogue = catalogue or load_catalogue()
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    name = name or ("England" if level == "national" else "Region")
+    books, problems = _read([Path(p) for p in paths], progress)
+    problems += _check(books, level, catalogue)
+    if problems or not books:
+        raise LtpgapError(
+            problems or [make_issue("place-missing", "no ICS workbook was given.")],
+            summary=f"cannot roll up; nothing was written to {out}",
+        )
+    units = tuple(_unit(path, wb, stamp) for path, wb in books)
+    rules = Rules()
+    rollup = rollup_region(
+        catalogue,
+        {wb.unit_id: _frame(wb) for _, wb in books},
+        {u.id: u.population for u in units},
+        rules,
+        unit_label="ics" if books[0][1].scope == "ics-merge" else "region",
+        region_id=unit_id or _slug(name),
+    )
+    issues = tuple(i for _, wb in books for i in wb.issues)
+    content = IcsContent(
+        scope=level,
+        unit_id=unit_id or _slug(name),
+        unit_name=name,
+        catalogue=catalogue,
+        rules=rules,
+        as_at=max((wb.as_at or "" for _, wb in books), default="") or None,
+        generated_at=stamp,
+        units=units,
+        rollup=rollup,
+        assessments={wb.unit_id: _frame(wb) for _, wb in books},
+        issues=issues,
+        notes=(
+            "The roll-up uses the default rules (SPEC §6) across units, weighted by population; "
+            "each ICS workbook applied its own ICS rules to its places.",
+            "Place inputs are not copied here: they stay on each ICS workbook's Place data "
+            "sheet (files and sha256 in the metadata). Checks repeats each ICS workbook's "
+            "checks, prefixed with its file.",
+        ),
+        carried_checks=_carried(books),
+    )
+    out = Path(out)
+    if write:
+        write_ics_workbook(content, out)
+    return RollupResult(
+        level=level, out=out, units=units, rollup=rollup, issues=issues, written=write
+    )

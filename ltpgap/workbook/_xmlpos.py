@@ -1,0 +1,134 @@
+"""Where a spreadsheet reader will place each cell of a worksheet, read from its XML.
+
+python-calamine places a cell by its ``r`` attribute (the last one, under any namespace
+prefix, any quoting, upper or lower case) and allocates the whole used range at once, so the
+gate must find the used range exactly as the reader will, before the reader runs.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CellPositions", "column_number", "split_ref"]
+
+_UPPER = bytes(range(65, 91))
+_REF = re.compile(r"^\$?([A-Z]{1,4})\$?([0-9]{1,8})$")
+
+
+def column_number(letters: str) -> int:
+    """Excel column letters to a 1-based number: A → 1, XFD → 16384."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def split_ref(ref: str) -> tuple[int, int] | None:
+    """'K12' → (12, 11) as (row, column), 1-based; ``None`` when it is not a cell reference."""
+    m = _REF.match(ref.strip().upper())
+    if not m:
+        return None
+    return int(m.group(2)), column_number(m.group(1))
+
+
+class CellPositions:
+    """Tracks the used range the way python-calamine will place the cells.
+
+    Fast path (what Excel, LibreOffice and openpyxl write): every cell tag is exactly
+    ``<c r="A1" s="…" t="…">`` with an upper-case reference and only short, unprefixed,
+    non-``r`` attributes after it. Then each cell sits where its reference says, and one
+    ``findall`` gives them all. Anything else (cells without references, other prefixes or
+    attribute layouts, lower-case or over-long references, a second ``r``) takes the slow path,
+    which reads every row and cell tag properly and refuses a reference no program writes.
+    """
+
+    _ANY = re.compile(rb" r=[\"']([A-Z]{0,4})([0-9]{1,9})[\"']")
+
+    def __init__(self) -> None:
+        self.row, self.col = 0, 0
+        self.max_row, self.max_col = 0, 0
+        self.canonical = True
+        self.bad_reference: str | None = None  # set (and reading stops) on a reference no
+        # program writes
+        self.fast: dict[bytes, tuple[re.Pattern[bytes], ...]] = {}
+
+    def _patterns(self, prefix: bytes) -> tuple[re.Pattern[bytes], ...]:
+        if prefix not in self.fast:
+            p = re.escape(prefix)
+            self.fast[prefix] = (
+                re.compile(rb"<" + p + rb'c r="([A-Z]{1,3}+[0-9]{1,7}+)"'),
+                re.compile(rb"<" + p + rb'row r="([0-9]{1,9}+)"'),
+                # a cell tag that is not exactly the fast path's shape (possessive: no
+                # backtracking, a third faster)
+                re.compile(
+                    rb"<" + p + rb'c(?! r="[A-Z]{1,3}+[0-9]{1,7}+"'
+                    rb'(?: [a-qs-z]{1,2}+="[^"<>]*+")*+/?>)[\s>/]'
+                ),
+                # a row or cell tag under any other namespace prefix
+                re.compile(rb":(?:c|row)(?=[\s>/])" if not prefix else rb"<[^>\s]*:(?:c|row)\b"),
+            )
+        return self.fast[prefix]
+
+    def update(self, prefix: bytes, data: bytes) -> None:
+        """Take in a chunk of whole tags."""
+        cells, rows, odd, foreign = self._patterns(prefix)
+        if not self.canonical or odd.search(data) or foreign.search(data):
+            self.canonical = False
+            self._slow(data)
+            return
+        # One regex pass; letters and digits are split with C-level bytes operations, so no
+        # per-cell Python objects are made (a 500-row sheet has ~10,000 cells).
+        refs = b" ".join(cells.findall(data))
+        numbers = set(rows.findall(data))
+        if refs:
+            letters = set(refs.translate(None, b"0123456789").split())
+            numbers.update(refs.translate(None, _UPPER).split())
+            self.max_col = max(self.max_col, max(column_number(c.decode()) for c in letters))
+            last = refs.rsplit(b" ", 1)[-1].decode()
+            self.row, self.col = split_ref(last) or (self.row, self.col)
+        if numbers:
+            self.max_row = max(self.max_row, max(map(int, numbers)))
+
+    def _slow(self, data: bytes) -> None:
+        """Every row and cell tag, any prefix, attributes read properly (quotes may hold >)."""
+        for m in _ANY_TAG.finditer(data):
+            refs = [
+                (a.group(2) if a.group(2) is not None else a.group(3))
+                for a in _ATTRIBUTE.finditer(m.group(2))
+                if a.group(1) == b"r"
+            ]
+            if len(refs) > 1 or (refs and not _VALID_REF[m.group(1)].match(refs[0])):
+                self.bad_reference = b"/".join(refs).decode("utf-8", "replace")[:40]
+                return
+            if m.group(1) == b"row":
+                self.row = int(refs[0]) if refs else self.row + 1
+                self.col = 0
+            else:
+                if refs:
+                    letters, digits = _SPLIT_REF.match(refs[0]).groups()  # type: ignore[union-attr]
+                    self.row, self.col = int(digits), column_number(letters.upper().decode())
+                else:
+                    self.col += 1
+            self.max_row = max(self.max_row, self.row)
+            self.max_col = max(self.max_col, self.col)
+
+    def first_beyond(self, prefix: bytes, data: bytes, max_rows: int, max_cols: int) -> str:
+        """The first cell reference beyond the bounds in ``data`` (else the row number)."""
+        row_over = None
+        for letters, digits in self._ANY.findall(data):
+            over = int(digits) > max_rows or column_number(letters.decode()) > max_cols
+            if over and letters:
+                return (letters + digits).decode()
+            if over and row_over is None:
+                row_over = f"row {int(digits)}"
+        return row_over or f"row {self.row}, column {self.col}"
+
+
+#: A row or cell start tag under any prefix; group 2 holds its attributes (quoted values may
+#: contain ">"), as an XML parser sees them.
+_ANY_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
+_ATTRIBUTE = re.compile(rb"""([^\s=/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_VALID_REF = {b"c": re.compile(rb"[A-Za-z]{1,4}[0-9]{1,9}\Z"), b"row": re.compile(rb"[0-9]{1,9}\Z")}
+_SPLIT_REF = re.compile(rb"([A-Za-z]+)([0-9]+)")

@@ -1,0 +1,1 @@
+"""Auth providers xlwings Server finds by name (XLWINGS_AUTH_PROVIDERS)."""

@@ -1,0 +1,1 @@
+"""ltpgap adds no worksheet functions (custom functions) to Excel."""

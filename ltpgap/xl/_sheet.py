@@ -1,0 +1,194 @@
+"""Reading a live workbook through the ``xlwings.Book`` API, one block per sheet.
+
+Every runtime (desktop COM, the remote engine of xlwings Server, xlwings Lite) answers the same
+calls here. Each sheet is read once, from A1 to its last used cell: on the remote engine every
+range read copies the whole sheet, and on the desktop every read is a round trip to Excel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ltpgap.issues import LtpgapError, Where, make_issue
+from ltpgap.layout import META_SHEET, header_key
+from ltpgap.schema import HEADERS, is_blank
+from ltpgap.xl._cells import column_letter
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+__all__ = [
+    "Grid",
+    "HeaderMap",
+    "extent",
+    "find_header",
+    "find_sheet",
+    "read_grid",
+    "read_meta",
+    "sheet_names",
+]
+
+_MAX_HEADER_SCAN = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class Grid:
+    """A sheet's values from A1 to its last used cell (1-based ``cell(row, col)``)."""
+
+    sheet: str
+    values: Sequence[Sequence[object]]
+    tables: Mapping[str, str] = field(default_factory=dict)  # table name -> address
+
+    @property
+    def n_rows(self) -> int:
+        """Rows read (the last used row)."""
+        return len(self.values)
+
+    @property
+    def n_cols(self) -> int:
+        """Columns read (the last used column)."""
+        return max((len(r) for r in self.values), default=0)
+
+    def cell(self, row: int, col: int) -> object:
+        """The value at a 1-based position, None outside the block."""
+        if 1 <= row <= len(self.values):
+            line = self.values[row - 1]
+            if 1 <= col <= len(line):
+                return line[col - 1]
+        return None
+
+    def where(self, row: int, col: int, file: str | None = None) -> Where:
+        """The location of a cell, for an Issue."""
+        return Where(file=file, sheet=self.sheet, cell=f"{column_letter(col)}{row}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class HeaderMap:
+    """Where a header row is and which schema key each column holds."""
+
+    row: int
+    first_col: int
+    last_row: int
+    keys: Mapping[str, int]  # schema key -> 1-based column
+    extras: Mapping[str, int]  # unknown header text -> column
+
+
+def sheet_names(book: xw.Book) -> list[str]:
+    """Names of every sheet, in order (cheap: no values are read)."""
+    return [s.name for s in book.sheets]
+
+
+def find_sheet(book: xw.Book, name: str) -> xw.Sheet | None:
+    """The sheet with this name (case-insensitive), or None."""
+    for sheet in book.sheets:
+        if sheet.name.casefold() == name.casefold():
+            return sheet
+    return None
+
+
+def _table_addresses(sheet: xw.Sheet) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for table in sheet.tables:
+        rng = table.range
+        if rng is not None:
+            out[str(table.name)] = str(rng.address).replace("$", "")
+    return out
+
+
+def extent(sheet: xw.Sheet) -> tuple[int, int]:
+    """Rows and columns from A1 to the last used cell, without reading any value."""
+    last = sheet.used_range.last_cell
+    return int(last.row), int(last.column)
+
+
+def read_grid(sheet: xw.Sheet) -> Grid:
+    """Read a sheet's values from A1 to its last used cell, in one call."""
+    last = sheet.used_range.last_cell
+    rows, cols = int(last.row), int(last.column)
+    values: Any = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
+    block = values if values else [[None]]
+    return Grid(sheet=sheet.name, values=block, tables=_table_addresses(sheet))
+
+
+def _split_address(address: str) -> tuple[int, int, int]:
+    """``A1:U501`` → (first row, first column, last row)."""
+    m = re.match(r"^([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$", address.upper())
+    if not m:
+        raise ValueError(address)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col, int(m.group(4) or m.group(2))
+
+
+def _map_row(grid: Grid, row: int) -> tuple[dict[str, int], dict[str, int]]:
+    keys: dict[str, int] = {}
+    extras: dict[str, int] = {}
+    for col in range(1, grid.n_cols + 1):
+        text = grid.cell(row, col)
+        if is_blank(text):
+            continue
+        key = header_key(text)
+        if key and key not in keys:
+            keys[key] = col
+        elif not key:
+            extras[str(text).strip()] = col
+    return keys, extras
+
+
+def _last_data_row(grid: Grid, start: int, cols: Sequence[int]) -> int:
+    last = start - 1
+    for row in range(start, grid.n_rows + 1):
+        if any(not is_blank(grid.cell(row, c)) for c in cols):
+            last = row
+    return last
+
+
+def find_header(
+    grid: Grid,
+    *,
+    table: str | None,
+    required: Sequence[str] = ("para",),
+    file: str | None = None,
+) -> HeaderMap:
+    """Find the header row: by the table's address, else by the header signature."""
+    candidates: list[int] = []
+    table_last: int | None = None
+    if table and table in grid.tables:
+        first_row, _first_col, table_last = _split_address(grid.tables[table])
+        candidates.append(first_row)
+    candidates.extend(range(1, min(grid.n_rows, _MAX_HEADER_SCAN) + 1))
+    for row in candidates:
+        keys, extras = _map_row(grid, row)
+        if all(k in keys for k in required) and len(keys) >= min(len(HEADERS) // 2, 3):
+            cols = sorted({*keys.values(), *extras.values()})
+            last = table_last if table_last else _last_data_row(grid, row + 1, cols)
+            return HeaderMap(row=row, first_col=cols[0], last_row=last, keys=keys, extras=extras)
+    raise LtpgapError(
+        [
+            make_issue(
+                "no-gap-table",
+                f"expected a table with the ltpgap headers ({', '.join(HEADERS[:3])} …) on "
+                f"sheet '{grid.sheet}', found none in its first {_MAX_HEADER_SCAN} rows. "
+                "Restore the header row, or rebuild the workbook with `ltpgap init`.",
+                where=Where(file=file, sheet=grid.sheet),
+            )
+        ]
+    )
+
+
+def read_meta(book: xw.Book) -> dict[str, str]:
+    """The hidden metadata sheet as key → value ({} when it is missing or not sent)."""
+    sheet = find_sheet(book, META_SHEET)
+    if sheet is None:
+        return {}
+    grid = read_grid(sheet)
+    out: dict[str, str] = {}
+    for row in range(1, grid.n_rows + 1):
+        key, value = grid.cell(row, 1), grid.cell(row, 2)
+        if not is_blank(key):
+            out[str(key).strip()] = "" if is_blank(value) else str(value).strip()
+    return out

@@ -1,0 +1,252 @@
+"""Recompute the merged ICS workbook inside Excel: matrix, summaries, gaps and snapshot grid.
+
+The ICS workbook is the one `ltpgap merge` writes (ltpgap.merge): every place's inputs are on
+its ``Place data`` sheet, and its hidden metadata names the places. Recompute rebuilds each
+place's submission from ``Place data`` exactly as a re-merge carries a place forward, rolls
+up to the ICS, and writes the rows the merge's own table builders produce, so the sheets hold
+what `ltpgap merge` would write from the same inputs. ``Read me``, ``Checks`` and ``Place
+data`` are left as they are.
+
+ltpgap.merge reads files through the workbook layer, which imports openpyxl; it is imported
+here only when an ICS workbook is recomputed, so the place-workbook path (and xlwings Lite)
+never loads it. The sheet names come from :mod:`ltpgap.layout` (a test checks the merge's agree).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig
+from ltpgap.issues import LtpgapError, Where, make_issue
+from ltpgap.layout import (
+    BY_AREA_SHEET,
+    BY_CHAPTER_SHEET,
+    GAPS_SHEET,
+    ICS_TABLES,
+    MATRIX_SHEET,
+    META_SHEET,
+    PLACE_DATA_SHEET,
+    SNAPSHOT_SHEET,
+)
+from ltpgap.rag import IcsRollup, rollup_ics
+from ltpgap.schema import is_blank
+from ltpgap.xl._blocks import put_block
+from ltpgap.xl._cells import column_letter, keep_block, pad_grid
+from ltpgap.xl._sheet import Grid, extent, find_sheet, read_grid, read_meta
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+__all__ = ["LAYOUT", "IcsLayout", "IcsResult", "compute_ics", "is_ics_workbook", "write_ics"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IcsLayout:
+    """Sheet and table names of the ICS workbook `ltpgap merge` writes (from ltpgap.layout)."""
+
+    place_data: str = PLACE_DATA_SHEET
+    matrix: str = MATRIX_SHEET
+    by_chapter: str = BY_CHAPTER_SHEET
+    by_area: str = BY_AREA_SHEET
+    gaps: str = GAPS_SHEET
+    snapshot: str = SNAPSHOT_SHEET
+    tables: tuple[tuple[str, str], ...] = tuple(ICS_TABLES.items())
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The sheets recompute writes."""
+        return (self.matrix, self.by_chapter, self.by_area, self.gaps, self.snapshot)
+
+
+LAYOUT = IcsLayout()
+MERGE_SCOPE: Literal["ics-merge"] = "ics-merge"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IcsResult:
+    """What an ICS recompute computed: the roll-up and the rows of each output sheet."""
+
+    ics_id: str
+    rollup: IcsRollup
+    tables: dict[str, Sequence[Sequence[object]]]  # table sheet -> body rows (from row 2)
+    snapshot: list[list[str]]  # the whole Snapshot sheet (from A1)
+    issues: tuple[Any, ...] = ()
+
+
+def is_ics_workbook(book: xw.Book, layout: IcsLayout = LAYOUT) -> bool:
+    """True when the workbook is a merged ICS workbook (it has a ``Place data`` sheet)."""
+    return find_sheet(book, layout.place_data) is not None
+
+
+def _refuse(book: xw.Book, message: str) -> LtpgapError:
+    return LtpgapError(
+        [
+            make_issue(
+                "place-not-in-ics", message, where=Where(file=str(book.name), sheet=META_SHEET)
+            )
+        ]
+    )
+
+
+def _table_frame(grid: Grid) -> pd.DataFrame:
+    """A table sheet as a frame: header row 1, blank rows dropped, "" → None."""
+    header = [str(h).strip() if not is_blank(h) else "" for h in grid.values[0]]
+    width = len(header)
+    rows = [
+        [None if v == "" else v for v in (list(r) + [None] * width)[:width]]
+        for r in grid.values[1:]
+        if any(not is_blank(v) for v in r)
+    ]
+    return pd.DataFrame(rows, columns=header, dtype=object)
+
+
+def _check_identity(book: xw.Book, meta: Mapping[str, str], ics: IcsConfig) -> None:
+    scope, unit = meta.get("scope", ""), meta.get("unit_id", "")
+    if scope != MERGE_SCOPE:
+        raise _refuse(
+            book,
+            f"this workbook's metadata says scope '{scope or 'none'}', not an "
+            "ICS merge; Recompute works on the ICS workbook `ltpgap merge` writes "
+            "(a region or national roll-up is rebuilt with `ltpgap rollup`).",
+        )
+    if unit != ics.id:
+        raise _refuse(
+            book,
+            f"this ICS workbook belongs to '{unit}' but the server is set up "
+            f"for '{ics.id}'; open the workbook of {ics.name}, or point the server at "
+            "the right ICS file (LTPGAP_ICS).",
+        )
+
+
+def _submissions(
+    book: xw.Book, meta: Mapping[str, str], catalogue: Catalogue, ics: IcsConfig, layout: IcsLayout
+) -> dict[str, Any]:
+    """Every unit's submission rebuilt from Place data, as a re-merge carries it forward."""
+    from ltpgap.merge import IcsWorkbook, PlaceRef
+    from ltpgap.merge._accept import catalogue_lookup
+    from ltpgap.merge._carry import carry_forward
+    from ltpgap.merge.ics_reader import _place_data, _refs, _rules
+
+    places = _refs(meta.get("places", ""))
+    team_json = json.loads(meta.get("ics_team") or "null")
+    team = PlaceRef.from_json(team_json) if isinstance(team_json, dict) else None
+    ids = {p.name: p.id for p in places} | {meta.get("unit_name", ""): meta.get("unit_id", "")}
+    sheet = find_sheet(book, layout.place_data)
+    assert sheet is not None
+    empty = pd.DataFrame()
+    previous = IcsWorkbook(
+        path=str(book.name),
+        scope=MERGE_SCOPE,
+        unit_id=meta.get("unit_id", ""),
+        unit_name=meta.get("unit_name", ""),
+        catalogue_id=meta.get("catalogue_id", ""),
+        catalogue_version=meta.get("catalogue_version", ""),
+        catalogue_hash=meta.get("catalogue_hash", ""),
+        as_at=meta.get("as_at") or None,
+        places=places,
+        team=team,
+        rules=_rules(meta.get("rules", "")),
+        matrix=empty,
+        gaps=empty,
+        checks=empty,
+        place_data=_place_data(_table_frame(read_grid(sheet)), ids),
+    )
+    kept, _ = carry_forward(previous, {}, ics, catalogue, catalogue_lookup(catalogue, ()))
+    return kept
+
+
+def compute_ics(
+    book: xw.Book, catalogue: Catalogue, ics: IcsConfig, layout: IcsLayout = LAYOUT
+) -> IcsResult:
+    """Assess every unit from Place data, roll up to the ICS, build the merge's table rows."""
+    from ltpgap.merge import IcsContent, PlaceRef
+    from ltpgap.merge._tables import gaps_table, matrix_table, snapshot_grid, summary_table
+
+    meta = read_meta(book)
+    _check_identity(book, meta, ics)
+    subs = _submissions(book, meta, catalogue, ics, layout)
+    missing = "missing"
+    places = tuple(
+        subs[p.id].ref
+        if p.id in subs
+        else PlaceRef(id=p.id, name=p.name, population=p.population, status=missing)
+        for p in ics.places
+    )
+    team = subs[ics.id].ref if ics.id in subs else None
+    ordered = [subs[u] for u in (*ics.place_ids, ics.id) if u in subs]
+    assessed = [s for s in ordered if s.assessment is not None]
+    frames = [
+        s.assessment.frame[["para", "rag"]].assign(place=s.unit_id)
+        for s in assessed
+        if s.scope == "place"
+    ]
+    place_rags = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["place", "para", "rag"])
+    )
+    team_rags = next(
+        (s.assessment.frame[["para", "rag"]] for s in assessed if s.scope == "ics"), None
+    )
+    rollup = rollup_ics(catalogue, place_rags, ics=ics, ics_rags=team_rags)
+    content = IcsContent(
+        scope=MERGE_SCOPE,
+        unit_id=ics.id,
+        unit_name=ics.name,
+        catalogue=catalogue,
+        rules=ics.rules,
+        as_at=ics.as_at.isoformat() if ics.as_at else None,
+        generated_at=meta.get("generated_at", ""),
+        units=places,
+        team=team,
+        rollup=rollup,
+        assessments={s.unit_id: s.assessment.frame for s in assessed},
+        submissions=tuple(ordered),
+    )
+    tables = {
+        layout.matrix: matrix_table(content).rows,
+        layout.by_chapter: summary_table(content, "chapter").rows,
+        layout.by_area: summary_table(content, "programme_area").rows,
+        layout.gaps: gaps_table(content).rows,
+    }
+    issues = tuple(i for s in ordered for i in s.issues)
+    return IcsResult(
+        ics_id=ics.id,
+        rollup=rollup,
+        tables={k: list(v) for k, v in tables.items()},
+        snapshot=snapshot_grid(content),
+        issues=issues,
+    )
+
+
+def write_ics(book: xw.Book, result: IcsResult, layout: IcsLayout = LAYOUT) -> None:
+    """Each table body in one block (padded over the old rows), the table resized; Snapshot."""
+    names = dict(layout.tables)
+    for sheet_name, rows in result.tables.items():
+        sheet = find_sheet(book, sheet_name)
+        if sheet is None:
+            continue
+        old_rows, old_cols = extent(sheet)
+        width = max(old_cols, *(len(r) for r in rows)) if rows else old_cols
+        body = pad_grid(keep_block(rows), max(old_rows - 1, len(rows), 1), width)
+        put_block(sheet.range((2, 1), (1 + len(body), width)), body)
+        for table in sheet.tables:
+            if str(table.name) == names.get(sheet_name):
+                last = f"{column_letter(width)}{1 + max(len(rows), 1)}"
+                table.resize(sheet.range(f"A1:{last}"))
+    sheet = find_sheet(book, layout.snapshot)
+    if sheet is not None:
+        old_rows, old_cols = extent(sheet)
+        grid = pad_grid(keep_block(result.snapshot), old_rows, old_cols)
+        put_block(sheet.range((1, 1), (len(grid), len(grid[0]))), grid)
+
+
+def output_sheets(book: xw.Book, layout: IcsLayout = LAYOUT) -> list[str]:
+    """The output sheets present in this workbook (the ones recompute will write)."""
+    return [s for s in layout.outputs if find_sheet(book, s) is not None]

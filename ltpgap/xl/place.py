@@ -1,0 +1,366 @@
+"""A place (or ICS-team) workbook as the add-in sees it: read once, written back in blocks.
+
+The rows of the Gap analysis table are matched by Para, whatever order the planner left them
+in; the RAG rules themselves are :func:`ltpgap.rag.assess_place`, as on the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Literal, cast
+
+import pandas as pd
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+from ltpgap.layout import DATA_SHEET, META_SHEET, TABLE_NAME
+from ltpgap.rag import PlaceAssessment, assess_place
+from ltpgap.schema import COLUMNS, COMPUTED_KEYS, INPUT_KEYS, is_blank
+from ltpgap.xl._blocks import put_block
+from ltpgap.xl._cells import column_letter, grid_text
+from ltpgap.xl._sheet import (
+    Grid,
+    HeaderMap,
+    find_header,
+    find_sheet,
+    read_grid,
+    read_meta,
+)
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+__all__ = [
+    "PlaceBook",
+    "assess",
+    "computed_block",
+    "read_place",
+    "write_block",
+]
+
+Scope = Literal["place", "ics"]
+_HEADER = {c.key: c.header for c in COLUMNS}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceBook:
+    """The Gap analysis table of an open workbook, its identity and what is odd about its rows."""
+
+    file: str
+    sheet: str
+    grid: Grid
+    header: HeaderMap
+    meta: Mapping[str, str]
+    unit_id: str
+    unit_name: str
+    scope: Scope
+    inputs: pd.DataFrame  # para, row, every INPUT_KEYS key (raw), extra headers
+    row_paras: tuple[str, ...]  # Para of each table row, in sheet order ("" when blank)
+    notes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # row -> messages
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def first_row(self) -> int:
+        """Excel row of the first data row."""
+        return self.header.row + 1
+
+    @cached_property
+    def _offsets(self) -> dict[str, int]:
+        """Para → offset of its first table row."""
+        offsets: dict[str, int] = {}
+        for offset, para in enumerate(self.row_paras):
+            offsets.setdefault(para, offset)
+        return offsets
+
+    def locate(self, para: str, key: str) -> Where:
+        """Where a Para's input cell is (file › sheet › cell)."""
+        col = self.header.keys.get(key)
+        offset = self._offsets.get(para)
+        if offset is None:
+            return Where(file=self.file, sheet=self.sheet)
+        cell = f"{column_letter(col)}{self.first_row + offset}" if col else None
+        return Where(file=self.file, sheet=self.sheet, cell=cell)
+
+
+def _para_text(value: object, where: Where, issues: list[Issue]) -> str:
+    if is_blank(value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        text = str(int(value)) if float(value).is_integer() else repr(float(value))
+        issues.append(
+            make_issue(
+                "para-as-number",
+                f"Para is stored as the number {value!r} and was read as '{text}'; a number "
+                "loses trailing zeros (3.10 becomes 3.1). Retype it as text, e.g. '3.10.",
+                where=where,
+                commitment=text,
+            )
+        )
+        return text
+    return str(value).strip()
+
+
+def _identity(book: xw.Book, meta: Mapping[str, str]) -> tuple[str, str, Scope, list[Issue]]:
+    issues: list[Issue] = []
+    unit = meta.get("unit_id", "")
+    if not meta:
+        stem = PurePath(str(book.name)).stem
+        issues.append(
+            make_issue(
+                "no-metadata",
+                f"the hidden '{META_SHEET}' sheet is missing, so the place was taken from the "
+                f"file name ('{stem}'). Rebuild the workbook with `ltpgap init` to restore it.",
+                where=Where(file=str(book.name)),
+            )
+        )
+        unit = stem
+    scope = meta.get("scope", "place")
+    return (
+        unit,
+        meta.get("unit_name", unit),
+        cast(Scope, scope if scope == "ics" else "place"),
+        issues,
+    )
+
+
+def _data_sheet(book: xw.Book) -> xw.Sheet:
+    sheet = find_sheet(book, DATA_SHEET)
+    if sheet is None:
+        for candidate in book.sheets:
+            if any(str(t.name) == TABLE_NAME for t in candidate.tables):
+                return candidate
+        raise LtpgapError(
+            [
+                make_issue(
+                    "no-gap-table",
+                    f"expected a sheet named '{DATA_SHEET}' holding the table '{TABLE_NAME}'; "
+                    f"found sheets {', '.join(s.name for s in book.sheets)}. The add-in reads "
+                    f"the sheet by its name: rename it back to '{DATA_SHEET}'.",
+                    where=Where(file=str(book.name)),
+                )
+            ]
+        )
+    return sheet
+
+
+def _columns(grid: Grid, header: HeaderMap) -> tuple[list[object], dict[str, list[object]]]:
+    """The Para column and every input and extra column of the table body, as lists."""
+    body = grid.values[header.row : header.last_row]
+
+    def column(col: int | None) -> list[object]:
+        return [r[col - 1] if col and col <= len(r) else None for r in body]
+
+    data = {key: column(header.keys.get(key)) for key in INPUT_KEYS}
+    data |= {text: column(col) for text, col in header.extras.items()}
+    return column(header.keys["para"]), data
+
+
+def _filled_rows(columns: Sequence[Sequence[object]], n: int) -> list[bool]:
+    """For each row: does any of these columns hold something?"""
+    filled = [False] * n
+    for column in columns:
+        for i, value in enumerate(column):
+            if value is not None and not filled[i] and not is_blank(value):
+                filled[i] = True
+    return filled
+
+
+def _row_issue(
+    para: str,
+    filled: bool,
+    seen: set[str],
+    in_scope: set[str],
+    catalogue: Catalogue,
+    where: Where,
+) -> Issue | None:
+    if not para and filled:
+        return make_issue(
+            "blank-para",
+            "this row has inputs but no Para, so it counts for no "
+            "commitment. Type the Para it belongs to.",
+            where=where,
+        )
+    if para and para in seen:
+        return make_issue(
+            "duplicate-para",
+            f"Para {para} appears on more than one row; only "
+            "the first is assessed. Merge the rows into one.",
+            where=where,
+            commitment=para,
+        )
+    if para and para not in in_scope:
+        return make_issue(
+            "unknown-para",
+            f"Para {para} is not a commitment of catalogue "
+            f"{catalogue.info.id} {catalogue.info.version}; the row is ignored. "
+            "Check the number, or push the catalogue.",
+            where=where,
+            commitment=para,
+        )
+    return None
+
+
+def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
+    """Read the Gap analysis table, the metadata and every row's inputs (one read per sheet)."""
+    sheet = _data_sheet(book)
+    grid = read_grid(sheet)
+    header = find_header(grid, table=TABLE_NAME, file=str(book.name))
+    meta = read_meta(book)
+    unit, unit_name, scope, issues = _identity(book, meta)
+    in_scope = {c.id for c in catalogue if scope == "place" or c.level == "ics"}
+    raw_paras, data = _columns(grid, header)
+    filled = _filled_rows([data[k] for k in INPUT_KEYS], len(raw_paras))
+    paras: list[str] = []
+    notes: dict[int, tuple[str, ...]] = {}
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_paras):
+        row = header.row + 1 + i
+        found: list[Issue] = []
+        para = raw.strip() if type(raw) is str else None
+        if (
+            para is None
+            or (para and (para in seen or para not in in_scope))
+            or (not para and filled[i])
+        ):  # anything but a known Para, first seen, or a blank row: find out what
+            where = grid.where(row, header.keys["para"], str(book.name))
+            para = _para_text(raw, where, found)
+            problem = _row_issue(para, filled[i], seen, in_scope, catalogue, where)
+            found += [problem] if problem else []
+        seen.add(para)
+        paras.append(para)
+        if found:
+            notes[row] = tuple(f.message for f in found)
+            issues.extend(found)
+    frame = pd.DataFrame(
+        {
+            "para": [p or None for p in paras],
+            "row": list(range(header.row + 1, header.row + 1 + len(paras))),
+            **data,
+        },
+        columns=["para", "row", *INPUT_KEYS, *header.extras],
+        dtype=object,
+    )
+    return PlaceBook(
+        file=str(book.name),
+        sheet=sheet.name,
+        grid=grid,
+        header=header,
+        meta=meta,
+        unit_id=unit,
+        unit_name=unit_name,
+        scope=scope,
+        inputs=frame,
+        row_paras=tuple(paras),
+        notes=notes,
+        issues=tuple(issues),
+    )
+
+
+def catalogue_mismatch(place: PlaceBook, catalogue: Catalogue) -> tuple[Issue, ...]:
+    """A warning when the workbook was built from another catalogue than the one assessing it."""
+    built = place.meta.get("catalogue_hash")
+    if not built or built == catalogue.content_hash:
+        return ()
+    return (
+        make_issue(
+            "catalogue-mismatch",
+            f"the workbook was built from catalogue {place.meta.get('catalogue_id', '?')} "
+            f"{place.meta.get('catalogue_version', '?')} but is assessed against "
+            f"{catalogue.info.id} {catalogue.info.version}; press Push catalogue to bring "
+            "the workbook up to date.",
+            where=Where(file=place.file, sheet=META_SHEET),
+            severity=Severity.WARNING,
+        ),
+    )
+
+
+def assess(place: PlaceBook, catalogue: Catalogue) -> PlaceAssessment:
+    """The §5 RAG of every commitment in scope, exactly as `ltpgap recompute` computes it."""
+    return assess_place(
+        catalogue, place.inputs, unit_id=place.unit_id, scope=place.scope, locate=place.locate
+    )
+
+
+def computed_block(place: PlaceBook, frame: pd.DataFrame) -> list[list[object]]:
+    """RAG, Reason and Checks for every table row, in sheet order (first row of a Para wins)."""
+    by_para = {
+        p: (r, why, c)
+        for p, r, why, c in zip(
+            frame["para"].tolist(),
+            frame["rag"].tolist(),
+            frame["reason"].tolist(),
+            frame["checks"].tolist(),
+            strict=True,
+        )
+    }
+    safe: dict[str, object] = {}  # each distinct text escaped once: RAGs and Reasons repeat
+
+    def cell(text: str) -> object:
+        hit = safe.get(text, safe)
+        if hit is safe:
+            hit = safe[text] = grid_text(text)
+        return hit
+
+    out: list[list[object]] = []
+    done: set[str] = set()
+    for offset, para in enumerate(place.row_paras):
+        rag = reason = checks = ""
+        if para and para not in done and para in by_para:
+            done.add(para)
+            r, why, c = by_para[para]
+            rag, reason, checks = str(r or ""), str(why or ""), str(c or "")
+        notes = place.notes.get(place.first_row + offset)
+        if notes:
+            extra = [m for m in notes if m not in checks]
+            checks = "; ".join(filter(None, [checks, *extra]))
+        out.append([cell(rag), cell(reason), cell(checks)])
+    return out
+
+
+def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of column numbers as (first index, length) into ``columns``."""
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(columns) + 1):
+        if i == len(columns) or columns[i] != columns[i - 1] + 1:
+            runs.append((start, i - start))
+            start = i
+    return runs
+
+
+def write_block(
+    sheet: xw.Sheet, first_row: int, columns: Sequence[int], rows: Sequence[Sequence[object]]
+) -> int:
+    """Write ``rows`` into these columns from ``first_row``: one action per contiguous run."""
+    if not rows:
+        return 0
+    actions = 0
+    for start, length in _runs(columns):
+        block = [list(r[start : start + length]) for r in rows]
+        top, left = first_row, columns[start]
+        put_block(sheet.range((top, left), (top + len(block) - 1, left + length - 1)), block)
+        actions += 1
+    return actions
+
+
+def computed_columns(place: PlaceBook) -> list[int]:
+    """Columns of RAG, Reason and Checks; a located error when one is missing."""
+    missing = [k for k in COMPUTED_KEYS if k not in place.header.keys]
+    if missing:
+        raise LtpgapError(
+            [
+                make_issue(
+                    "missing-column",
+                    f"column '{_HEADER[k]}' is missing from the table, so its results cannot be "
+                    f"written; add a column headed '{_HEADER[k]}' to the right of the inputs.",
+                    where=Where(file=place.file, sheet=place.sheet),
+                )
+                for k in missing
+            ]
+        )
+    return [place.header.keys[k] for k in COMPUTED_KEYS]

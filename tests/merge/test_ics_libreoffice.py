@@ -1,0 +1,57 @@
+"""An independent program opens the ICS workbook: LibreOffice headless reads every sheet."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from mergekit import copy_books, sheet_rows, soffice, soffice_csv, type_inputs
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig
+from ltpgap.merge import merge_workbooks
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed"),
+]
+
+
+def _csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def test_libreoffice_reads_every_sheet(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(
+        books["luton"],
+        {
+            "1.8": {"initiatives": "=1+1", "status": "None", "lead": "Dr Åsa Ó'Brien"},
+            "2.9": {"status": "In progress", "coverage": "Full", "expected_delivery": "2023/24"},
+        },
+    )
+    type_inputs(books["bedford"], {"1.8": {"status": "In place", "coverage": "Full"}})
+    out = tmp_path / "ICS.xlsx"
+    merge_workbooks(list(books.values()), out=out, catalogue=cat1, ics=ics)
+    done = soffice_csv(out, tmp_path / "csv", tmp_path / "lo-profile")
+    assert done.returncode == 0, done.stderr
+    files = {p.stem.removeprefix("ICS-"): p for p in (tmp_path / "csv").glob("*.csv")}
+    assert {"ICS matrix", "Gaps", "Snapshot", "Checks", "Place data", "Read me"} <= set(files)
+    matrix = _csv(files["ICS matrix"])
+    header = matrix[0]
+    ours = sheet_rows(out, "ICS matrix")
+    assert [r[0] for r in matrix[1:]] == [r["Para"] for r in ours]
+    column = header.index("ICS RAG")
+    assert [r[column] for r in matrix[1:]] == [r["ICS RAG"] for r in ours]
+    data = _csv(files["Place data"])
+    initiatives = data[0].index("Initiatives")
+    assert "=1+1" in [r[initiatives] for r in data[1:]]  # text, not a formula worth 2
+    assert "Dr Åsa Ó'Brien" in [r[data[0].index("Lead")] for r in data[1:]]
+    snapshot = _csv(files["Snapshot"])
+    assert snapshot[0][0] == "NHS Long Term Plan" and snapshot[1][0] == "Starting Well"
+    assert any("para 3.10" in cell for row in snapshot for cell in row)
+    assert len(_csv(files["Checks"])) == len(sheet_rows(out, "Checks")) + 1

@@ -1,0 +1,345 @@
+"""The merge loses nothing and computes what SPEC §5–§6 say (checked independently)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mergekit import copy_books, input_cells, sheet_rows, type_inputs
+from oracle import ics_rags, unit_rag
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig
+from ltpgap.merge import merge_workbooks, read_ics_workbook
+from ltpgap.merge._sheets import ICS_META_KEYS, ics_checksum
+
+SHEETS = [
+    "Read me",
+    "ICS matrix",
+    "Summary by chapter",
+    "Summary by programme area",
+    "Gaps",
+    "Snapshot",
+    "Checks",
+    "Place data",
+    "_ltpgap",
+]
+TABLES = {
+    "ICS matrix": "IcsMatrix",
+    "Summary by chapter": "SummaryByChapter",
+    "Summary by programme area": "SummaryByProgrammeArea",
+    "Gaps": "Gaps",
+    "Checks": "Checks",
+    "Place data": "PlaceData",
+}
+SLOW = settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+canonical = st.one_of(
+    st.just({}),
+    st.just({"not_applicable": "Yes"}),
+    st.fixed_dictionaries(
+        {
+            "initiatives": st.sampled_from([None, "Local scheme"]),
+            "status": st.sampled_from([None, "In place", "In progress", "Planned", "None"]),
+            "coverage": st.sampled_from([None, "Full", "Partial"]),
+            "expected_delivery": st.sampled_from(
+                [None, "2019/20", "2021/22", "2023/24", "2030/31"]
+            ),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "status": st.just("Planned"),
+            "rag_override": st.sampled_from(["Red", "Amber", "Green"]),
+            "override_reason": st.just("Agreed at board"),
+        }
+    ),
+)
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def _merge(
+    tmp: Path,
+    blanks: dict[str, Path],
+    typed: dict[str, dict[str, dict[str, Any]]],
+    cat: Catalogue,
+    ics: IcsConfig,
+    **kw: Any,
+) -> tuple[Any, Path]:
+    books = copy_books(blanks, tmp / "books")
+    for unit, values in typed.items():
+        type_inputs(books[unit], values)
+    out = tmp / "ICS.xlsx"
+    files = [books[u] for u in typed]
+    return merge_workbooks(files, out=out, catalogue=cat, ics=ics, **kw), out
+
+
+def test_sheets_tables_and_metadata(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    typed = {
+        u: {"1.8": {"initiatives": "x", "status": "In place", "coverage": "Full"}}
+        for u in ics.place_ids
+    }
+    typed["blmk"] = {"1.52": {"status": "None"}}
+    result, out = _merge(tmp_path, blanks, typed, cat1, ics)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == SHEETS
+    assert wb["_ltpgap"].sheet_state == "hidden"
+    for sheet, table in TABLES.items():
+        assert list(wb[sheet].tables) == [table], sheet
+        assert wb[sheet].tables[table].ref.startswith("A1:")
+    meta = {r[0].value: r[1].value for r in wb["_ltpgap"].iter_rows()}
+    assert tuple(meta) == ICS_META_KEYS
+    assert meta["scope"] == "ics-merge" and meta["unit_id"] == "blmk"
+    assert meta["checksum"] == ics_checksum(meta)
+    matrix = sheet_rows(out, "ICS matrix")
+    assert [r["Para"] for r in matrix] == list(cat1.ids)
+    header = [c.value for c in wb["ICS matrix"][1]]
+    assert header[7:11] == [p.name for p in ics.places]
+    assert header[11:] == [
+        "ICS RAG",
+        "Score",
+        "Places counted",
+        "Places excluded",
+        "Rule",
+        "Explanation",
+    ]
+    assert result.written and {s.ref.status for s in result.submissions} == {"submitted"}
+
+
+@SLOW
+@given(
+    data=st.data(),
+    submitted=st.sets(
+        st.sampled_from(["bedford", "central_beds", "luton", "milton_keynes"]), min_size=1
+    ),
+    team=st.booleans(),
+)
+def test_ics_rag_equals_independent_spec(
+    tmp_path_factory: pytest.TempPathFactory,
+    data: Any,
+    submitted: set[str],
+    team: bool,
+    blanks: dict[str, Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+) -> None:
+    typed: dict[str, dict[str, dict[str, Any]]] = {}
+    for unit in sorted(submitted):
+        paras = [c.id for c in cat1 if c.level == "place"]
+        typed[unit] = {p: _clean(data.draw(canonical)) for p in paras}
+    if team:
+        typed["blmk"] = {c.id: _clean(data.draw(canonical)) for c in cat1 if c.level == "ics"}
+    tmp = tmp_path_factory.mktemp("oracle")
+    _result, out = _merge(tmp, blanks, typed, cat1, ics)
+    expected = ics_rags(cat1, typed, [(p.id, p.population) for p in ics.places], "blmk", ics.rules)
+    shown = {r["Para"]: r["ICS RAG"] for r in sheet_rows(out, "ICS matrix")}
+    assert shown == expected
+    # and each place column shows that place's §5 RAG
+    for row in sheet_rows(out, "ICS matrix"):
+        c = cat1.by_id[row["Para"]]
+        for p in ics.places:
+            want = (
+                "Not assessed"
+                if p.id not in typed
+                else (unit_rag(c, typed[p.id].get(c.id, {})) if c.level == "place" else "N/A")
+            )
+            if c.level == "place":
+                assert row[p.name] == want, (p.id, c.id)
+
+
+text_values = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs", "Cc"]) | st.sampled_from("=+-@\t\n"),
+    min_size=1,
+    max_size=60,
+).filter(lambda s: s.strip() != "")
+cell_values = st.one_of(
+    text_values,
+    st.sampled_from(["=1+1", "+44 1234", "-", "@home", "G", " green ", "Amber/Red", "#REF!"]),
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2050, 12, 31)),
+    st.booleans(),
+)
+INPUT_KEYS = (
+    "initiatives",
+    "status",
+    "coverage",
+    "expected_delivery",
+    "lead",
+    "evidence",
+    "not_applicable",
+    "rag_override",
+    "override_reason",
+)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, date) or isinstance(b, date):
+
+        def day(v: Any) -> Any:
+            return v.date() if isinstance(v, datetime) and v.time() == datetime.min.time() else v
+
+        return bool(day(a) == day(b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    return bool(a == b)
+
+
+@SLOW
+@given(data=st.data(), seed=st.integers(0, 10_000))
+def test_every_input_cell_reaches_place_data(
+    tmp_path_factory: pytest.TempPathFactory,
+    data: Any,
+    seed: int,
+    blanks: dict[str, Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+) -> None:
+    tmp = tmp_path_factory.mktemp("nothing-lost")
+    books = copy_books(blanks, tmp / "books")
+    units = ["luton", "bedford", "blmk"]
+    for unit in units:
+        paras = [c.id for c in cat1 if unit != "blmk" or c.level == "ics"]
+        chosen = data.draw(st.lists(st.sampled_from(paras), unique=True, max_size=6))
+        values = {
+            p: data.draw(st.dictionaries(st.sampled_from(INPUT_KEYS), cell_values, max_size=4))
+            for p in chosen
+        }
+        notes = {
+            p: data.draw(text_values)
+            for p in data.draw(st.lists(st.sampled_from(paras), max_size=2))
+        }
+        type_inputs(
+            books[unit],
+            values,
+            shuffle=random.Random(seed),
+            extra=("Local notes", notes) if notes else None,
+        )
+    out = tmp / "ICS.xlsx"
+    merge_workbooks([books[u] for u in units], out=out, catalogue=cat1, ics=ics)
+    names = {p.id: p.name for p in ics.places} | {"blmk": ics.name}
+    kept = {
+        (r["Place"], r["Row"], h): v for r in sheet_rows(out, "Place data") for h, v in r.items()
+    }
+    for unit in units:
+        for para, row, header, value in input_cells(books[unit]):
+            key = (names[unit], row, header)
+            assert key in kept, (unit, para, row, header, value)
+            assert _same(kept[key], value), (key, kept[key], value)
+            assert kept[(names[unit], row, "Para")] == para
+
+
+@pytest.mark.parametrize(
+    ("override", "expected", "check"),
+    [
+        ("G", "Green", None),
+        (" green ", "Green", None),
+        ("Amber/Red", "Red", "ambiguous-rag"),
+        ("r", "Red", None),
+        ("Purple", "Amber", "unrecognised-value"),
+    ],
+)
+def test_free_text_rag_variants(
+    tmp_path: Path,
+    blanks: dict[str, Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    override: str,
+    expected: str,
+    check: str | None,
+) -> None:
+    typed = {
+        "luton": {
+            "1.8": {
+                "status": "in progress",
+                "rag_override": override,
+                "override_reason": "Board view",
+            }
+        }
+    }
+    _result, out = _merge(tmp_path, blanks, typed, cat1, ics)
+    row = next(r for r in sheet_rows(out, "ICS matrix") if r["Para"] == "1.8")
+    assert row["Luton"] == expected
+    codes = {(r["Code"], r["Para"], r["Workbook"]) for r in sheet_rows(out, "Checks")}
+    if check:
+        assert (check, "1.8", "luton.xlsx") in codes
+
+
+def test_formula_like_text_stays_text(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    typed = {
+        "luton": {
+            "1.8": {
+                "initiatives": '=HYPERLINK("http://x")',
+                "lead": "@boss",
+                "evidence": "-3 sites\r\nsecond line",
+                "status": "None",
+            }
+        }
+    }
+    _, out = _merge(tmp_path, blanks, typed, cat1, ics)
+    wb = openpyxl.load_workbook(out)
+    for sheet in ("Place data", "Gaps"):
+        for row in wb[sheet].iter_rows(min_row=2):
+            for cell in row:
+                assert cell.data_type != "f", (sheet, cell.coordinate, cell.value)
+    data = sheet_rows(out, "Place data")[0]
+    assert data["Initiatives"] == '=HYPERLINK("http://x")' and data["Lead"] == "@boss"
+    gap = sheet_rows(out, "Gaps")[0]
+    assert gap["Initiatives"] == '=HYPERLINK("http://x")' and gap["Place"] == "Luton"
+
+
+def test_read_ics_workbook_round_trips(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    typed = {
+        "luton": {
+            "1.8": {"status": "None", "lead": "Ann"},
+            "2.9": {"status": "In place", "coverage": "Full"},
+        },
+        "bedford": {"1.8": {"status": "Planned", "expected_delivery": "2030/31"}},
+        "blmk": {
+            "1.52": {"status": "In progress", "coverage": "Full", "expected_delivery": "2019/20"}
+        },
+    }
+    result, out = _merge(tmp_path, blanks, typed, cat1, ics)
+    wb = read_ics_workbook(out)
+    assert (wb.scope, wb.unit_id, wb.unit_name) == ("ics-merge", "blmk", ics.name)
+    assert (wb.catalogue_id, wb.catalogue_version) == (cat1.info.id, cat1.info.version)
+    assert wb.place_ids == ics.place_ids and wb.rules == ics.rules and wb.intact
+    assert wb.team is not None and wb.team.file == "blmk.xlsx"
+    frame = result.rollup.frame
+    assert wb.matrix["para"].tolist() == frame["para"].tolist()
+    assert wb.matrix["ics_rag"].tolist() == frame["ics_rag"].tolist()
+    assert wb.matrix["programme_area"].tolist() == frame["programme_area"].tolist()
+    assert wb.matrix["life_course"].tolist() == [c.life_course for c in cat1]
+    for pid in ics.place_ids:
+        assert wb.matrix[pid].tolist() == result.rollup.matrix[pid].tolist()
+    assert wb.matrix["must_do"].tolist() == frame["must_do"].tolist()
+    assert sorted(wb.gaps[["place", "para"]].itertuples(index=False, name=None)) == [
+        ("bedford", "1.8"),
+        ("luton", "1.8"),
+    ]
+    assert len(wb.checks) == len(result.issues)
+    data = wb.place_data.set_index(["place", "para"])
+    assert data.loc[("luton", "1.8"), "lead"] == "Ann"
+    assert data.loc[("blmk", "1.52"), "status"] == "In progress"
+    assert set(wb.place_data["place"]) == {"luton", "bedford", "blmk"}

@@ -1,0 +1,123 @@
+"""The fast paths: worker processes give the same merge; streamed rows read back as written."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from mergekit import copy_books, sheet_rows, type_inputs
+from python_calamine import CalamineWorkbook
+from rich.console import Console
+
+import ltpgap.cli.merge as merge_cli
+from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig
+from ltpgap.merge import merge_workbooks
+from ltpgap.merge._collect import pool_size
+from ltpgap.merge._fastrows import KINDS, BulkRows, splice_rows
+
+TRICKY = [
+    "plain",
+    "=SUM(A1:A3)",
+    "a_x0041_b",  # looks like an OOXML escape: must read back as typed
+    "cr\rlf\r\nend",
+    "bell\x07tab\tnul\x00",
+    "<b>&amp;</b> \"quoted\" 'single'",
+    "emoji 🚑 and accents é ü",
+    "  padded  ",
+]
+
+
+def test_pool_and_single_process_agree(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(books["luton"], {"1.8": {"status": "None"}})
+    type_inputs(books["bedford"], {"1.8": {"status": "In place", "coverage": "Full"}})
+    files = list(books.values())
+    one = merge_workbooks(files, out=tmp_path / "one.xlsx", catalogue=cat1, ics=ics, jobs=1)
+    two = merge_workbooks(files, out=tmp_path / "two.xlsx", catalogue=cat1, ics=ics, jobs=2)
+    assert one.rollup.frame.equals(two.rollup.frame)
+    assert [str(i) for i in one.issues] == [str(i) for i in two.issues]
+    assert sheet_rows(tmp_path / "one.xlsx", "Place data") == sheet_rows(
+        tmp_path / "two.xlsx", "Place data"
+    )
+    assert pool_size(3, None) == 0 and pool_size(50, 1) == 0 and pool_size(50, 4) == 4
+
+
+def _laid_out(path: Path, width: int) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    for j in range(1, width + 1):
+        ws.cell(row=1, column=j, value=f"H{j}")
+        for offset, kind in enumerate(KINDS, start=2):
+            cell = ws.cell(row=offset, column=j)
+            cell.number_format = {
+                "date": "yyyy-mm-dd",
+                "datetime": "yyyy-mm-dd hh:mm",
+                "time": "hh:mm:ss",
+            }.get(kind, "General")
+            cell.quotePrefix = kind == "quoted"
+    wb.save(path)
+
+
+def test_streamed_rows_read_back_exactly(tmp_path: Path) -> None:
+    rows = [[t, i, float(i) / 3, None, True] for i, t in enumerate(TRICKY)]
+    rows.append([date(2024, 3, 31), datetime(2024, 3, 31, 10, 30), time(9, 15), 2**40, False])
+    layout, target = tmp_path / "layout.xlsx", tmp_path / "out.xlsx"
+    _laid_out(layout, 5)
+    splice_rows(layout, target, [BulkRows(sheet="Data", width=5, rows=rows)], {"Data": len(rows)})
+    with CalamineWorkbook.from_path(str(target)) as book:
+        grid = book.get_sheet_by_name("Data").to_python()
+    back = [[None if v == "" else v for v in r] for r in grid[1:]]
+    for want, got in zip(rows[:-1], back, strict=False):
+        assert got[0] == want[0]
+        assert got[1] == want[1] and got[2] == pytest.approx(want[2]) and got[4] is True
+        assert got[3] is None
+    assert back[-1][:2] == [date(2024, 3, 31), datetime(2024, 3, 31, 10, 30)]
+    assert back[-1][3] == 2**40 and back[-1][4] is False
+    wb = openpyxl.load_workbook(target, read_only=True)
+    ws = wb["Data"]
+    assert ws.max_row == len(rows) + 1  # the dimension is right (read-only readers trust it)
+    quoted = openpyxl.load_workbook(target)["Data"]["A3"]
+    assert quoted.value == "=SUM(A1:A3)" and quoted.data_type == "s" and quoted.quotePrefix
+
+
+def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        merge_cli, "err_console", Console(file=screen, force_terminal=True, width=100)
+    )
+    with merge_cli.file_progress(2, quiet=False, verb="reading") as advance:
+        advance(Path("a/luton.xlsx"), True)
+        advance(Path("a/bad.xlsx"), False)
+    text = screen.getvalue()
+    assert "2/2" in text and "bad.xlsx" in text and "not usable" in text
+
+
+def test_a_big_ics_keeps_its_metadata_whole(tmp_path: Path, cat1: Catalogue) -> None:
+    from ltpgap.ics import Place
+    from ltpgap.merge import read_ics_workbook
+    from ltpgap.workbook import build_workbook
+
+    many = IcsConfig(
+        id="big",
+        name="A very big ICS",
+        places=tuple(
+            Place(id=f"p{i:03d}", name=f"Place {i:03d}", population=1000 + i) for i in range(150)
+        ),
+    )
+    book = build_workbook(cat1, many, "p007", out_path=tmp_path / "p007.xlsx")
+    type_inputs(book, {"1.8": {"status": "None"}})
+    out = tmp_path / "BIG.xlsx"
+    merge_workbooks([book], out=out, catalogue=cat1, ics=many)
+    meta = openpyxl.load_workbook(out)["_ltpgap"]
+    assert meta["C8"].value  # the places list continues in column C
+    assert all(len(str(c.value or "")) <= 32_767 for row in meta.iter_rows() for c in row)
+    wb = read_ics_workbook(out)
+    assert wb.intact and len(wb.places) == 150 and wb.places[7].status == "submitted"
+    assert wb.matrix.set_index("para").loc["1.8", "p007"] == "Red"

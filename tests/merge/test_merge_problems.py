@@ -1,0 +1,305 @@
+"""Every problem named: duplicates, strangers, conflicts, other catalogues, bad files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mergekit import V1, V2, copy_books, sheet_rows, type_inputs
+from typer.testing import CliRunner
+
+from ltpgap.catalogue import Catalogue, load_catalogue
+from ltpgap.cli import app
+from ltpgap.ics import IcsConfig, Place
+from ltpgap.issues import LtpgapError
+from ltpgap.merge import merge_workbooks
+from ltpgap.workbook import build_workbook
+
+runner = CliRunner()
+
+
+def invoke(*args: object) -> Any:
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def books(tmp_path: Path, blanks: dict[str, Path]) -> dict[str, Path]:
+    """Fresh copies of the five blank workbooks, Luton and Bedford with a little typed in."""
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(books["luton"], {"1.8": {"status": "In place", "coverage": "Full"}})
+    type_inputs(books["bedford"], {"1.8": {"status": "None"}})
+    return books
+
+
+def _codes(exc: LtpgapError) -> set[tuple[str, str]]:
+    return {(i.code, Path(i.where.file or "").name) for i in exc.issues}
+
+
+def _dtd_copy(src: Path, dst: Path) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = b'<!DOCTYPE x [<!ENTITY a "b">]>' + data
+            zout.writestr(info, data)
+    return dst
+
+
+def test_the_same_place_twice(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    again = tmp_path / "luton-v2.xlsx"
+    shutil.copy(books["luton"], again)
+    type_inputs(again, {"2.9": {"status": "Planned"}})
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks(
+            [books["luton"], again, books["bedford"]],
+            out=tmp_path / "ICS.xlsx",
+            catalogue=cat1,
+            ics=ics,
+        )
+    assert {("duplicate-place", "luton.xlsx"), ("duplicate-place", "luton-v2.xlsx")} <= _codes(
+        caught.value
+    )
+    assert not (tmp_path / "ICS.xlsx").exists()
+
+
+def test_the_same_file_twice_is_read_once(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    copy = Path(shutil.copy(books["luton"], tmp_path / "luton (copy).xlsx"))
+    result = merge_workbooks(
+        [books["luton"], copy], out=tmp_path / "ICS.xlsx", catalogue=cat1, ics=ics
+    )
+    notes = [i for i in result.issues if i.code == "duplicate-place"]
+    assert len(notes) == 1 and notes[0].severity.value == "warning"
+    assert [s.unit_id for s in result.submitted()] == ["luton"]
+
+
+def test_a_place_not_in_the_ics(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    bigger = IcsConfig(
+        id="blmk",
+        name=ics.name,
+        places=(*ics.places, Place(id="dunstable", name="Dunstable", population=40_000)),
+    )
+    stranger = build_workbook(cat1, bigger, "dunstable", out_path=tmp_path / "dunstable.xlsx")
+    other = IcsConfig(
+        id="herts", name="Herts", places=(Place(id="luton", name="Luton", population=1),)
+    )
+    foreign = build_workbook(cat1, other, "luton", out_path=tmp_path / "x" / "luton.xlsx")
+    team = build_workbook(cat1, other, "herts", scope="ics", out_path=tmp_path / "herts.xlsx")
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks(
+            [books["bedford"], stranger, foreign, team],
+            out=tmp_path / "ICS.xlsx",
+            catalogue=cat1,
+            ics=ics,
+        )
+    codes = _codes(caught.value)
+    assert {
+        ("place-not-in-ics", "dunstable.xlsx"),
+        ("place-not-in-ics", "luton.xlsx"),
+        ("place-not-in-ics", "herts.xlsx"),
+    } <= codes
+    messages = " ".join(i.message for i in caught.value.issues)
+    assert "not a place of Bedfordshire" in messages and "made for ICS 'herts'" in messages
+
+
+def test_metadata_and_file_name_conflict(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    misnamed = Path(shutil.copy(books["luton"], tmp_path / "milton_keynes.xlsx"))
+    out = tmp_path / "ICS.xlsx"
+    merge_workbooks([misnamed, books["bedford"]], out=out, catalogue=cat1, ics=ics)
+    checks = sheet_rows(out, "Checks")
+    conflict = [r for r in checks if r["Code"] == "place-name-conflict"]
+    assert conflict and conflict[0]["Workbook"] == "milton_keynes.xlsx"
+    assert "luton" in conflict[0]["Message"]
+    row = next(r for r in sheet_rows(out, "ICS matrix") if r["Para"] == "1.8")
+    assert (row["Luton"], row["Milton Keynes"]) == ("Green", "Not assessed")  # metadata wins
+
+
+def test_another_catalogue_version(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    v2 = load_catalogue(V2)
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks([books["luton"]], out=tmp_path / "ICS.xlsx", catalogue=v2, ics=ics)
+    assert ("catalogue-mismatch", "luton.xlsx") in _codes(caught.value)
+    mismatch = next(i for i in caught.value.issues if i.code == "catalogue-mismatch")
+    assert "--from" in mismatch.message
+    assert not any(i.code == "missing-para" for i in caught.value.issues)
+    result = merge_workbooks(
+        [books["luton"], books["bedford"]],
+        out=tmp_path / "ICS.xlsx",
+        catalogue=v2,
+        ics=ics,
+        from_catalogues=[cat1],
+    )
+    migrated = [i for i in result.issues if i.code == "catalogue-migrated"]
+    assert {Path(i.where.file or "").name for i in migrated} == {"luton.xlsx", "bedford.xlsx"}
+    assert result.rollup.frame["para"].tolist() == list(v2.ids)
+    luton = next(s for s in result.submissions if s.unit_id == "luton")
+    assert luton.migrated_from == "ltp-test 1.0.0" and luton.ref.catalogue_version == "1.0.0"
+
+
+def test_a_different_catalogue_is_not_migrated(
+    books: dict[str, Path], ics: IcsConfig, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks(
+            [books["luton"]],
+            out=tmp_path / "ICS.xlsx",
+            catalogue=catalogue,
+            ics=ics,
+            from_catalogues=[load_catalogue(V1)],
+        )
+    issue = next(i for i in caught.value.issues if i.code == "catalogue-mismatch")
+    assert "different catalogues" in issue.message
+
+
+@pytest.mark.parametrize("kind", ["text", "dtd", "empty", "missing"])
+def test_a_file_that_fails_the_gate(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path, kind: str
+) -> None:
+    bad = tmp_path / "central_beds.xlsx"
+    if kind == "text":
+        bad.write_text("Para,Initiatives\n1.8,stuff\n")
+    elif kind == "dtd":
+        _dtd_copy(books["central_beds"], bad)
+    elif kind == "empty":
+        bad.write_bytes(b"")
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks([books["luton"], bad], out=tmp_path / "ICS.xlsx", catalogue=cat1, ics=ics)
+    expected = {
+        "text": "gate-not-xlsx",
+        "dtd": "gate-dtd",
+        "empty": "gate-not-xlsx",
+        "missing": "file-not-found",
+    }[kind]
+    assert any(
+        code.startswith(expected.split("-")[0]) and name == "central_beds.xlsx"
+        for code, name in _codes(caught.value)
+    ), _codes(caught.value)
+    assert not (tmp_path / "ICS.xlsx").exists()
+
+
+def test_unreadable_file_among_good_ones_cli(books: dict[str, Path], tmp_path: Path) -> None:
+    bad = tmp_path / "milton_keynes.xlsx"
+    bad.write_bytes(b"\x00\x01 not a workbook at all")
+    out = tmp_path / "ICS.xlsx"
+    files = [books["luton"], books["bedford"], bad, books["blmk"]]
+    cat = ("--catalogue", str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml"))
+    refused = invoke("merge", *files, "--out", out, *cat)
+    assert refused.exit_code == 1
+    assert "milton_keynes.xlsx" in refused.output and "nothing was written" in refused.output
+    assert not out.exists()
+    merged = invoke("merge", *files, "--out", out, *cat, "--keep-going")
+    assert merged.exit_code == 2, merged.output
+    checks = sheet_rows(out, "Checks")
+    skipped = [r for r in checks if r["Code"] == "place-skipped"]
+    assert [r["Workbook"] for r in skipped] == ["milton_keynes.xlsx"]
+    assert skipped[0]["Severity"] == "error"
+    assert any(
+        r["Code"].startswith("gate-") and r["Workbook"] == "milton_keynes.xlsx" for r in checks
+    )
+    row = next(r for r in sheet_rows(out, "ICS matrix") if r["Para"] == "1.8")
+    assert (row["Luton"], row["Bedford Borough"], row["Milton Keynes"]) == (
+        "Green",
+        "Red",
+        "Not assessed",
+    )
+    assert "place-skipped" in merged.output
+
+
+def test_an_ics_workbook_is_not_a_place_workbook(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.xlsx"
+    merge_workbooks([books["luton"]], out=first, catalogue=cat1, ics=ics)
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks(
+            [books["bedford"], first], out=tmp_path / "ICS.xlsx", catalogue=cat1, ics=ics
+        )
+    assert ("not-a-place-workbook", "first.xlsx") in _codes(caught.value)
+
+
+def test_out_must_be_an_ics_workbook_of_this_ics(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    target = Path(shutil.copy(books["bedford"], tmp_path / "ICS.xlsx"))
+    before = target.read_bytes()
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks([books["luton"]], out=target, catalogue=cat1, ics=ics)
+    assert caught.value.issues[0].code == "file-exists"
+    assert target.read_bytes() == before
+
+
+def test_the_output_among_the_inputs_is_left_out(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    out = books["luton"].parent / "ICS.xlsx"
+    merge_workbooks(list(books.values()), out=out, catalogue=cat1, ics=ics)
+    again = merge_workbooks([*books.values(), out], out=out, catalogue=cat1, ics=ics)
+    assert len(again.submitted()) == 5 and not again.skipped
+
+
+def test_missing_places_are_named(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    result = merge_workbooks([books["luton"]], out=tmp_path / "ICS.xlsx", catalogue=cat1, ics=ics)
+    missing = {
+        i.message.split(" ('")[0].removeprefix("no workbook was given for ")
+        for i in result.issues
+        if i.code == "place-missing"
+    }
+    assert missing == {"Bedford Borough", "Central Bedfordshire", "Milton Keynes", ics.name}
+
+
+def test_real_entry_point(books: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "ICS.xlsx"
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ltpgap",
+            "merge",
+            *map(str, books.values()),
+            "--out",
+            str(out),
+            "--catalogue",
+            cat,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Wrote" in proc.stdout and "ICS RAG" in proc.stdout
+    assert proc.stderr.count("reading ") == 5  # plain progress lines when not a terminal
+    quiet = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ltpgap",
+            "merge",
+            *map(str, books.values()),
+            "--out",
+            str(out),
+            "--catalogue",
+            cat,
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert quiet.returncode == 0 and "reading" not in quiet.stderr and "ICS RAG" not in quiet.stdout

@@ -1,0 +1,234 @@
+"""`ltpgap rollup`: ICS workbooks → region → national, SPEC §6 upward (checked independently)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from mergekit import V2, blank_books, sheet_rows, type_inputs
+from oracle import ics_rag
+from typer.testing import CliRunner
+
+from ltpgap.catalogue import Catalogue, load_catalogue
+from ltpgap.cli import app
+from ltpgap.ics import IcsConfig, Place, Rules
+from ltpgap.issues import LtpgapError
+from ltpgap.merge import merge_workbooks, read_ics_workbook, rollup_workbooks
+
+HERTS = IcsConfig(
+    id="herts",
+    name="Hertfordshire and West Essex",
+    places=(
+        Place(id="east_north", name="East and North Herts", population=560_000),
+        Place(id="west_essex", name="West Essex", population=310_000),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def two_ics(
+    tmp_path_factory: pytest.TempPathFactory, cat1: Catalogue, ics: IcsConfig
+) -> dict[str, Path]:
+    """ICS workbooks of BLMK and of a second ICS, from varied inputs."""
+    root = tmp_path_factory.mktemp("rollup")
+    out = {}
+    plans: dict[str, tuple[IcsConfig, dict[str, dict[str, dict[str, Any]]]]] = {
+        "blmk": (
+            ics,
+            {
+                "luton": {
+                    "1.8": {"status": "None"},
+                    "2.9": {"status": "In place", "coverage": "Full"},
+                },
+                "bedford": {
+                    "1.8": {"status": "In place", "coverage": "Full"},
+                    "2.9": {"status": "Planned", "expected_delivery": "2021/22"},
+                },
+                "blmk": {"1.52": {"status": "In place", "coverage": "Full"}},
+            },
+        ),
+        "herts": (
+            HERTS,
+            {
+                "east_north": {
+                    "1.8": {"status": "In place", "coverage": "Full"},
+                    "2.9": {"status": "None"},
+                },
+                "west_essex": {"2.9": {"status": "In place", "coverage": "Full"}},
+                "herts": {"1.52": {"status": "None"}},
+            },
+        ),
+    }
+    for key, (config, typed) in plans.items():
+        books = blank_books(root / key, cat1, config)
+        for unit, values in typed.items():
+            type_inputs(books[unit], values)
+        out[key] = merge_workbooks(
+            list(books.values()), out=root / f"{key}-ICS.xlsx", catalogue=cat1, ics=config
+        ).out
+    return out
+
+
+def test_region_rollup_equals_independent_spec(
+    two_ics: dict[str, Path], cat1: Catalogue, tmp_path: Path
+) -> None:
+    out = tmp_path / "EAST.xlsx"
+    result = rollup_workbooks(
+        list(two_ics.values()), out=out, level="region", name="East of England", catalogue=cat1
+    )
+    wb = read_ics_workbook(out)
+    assert (wb.scope, wb.unit_id, wb.unit_name) == ("region", "east_of_england", "East of England")
+    assert [p.id for p in wb.places] == ["blmk", "herts"]
+    pops = {p.id: p.population for p in wb.places}
+    assert pops == {"blmk": 944_449, "herts": 870_000}
+    ics_rags = {
+        k: read_ics_workbook(p).matrix.set_index("para")["ics_rag"] for k, p in two_ics.items()
+    }
+    rows = sheet_rows(out, "ICS matrix")
+    assert list(rows[0])[7:10] == [
+        "Bedfordshire, Luton and Milton Keynes",
+        "Hertfordshire and West Essex",
+        "Region RAG",
+    ]
+    for row in rows:
+        c = cat1.by_id[row["Para"]]
+        units = {k: str(v[c.id]) for k, v in ics_rags.items()}
+        level = c.level if c.level != "ics" else "place"  # ICS-level rolls up like place-level
+        expected = ics_rag(_as(c, level), units, pops, None, Rules())
+        assert row["Region RAG"] == expected, c.id
+        assert row["Bedfordshire, Luton and Milton Keynes"] == units["blmk"]
+    assert "Place data" not in openpyxl.load_workbook(out).sheetnames
+    assert result.rollup.units == ("blmk", "herts")
+    checks = sheet_rows(out, "Checks")
+    assert any(r["Workbook"].startswith("blmk-ICS.xlsx › ") for r in checks)
+
+
+def _as(c: Any, level: str) -> Any:
+    from dataclasses import replace
+
+    return replace(c, level=level)
+
+
+def test_national_from_regions_and_cli(two_ics: dict[str, Path], tmp_path: Path) -> None:
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    runner = CliRunner()
+    region = tmp_path / "EAST.xlsx"
+    done = runner.invoke(
+        app,
+        [
+            "rollup",
+            *map(str, two_ics.values()),
+            "--out",
+            str(region),
+            "--name",
+            "East of England",
+            "--catalogue",
+            cat,
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    assert "East of England (rolled up)" in done.output
+    nation = tmp_path / "ENGLAND.xlsx"
+    done = runner.invoke(
+        app,
+        [
+            "rollup",
+            str(region),
+            "--out",
+            str(nation),
+            "--level",
+            "national",
+            "--catalogue",
+            cat,
+            "--quiet",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    wb = read_ics_workbook(nation)
+    assert wb.scope == "national" and wb.unit_name == "England"
+    assert [p.id for p in wb.places] == ["east_of_england"]
+    region_rag = read_ics_workbook(region).matrix["ics_rag"].tolist()
+    assert wb.matrix["ics_rag"].tolist() == region_rag  # one unit: the same RAGs
+    summary = runner.invoke(app, ["summary", str(nation), "--format", "json", "--catalogue", cat])
+    assert '"level": "national"' in summary.output
+
+
+def test_rollup_names_every_problem(
+    two_ics: dict[str, Path], cat1: Catalogue, tmp_path: Path
+) -> None:
+    region = tmp_path / "R.xlsx"
+    rollup_workbooks([two_ics["blmk"]], out=region, catalogue=cat1)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("nope")
+    with pytest.raises(LtpgapError) as caught:
+        rollup_workbooks(
+            [two_ics["blmk"], two_ics["blmk"], region, bad], out=tmp_path / "X.xlsx", catalogue=cat1
+        )
+    codes = {i.code for i in caught.value.issues}
+    assert {"duplicate-place", "wrong-level", "gate-not-xlsx"} <= codes
+    with pytest.raises(LtpgapError) as caught:
+        rollup_workbooks([two_ics["blmk"]], out=tmp_path / "Y.xlsx", catalogue=load_catalogue(V2))
+    assert {i.code for i in caught.value.issues} == {"catalogue-mismatch"}
+    assert not (tmp_path / "X.xlsx").exists() and not (tmp_path / "Y.xlsx").exists()
+
+
+def test_summary_of_an_ics_workbook(two_ics: dict[str, Path]) -> None:
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    done = CliRunner().invoke(
+        app, ["summary", str(two_ics["blmk"]), "--format", "json", "--catalogue", cat]
+    )
+    assert done.exit_code == 0, done.output
+    import json
+
+    data = json.loads(done.output)
+    assert data["level"] == "ics"
+    first = next(c for c in data["commitments"] if c["id"] == "1.8")
+    assert first["places"] == {
+        "bedford": "Green",
+        "central_beds": "Not assessed",
+        "luton": "Red",
+        "milton_keynes": "Not assessed",
+    }
+    assert first["rag"] == "Not assessed"  # places assessed hold 41% of the population
+    table = CliRunner().invoke(
+        app, ["summary", str(two_ics["blmk"]), "--by", "chapter", "--catalogue", cat]
+    )
+    assert table.exit_code == 0 and "Bedfordshire" in table.output
+
+
+def test_summary_of_an_ics_workbook_through_the_real_entry_point(
+    two_ics: dict[str, Path],
+) -> None:
+    """A fresh process (nothing imported beforehand) still recognises the ICS workbook."""
+    import json
+    import subprocess
+    import sys
+
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ltpgap",
+            "summary",
+            str(two_ics["blmk"]),
+            "--format",
+            "json",
+            "--catalogue",
+            cat,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["level"] == "ics"
+    assert set(next(c for c in data["commitments"] if c["id"] == "1.8")["places"]) == {
+        "bedford",
+        "central_beds",
+        "luton",
+        "milton_keynes",
+    }

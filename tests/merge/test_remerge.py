@@ -1,0 +1,135 @@
+"""Merging again into an existing ICS workbook: replace, keep, and list every change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from mergekit import copy_books, sheet_rows, type_inputs
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig
+from ltpgap.merge import merge_workbooks, read_ics_workbook
+
+FIRST = {
+    "luton": {
+        "1.8": {
+            "initiatives": "Five PCNs",
+            "status": "In progress",
+            "coverage": "Full",
+            "expected_delivery": "2019/20",
+            "lead": "Ann",
+        },
+        "2.9": {"status": "None", "evidence": "No funding yet"},
+        "5.10": {"status": "Planned"},
+    },
+    "bedford": {"1.8": {"status": "In place", "coverage": "Full", "lead": "Bob"}},
+    "blmk": {"1.52": {"status": "Planned", "lead": "ICS PMO"}},
+}
+
+
+@pytest.fixture
+def merged(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> tuple[dict[str, Path], Path]:
+    """Three workbooks merged once into ICS.xlsx."""
+    books = copy_books(blanks, tmp_path / "books")
+    for unit, values in FIRST.items():
+        type_inputs(books[unit], values)
+    out = tmp_path / "ICS.xlsx"
+    merge_workbooks(
+        [books[u] for u in FIRST], out=out, catalogue=cat1, ics=ics, now=datetime(2024, 1, 1)
+    )
+    return books, out
+
+
+def test_remerge_lists_every_changed_and_cleared_cell(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    books, out = merged
+    type_inputs(
+        books["luton"],
+        {
+            "1.8": {"status": "In place", "lead": None},  # changed, cleared
+            "2.9": {"evidence": "No funding yet"},  # unchanged
+            "3.10": {"initiatives": "New hub"},  # newly filled
+        },
+    )
+    result = merge_workbooks(
+        [books["luton"]], out=out, catalogue=cat1, ics=ics, now=datetime(2024, 2, 1)
+    )
+    rows = [r for r in sheet_rows(out, "Checks") if r["Code"] == "input-changed"]
+    found = {(r["Para"], r["Cell"], r["Message"].split(" since")[0]) for r in rows}
+    row = {c.id: i for i, c in enumerate(cat1, start=2)}
+    assert found == {
+        ("1.8", f"K{row['1.8']}", "Luton, 1.8, Status changed"),
+        ("1.8", f"N{row['1.8']}", "Luton, 1.8, Lead cleared"),
+        ("3.10", f"J{row['3.10']}", "Luton, 3.10, Initiatives changed"),
+    }
+    status = next(r for r in rows if "Status" in r["Message"])
+    assert "'In progress' → 'In place'" in status["Message"]
+    assert all(r["Workbook"] == "luton.xlsx" and r["Severity"] == "info" for r in rows)
+    assert len(result.changes) == 3
+
+
+def test_places_not_resubmitted_keep_their_data(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    books, out = merged
+    type_inputs(books["luton"], {"1.8": {"status": "None"}})
+    merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics, now=datetime(2024, 2, 1))
+    wb = read_ics_workbook(out)
+    status = {p.id: p.status for p in wb.places}
+    assert status == {
+        "bedford": "kept",
+        "central_beds": "missing",
+        "luton": "submitted",
+        "milton_keynes": "missing",
+    }
+    assert wb.team is not None and wb.team.status == "kept"
+    assert wb.team.merged_at == "2024-01-01T00:00:00Z"
+    data = wb.place_data.set_index(["place", "para"])
+    assert data.loc[("bedford", "1.8"), "lead"] == "Bob"
+    assert data.loc[("blmk", "1.52"), "lead"] == "ICS PMO"
+    row = wb.matrix.set_index("para").loc["1.8"]
+    assert (row["bedford"], row["luton"]) == ("Green", "Red")
+    assert wb.matrix.set_index("para").loc["1.52", "ics_rag"] == "Amber"
+    readme = " ".join(str(r) for r in sheet_rows(out, "Read me"))
+    assert "keep the data they had" in readme and "kept from the previous merge" in readme
+
+
+def test_an_unchanged_resubmission_lists_nothing(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    books, out = merged
+    result = merge_workbooks([books[u] for u in FIRST], out=out, catalogue=cat1, ics=ics)
+    assert result.changes == ()
+
+
+def test_kept_place_checks_point_at_its_own_workbook(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    books, out = merged
+    merge_workbooks([books["bedford"]], out=out, catalogue=cat1, ics=ics)
+    checks = sheet_rows(out, "Checks")
+    luton = [r for r in checks if r["Workbook"] == "luton.xlsx" and r["Para"] == "5.10"]
+    assert {r["Code"] for r in luton} >= {"missing-delivery-date"}
+    assert all(r["Sheet"] == "Gap analysis" and r["Cell"] for r in luton)
+
+
+def test_snapshot_record_for_the_history_store(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    books, out = merged
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    record = result.to_record(who="tester")
+    assert record.ics_id == "blmk" and record.catalogue_hash == cat1.content_hash
+    units = {s.unit_id: s for s in record.submissions}
+    assert set(units) == {"luton", "bedford", "blmk"}
+    luton = units["luton"]
+    assert luton.file_name == "luton.xlsx" and len(luton.file_hash) == 64
+    assert list(luton.assessments.columns[-1:]) == ["inputs_hash"]
+    hashes = dict(zip(luton.assessments["para"], luton.assessments["inputs_hash"], strict=True))
+    assert hashes["1.8"] != hashes["3.10"]  # filled vs blank
+    assert record.rollup is not None and len(record.rollup) == len(cat1)

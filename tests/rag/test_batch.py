@@ -1,0 +1,160 @@
+"""assess_place in bulk equals the row-by-row reference (normalise_inputs + apply_rules).
+
+The bulk path reads each distinct cell value once and decides each distinct pattern once;
+these properties hold it to the reference on random, messy inputs: every RAG, Reason, Rule,
+Checks text and issue (code, message, location, order) alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ragkit import make_catalogue, make_commitment
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.issues import Where
+from ltpgap.rag import ASSESSMENT_COLUMNS, assess_place
+from ltpgap.rag.place import assess_rows_reference, catalogue_columns
+from ltpgap.schema import INPUT_KEYS
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+LEVELS = ["place", "place", "place", "ics", "region", "national"]
+DEADLINES = [
+    ("2023/24", date(2024, 3, 31)),
+    ("2021-06", date(2021, 6, 30)),
+    ("2025", date(2025, 12, 31)),
+]
+CATALOGUE: Catalogue = make_catalogue(
+    [
+        make_commitment(
+            f"{1 + i % 3}.{1 + i}",
+            level=LEVELS[i % len(LEVELS)],
+            deadline=DEADLINES[i % 3][0],
+            due=DEADLINES[i % 3][1],
+            must_do=i % 4 == 0,
+        )
+        for i in range(14)
+    ]
+)
+PARAS = list(CATALOGUE.ids)
+
+#: Values planners really type, and values nobody should: every branch of every reader.
+TYPED = {
+    "initiatives": ["Pilot\n running", "  Service  ", "#N/A", "=SUM(A1)"],
+    "status": ["In place", "in  PLACE", "In-progress", "planned", "None", "none ", "Done"],
+    "coverage": ["Full", "f", "PARTIAL", "p", "half"],
+    "expected_delivery": ["2021/22", "Q4 23/24", "March 2022", "31/03/2024", "2030", "soon"],
+    "lead": ["A Lead", "#REF!"],
+    "evidence": ["Board paper", " "],
+    "not_applicable": ["Yes", "y", "no", "TRUE", "1", "0", "maybe"],
+    "rag_override": ["Green", "g", "A", "r", "Amber/Red", "green or amber", "Red, Red", "Blue"],
+    "override_reason": ["Agreed at board", "Because", "#VALUE!"],
+}
+messy = st.one_of(
+    st.sampled_from(["", "   ", "#N/A", " #REF! ", "=SUM(A1)"]),
+    st.text(max_size=6),
+    st.sampled_from([1, 0, 2022, 45000, 1.0, 0.0, -0.0, 2023.5, float("nan"), True, False]),
+    st.integers(-5, 90_000),
+    st.floats(allow_nan=True, allow_infinity=False, width=32),
+    st.sampled_from([date(2022, 3, 31), datetime(2026, 1, 1, 9, 30), pd.Timestamp("2020-01-01")]),
+    st.sampled_from([pd.NaT, pd.NA]),
+)
+
+
+def values(key: str) -> st.SearchStrategy[object]:
+    """Mostly what a planner types in this column, sometimes anything at all."""
+    return st.one_of(st.none(), st.sampled_from(TYPED[key]), st.sampled_from(TYPED[key]), messy)
+
+
+paras = st.one_of(
+    st.sampled_from(PARAS), st.sampled_from([" 1.1 ", "9.9", "", None, 1.1, float("nan")])
+)
+
+
+@st.composite
+def input_frames(draw: st.DrawFn) -> pd.DataFrame:
+    """A messy inputs frame: repeated, blank and unknown Paras, some columns left out."""
+    keys = draw(st.lists(st.sampled_from(INPUT_KEYS), unique=True, min_size=2))
+    n = draw(st.integers(0, 24))
+    rows = [{"para": draw(paras), **{k: draw(values(k)) for k in keys}} for _ in range(n)]
+    frame = pd.DataFrame(rows, columns=["para", *keys])
+    return frame.astype(object) if draw(st.booleans()) else frame
+
+
+def locate(para: str, key: str) -> Where:
+    return Where(file="book.xlsx", sheet="Gap analysis", cell=f"{key}@{para}")
+
+
+@SETTINGS
+@given(inputs=input_frames(), scope=st.sampled_from(["place", "ics"]), located=st.booleans())
+def test_bulk_equals_row_by_row(inputs: pd.DataFrame, scope: str, located: bool) -> None:
+    where = locate if located else None
+    result = assess_place(CATALOGUE, inputs, unit_id="u", scope=scope, locate=where)  # type: ignore[arg-type]
+    in_scope = [c for c in CATALOGUE if scope == "place" or c.level == "ics"]
+    expected = assess_rows_reference(in_scope, inputs, scope=scope, locate=where)  # type: ignore[arg-type]
+    reference = pd.DataFrame(
+        {
+            **catalogue_columns(in_scope),
+            "rag": [r.rag for r in expected],
+            "reason": [r.reason for r in expected],
+            "rule": [r.rule for r in expected],
+            "checks": [r.checks for r in expected],
+        },
+        columns=list(ASSESSMENT_COLUMNS),
+    )
+    reference["chapter"] = reference["chapter"].astype("int64")
+    reference["must_do"] = reference["must_do"].astype(bool)
+    pd.testing.assert_frame_equal(result.frame, reference, check_exact=True)
+    assert result.issues == tuple(i for r in expected for i in r.issues)
+
+
+@SETTINGS
+@given(inputs=input_frames())
+def test_the_same_answer_twice(inputs: pd.DataFrame) -> None:
+    """Readings and decisions are cached across calls: a second run must not differ."""
+    first = assess_place(CATALOGUE, inputs, unit_id="u", locate=locate)
+    again = assess_place(CATALOGUE, inputs, unit_id="u", locate=locate)
+    pd.testing.assert_frame_equal(first.frame, again.frame)
+    assert first.issues == again.issues
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [(1, True), (1, 1.0), (0.0, -0.0), ("1", 1), (2022, 2022.0)],
+)
+def test_equal_values_of_other_types_are_read_apart(a: object, b: object) -> None:
+    """1, 1.0 and True are equal in Python but may read differently: the cache keeps them apart."""
+    for key in INPUT_KEYS:
+        for first, second in ((a, b), (b, a)):
+            inputs = pd.DataFrame({"para": ["1.1", "1.7"], key: [first, second]}, dtype=object)
+            result = assess_place(CATALOGUE, inputs, unit_id="u")
+            expected = assess_rows_reference(list(CATALOGUE), inputs)
+            assert result.frame["reason"].tolist() == [r.reason for r in expected]
+            assert result.issues == tuple(i for r in expected for i in r.issues)
+
+
+@pytest.mark.filterwarnings("ignore:DataFrame columns are not unique")
+def test_repeated_column_names_fall_back_to_the_reference() -> None:
+    inputs = pd.DataFrame(
+        [["1.1", "In place", "Full", "None"]], columns=["para", "status", "coverage", "status"]
+    )
+    result = assess_place(CATALOGUE, inputs, unit_id="u")
+    expected = assess_rows_reference(list(CATALOGUE), inputs)
+    assert result.frame["rag"].tolist() == [r.rag for r in expected]
+
+
+def test_no_commitment_in_scope_gives_the_same_empty_frame() -> None:
+    only_place = make_catalogue([make_commitment("1.1"), make_commitment("1.2")])
+    result = assess_place(only_place, pd.DataFrame({"para": ["1.1"]}), unit_id="u", scope="ics")
+    reference = pd.DataFrame(
+        {**catalogue_columns([]), "rag": [], "reason": [], "rule": [], "checks": []},
+        columns=list(ASSESSMENT_COLUMNS),
+    )
+    reference["chapter"] = reference["chapter"].astype("int64")
+    reference["must_do"] = reference["must_do"].astype(bool)
+    pd.testing.assert_frame_equal(result.frame, reference, check_exact=True)

@@ -1,0 +1,108 @@
+"""The add-in computes exactly what the command line computes, on the same workbook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import Client, bearer
+from officejs import ExcelStandIn, as_python, payload_from_xlsx, text_columns
+
+from ltpgap.catalogue import Catalogue
+from ltpgap.layout import SUMMARY_FIRST_ROW as FIRST_ROW
+from ltpgap.schema import HEADERS
+from ltpgap.workbook import assess_workbook, recompute_workbook
+from ltpgap.xl.scripts import PLACE_SHEETS
+
+SCRIPT = "/xlwings/custom-scripts-call/"
+RAG, REASON, CHECKS = (HEADERS.index(h) for h in ("RAG", "Reason", "Checks"))
+
+
+def _cli_sheets(path: Path) -> tuple[list[list[object]], list[list[object]]]:
+    """Gap analysis and Summary values as `ltpgap recompute` leaves them (openpyxl)."""
+    recompute_workbook(path, backup=False)
+    wb = openpyxl.load_workbook(path)
+    gap = [[c.value for c in row] for row in wb["Gap analysis"].iter_rows()]
+    summary = [[c.value for c in row] for row in wb["Summary"].iter_rows()]
+    return gap, summary
+
+
+def _norm(rows: list[list[object]], width: int) -> list[list[object]]:
+    out = []
+    for row in rows:
+        cells = [as_python(v) for v in row[:width]] + [None] * max(0, width - len(row))
+        cells = [round(v, 12) if isinstance(v, float) else v for v in cells]  # xlsx text
+        out.append(cells)
+    while out and all(v is None for v in out[-1]):
+        out.pop()
+    return out
+
+
+def _via_server(client: Client, path: Path, who: str) -> ExcelStandIn:
+    payload = payload_from_xlsx(path, include=PLACE_SHEETS)
+    reply = client.post(SCRIPT + "recompute", json=payload, headers=bearer(who))
+    assert reply.status_code == 200, reply.text
+    excel = ExcelStandIn(payload, text_columns(path)).apply(reply.json()["actions"])
+    assert excel.coerced == []
+    return excel
+
+
+@pytest.mark.parametrize("unit", ["luton", "bedford", "blmk"])
+def test_recompute_equals_the_command_line(
+    client: Client, books: dict[str, Path], copy_book: Callable[[Path], Path], unit: str
+) -> None:
+    who = "ics" if unit == "blmk" else unit
+    excel = _via_server(client, books[unit], who)
+    gap, summary = _cli_sheets(copy_book(books[unit]))
+    addin_gap = _norm(excel.values("Gap analysis"), len(HEADERS))
+    assert addin_gap == _norm(gap, len(HEADERS))
+    # The Summary from row 4 (rows 1-2 hold the title and the "recomputed at" note).
+    addin_summary = _norm(excel.values("Summary")[FIRST_ROW - 1 :], 11)
+    assert addin_summary == _norm(summary[FIRST_ROW - 1 :], 11)
+
+
+def test_recompute_equals_assess_place(
+    client: Client, books: dict[str, Path], catalogue: Catalogue
+) -> None:
+    """Row by row against ltpgap.rag.assess_place through the workbook reader."""
+    excel = _via_server(client, books["luton"], "luton")
+    expected = assess_workbook(books["luton"], catalogue=catalogue).assessment.frame
+    rows = {str(r[0]): r for r in excel.values("Gap analysis")[1:]}
+    for para, rag, reason in zip(
+        expected["para"], expected["rag"], expected["reason"], strict=True
+    ):
+        assert (rows[para][RAG], rows[para][REASON]) == (rag, reason)
+    assert {r[RAG] for r in rows.values()} >= {"Green", "Amber", "Red", "Not assessed", "N/A"}
+
+
+def test_rows_in_any_order(
+    client: Client, books: dict[str, Path], copy_book: Callable[[Path], Path]
+) -> None:
+    """Sorted rows are matched by Para: each row gets its own commitment's result."""
+    path = copy_book(books["luton"])
+    baseline = {str(r[0]): r for r in _via_server(client, path, "luton").values("Gap analysis")[1:]}
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Gap analysis"]
+    body = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    body.reverse()
+    for i, row in enumerate(body, start=2):
+        for j, value in enumerate(row, start=1):
+            ws.cell(i, j).value = value
+    wb.save(path)
+    shuffled = _via_server(client, path, "luton").values("Gap analysis")[1:]
+    assert str(shuffled[0][0]) == str(body[0][0])
+    for row in shuffled:
+        assert row[RAG : CHECKS + 1] == baseline[str(row[0])][RAG : CHECKS + 1]
+
+
+def test_check_writes_only_the_checks_column(client: Client, books: dict[str, Path]) -> None:
+    payload = payload_from_xlsx(books["luton"], include=PLACE_SHEETS)
+    reply = client.post(SCRIPT + "check", json=payload, headers=bearer("luton")).json()
+    writes = [a for a in reply["actions"] if a["func"] == "setValues"]
+    assert len(writes) == 1
+    assert (writes[0]["start_column"], writes[0]["column_count"]) == (CHECKS, 1)
+    excel = ExcelStandIn(payload).apply(reply["actions"])
+    checks = [r[CHECKS] for r in excel.values("Gap analysis")[1:]]
+    assert any("Status" in str(c) or "value" in str(c) for c in checks)
