@@ -137,6 +137,9 @@ CODES: dict[str, CodeInfo] = {
         severity=N, summary="a workbook was migrated to the current catalogue"
     ),
     "input-changed": CodeInfo(severity=N, summary="an input changed since the previous merge"),
+    "ics-workbook-checks": CodeInfo(
+        severity=N, summary="an ICS workbook: the problems its Checks sheet recorded are listed"
+    ),
     "place-skipped": CodeInfo(severity=E, summary="a place could not be merged"),
     # --- governing-body report (ltpgap.reports) ---
     "report-unavailable": CodeInfo(

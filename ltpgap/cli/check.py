@@ -20,10 +20,48 @@ WorkbooksArg = Annotated[
 FormatOption = Annotated[str, typer.Option("--format", help="table (default) or json.")]
 
 
+def _ics_workbook_issues(path: Path, scope: str) -> list[Issue]:
+    """An ICS (or region/national) workbook: the problems its Checks sheet recorded at merge."""
+    from ltpgap.merge import read_ics_workbook
+
+    book = read_ics_workbook(path)
+    issues = [
+        make_issue(
+            "ics-workbook-checks",
+            f"this is an ICS workbook ({scope}) written by `ltpgap merge`; listing the "
+            f"{len(book.checks)} problem(s) on its Checks sheet. To check a place's inputs, run "
+            "`ltpgap check` on the place workbook itself.",
+            where=Where(file=str(path), sheet="Checks"),
+        )
+    ]
+    for row in book.checks.to_dict("records"):
+        severity = str(row.get("severity") or "warning")
+        issues.append(
+            Issue(
+                code=str(row.get("code") or ""),
+                message=str(row.get("message") or ""),
+                where=Where(
+                    file=str(row.get("workbook") or path),
+                    sheet=str(row.get("sheet") or "") or None,
+                    cell=str(row.get("cell") or "") or None,
+                ),
+                severity=Severity(severity)
+                if severity in Severity._value2member_map_
+                else (Severity.WARNING),
+                commitment=str(row.get("para") or "") or None,
+            )
+        )
+    return issues
+
+
 def workbook_issues(path: Path, catalogue: object) -> list[Issue]:
     """Every problem in one workbook: unreadable, reader, catalogue and RAG checks."""
+    from ltpgap.merge import probe_scope
     from ltpgap.workbook import assess_workbook, check_rewritable
 
+    scope = probe_scope(path)
+    if scope is not None:
+        return _ics_workbook_issues(path, scope)
     try:
         result = assess_workbook(path, catalogue=catalogue)  # type: ignore[arg-type]
     except LtpgapError as exc:

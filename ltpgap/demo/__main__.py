@@ -237,13 +237,15 @@ def main(argv: list[str] | None = None) -> int:
         print_issues(exc.issues, title=f"demo stopped: {str(exc).splitlines()[0]}")
         return 1
     console.rule("Done")
+    places = " ".join(str(p) for p in paths)
     console.print(
-        f"Wrote {len(paths)} workbooks into {out}/: "
+        f"Wrote into {out}/: the place and ICS-team workbooks "
         + ", ".join(p.name for p in paths)
-        + ". The initiatives in them are ILLUSTRATIVE, invented for this demo. Open "
-        f"{out / 'luton.xlsx'} in Excel or LibreOffice; try `ltpgap check {out}/*.xlsx`. "
-        f"The merges are recorded in {db}: see the History sheet of {ics_workbook}, or run "
-        f"`ltpgap history --db {db}`."
+        + f"; the merged ICS workbook {ics_workbook.name}; the history store {db.name}; and the "
+        "board report (report.pptx, report.pdf, report.xlsx). The initiatives are ILLUSTRATIVE, "
+        f"invented for this demo. Open {out / 'luton.xlsx'} in Excel or LibreOffice; try "
+        f"`ltpgap check {places}` or `ltpgap check {ics_workbook}`. See the History sheet of "
+        f"{ics_workbook.name}, or run `ltpgap history --db {db}`."
     )
     err_console.file.flush()
     return 0

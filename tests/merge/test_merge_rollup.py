@@ -232,3 +232,20 @@ def test_summary_of_an_ics_workbook_through_the_real_entry_point(
         "luton",
         "milton_keynes",
     }
+
+
+def test_check_of_an_ics_workbook_lists_its_checks_sheet(two_ics: dict[str, Path]) -> None:
+    """`ltpgap check ICS.xlsx` reports the merge's Checks sheet, not the Place data as a table."""
+    import json
+
+    from ltpgap.merge import read_ics_workbook
+
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    done = CliRunner().invoke(
+        app, ["check", str(two_ics["blmk"]), "--format", "json", "--catalogue", cat]
+    )
+    found = json.loads(done.output)
+    codes = [i["code"] for i in found]
+    assert codes[0] == "ics-workbook-checks"
+    assert "duplicate-para" not in codes
+    assert len(found) == 1 + len(read_ics_workbook(two_ics["blmk"]).checks)
