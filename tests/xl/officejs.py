@@ -27,8 +27,9 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 XLWINGS_VERSION = __import__("importlib.metadata").metadata.version("xlwings")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$")
+# A number needs a digit: Excel keeps '.' or ',' alone as text.
 _COERCIBLE = re.compile(
-    r"^\s*[-+=@]|^\s*[\d.,]+%?\s*$|^\s*\d+[/\-]\d+|^\s*(true|false)\s*$", re.IGNORECASE
+    r"^\s*[-+=@]|^\s*[.,]*\d[\d.,]*%?\s*$|^\s*\d+[/\-]\d+|^\s*(true|false)\s*$", re.IGNORECASE
 )
 
 
