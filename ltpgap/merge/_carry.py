@@ -26,6 +26,14 @@ __all__ = ["carry_forward", "previous_workbook", "ref_locator"]
 _LEAD = ("place", "source_file", "row", "para")
 
 
+def _not_replaced(out: Path, message: str) -> LtpgapError:
+    """The error for an --out file this merge must not overwrite."""
+    return LtpgapError(
+        [make_issue("file-exists", message, where=Where(file=str(out)))],
+        summary=f"{out}: not replaced",
+    )
+
+
 def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, list[Issue]]:
     """The ICS workbook already at ``out`` (None if there is none); refuses anything else."""
     if not out.exists():
@@ -34,16 +42,10 @@ def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, li
         previous = read_ics_workbook(out)
     except LtpgapError as exc:
         why = exc.issues[0].message if exc.issues else "it cannot be read"
-        raise LtpgapError(
-            [
-                make_issue(
-                    "file-exists",
-                    f"--out names an existing file that is not an ICS workbook ltpgap can "
-                    f"update ({why}). Choose another --out, or move the file away.",
-                    where=Where(file=str(out)),
-                )
-            ],
-            summary=f"{out}: not replaced",
+        raise _not_replaced(
+            out,
+            f"--out names an existing file that is not an ICS workbook ltpgap can update "
+            f"({why}). Choose another --out, or move the file away.",
         ) from None
     problem = ""
     if previous.scope != "ics-merge":
@@ -51,16 +53,10 @@ def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, li
     elif previous.unit_id != ics.id:
         problem = f"it holds the merge of ICS '{previous.unit_id}', not of {ics.name} ('{ics.id}')"
     if problem:
-        raise LtpgapError(
-            [
-                make_issue(
-                    "file-exists",
-                    f"--out names an existing ICS workbook that this merge cannot update: "
-                    f"{problem}. Choose another --out.",
-                    where=Where(file=str(out)),
-                )
-            ],
-            summary=f"{out}: not replaced",
+        raise _not_replaced(
+            out,
+            f"--out names an existing ICS workbook that this merge cannot update: {problem}. "
+            "Choose another --out.",
         )
     return previous, list(previous.issues)
 
