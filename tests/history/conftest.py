@@ -3,25 +3,17 @@ SQLite or (when LTPGAP_TEST_PG_URL is set) on a fresh PostgreSQL schema."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from histkit import V1
+from pgkit import pg_schema
 
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
 
 sa = pytest.importorskip("sqlalchemy", reason="the store extra is not installed")
-
-PG_ENV = "LTPGAP_TEST_PG_URL"
-PG_SKIP = (
-    f"no PostgreSQL server configured: set {PG_ENV}=postgresql+psycopg://user:pw@host/db "
-    "(.ci/run starts one and sets it)"
-)
 
 
 @pytest.fixture(scope="session")
@@ -48,25 +40,6 @@ def blanks(
     return {p.stem: p for p in paths}
 
 
-@contextmanager
-def pg_schema() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a brand-new schema, dropped afterwards."""
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(PG_SKIP)
-    schema = f"h_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 _BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
@@ -76,7 +49,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(tmp_path / "history.sqlite")
         return
-    with pg_schema() as url:
+    with pg_schema("h") as url:
         yield url
 
 
@@ -88,5 +61,5 @@ def module_db(
     if request.param == "sqlite":
         yield str(tmp_path_factory.mktemp("store") / "history.sqlite")
         return
-    with pg_schema() as url:
+    with pg_schema("h") as url:
         yield url
