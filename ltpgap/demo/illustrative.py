@@ -35,6 +35,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from ltpgap.catalogue import Catalogue, load_catalogue
+from ltpgap.schema import INPUT_KEYS
 
 __all__ = [
     "FIELDS",
@@ -53,17 +54,7 @@ NOTICE = (
 )
 
 #: The input columns each record fills, in order (keys of ltpgap.schema.INPUT_KEYS).
-FIELDS: tuple[str, ...] = (
-    "initiatives",
-    "status",
-    "coverage",
-    "expected_delivery",
-    "lead",
-    "evidence",
-    "not_applicable",
-    "rag_override",
-    "override_reason",
-)
+FIELDS: tuple[str, ...] = INPUT_KEYS
 
 Row = dict[str, object]
 

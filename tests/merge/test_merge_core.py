@@ -18,6 +18,7 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
 from ltpgap.merge import merge_workbooks, read_ics_workbook
 from ltpgap.merge._sheets import ICS_META_KEYS, ics_checksum
+from ltpgap.schema import INPUT_KEYS
 
 SHEETS = [
     "Read me",
@@ -174,17 +175,6 @@ cell_values = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.dates(min_value=date(1990, 1, 1), max_value=date(2050, 12, 31)),
     st.booleans(),
-)
-INPUT_KEYS = (
-    "initiatives",
-    "status",
-    "coverage",
-    "expected_delivery",
-    "lead",
-    "evidence",
-    "not_applicable",
-    "rag_override",
-    "override_reason",
 )
 
 

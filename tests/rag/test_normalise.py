@@ -9,6 +9,7 @@ import pytest
 
 from ltpgap.issues import Where
 from ltpgap.rag import NormalisedInputs, normalise_inputs
+from ltpgap.schema import INPUT_KEYS
 
 
 def norm(**raw: object) -> tuple[NormalisedInputs, list[str]]:
@@ -168,17 +169,7 @@ def test_unrecognised_message_lists_the_allowed_values() -> None:
 @pytest.mark.parametrize("blank", [None, "", "   ", "\t\n", float("nan"), pd.NA, pd.NaT], ids=repr)
 def test_blank_forms_are_blank(blank: object) -> None:
     raw = dict.fromkeys(
-        (
-            "initiatives",
-            "status",
-            "coverage",
-            "expected_delivery",
-            "lead",
-            "evidence",
-            "not_applicable",
-            "rag_override",
-            "override_reason",
-        ),
+        INPUT_KEYS,
         blank,
     )
     inputs, codes = norm(**raw)
