@@ -7,7 +7,6 @@ server's settings, likewise, before xlwings_server is imported. Both happen here
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import os
 import shutil
@@ -21,19 +20,10 @@ os.environ["XLWINGS_ON_SERVER"] = "true"  # the scripts register through xlwings
 _STATE = Path(tempfile.mkdtemp(prefix="ltpgap-xl-"))
 atexit.register(shutil.rmtree, _STATE, True)
 
+from addinkit import TOKENS, Client  # noqa: E402  (no xlwings import)
+
 from ltpgap.xl.tokens import token_hash  # noqa: E402  (no xlwings import)
 
-#: Tokens of the test users: a Luton editor, a Bedford editor, the ICS team and a reader.
-TOKENS = {
-    "luton": ("Luton planner", "luton-token-7f3a", ["luton"]),
-    "bedford": ("Bedford planner", "bedford-token-91c2", ["bedford"]),
-    "ics": (
-        "BLMK ICS lead",
-        "ics-token-5d10",
-        ["blmk", "luton", "bedford", "central_beds", "milton_keynes"],
-    ),
-    "reader": ("Board reader", "reader-token-0b77", []),
-}
 _tokens = "tokens:\n" + "".join(
     f"  - name: {name}\n    sha256: {token_hash(token)}\n    units: [{', '.join(units)}]\n"
     for name, token, units in TOKENS.values()
@@ -42,7 +32,6 @@ _tokens = "tokens:\n" + "".join(
 os.environ["LTPGAP_TOKENS_FILE"] = str(_STATE / "tokens.yaml")
 os.environ.pop("XLWINGS_AUTH_PROVIDERS", None)
 
-import httpx  # noqa: E402
 import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
 
@@ -57,11 +46,6 @@ from ltpgap.ics import IcsConfig  # noqa: E402
 from ltpgap.workbook import build_workbook, fill_inputs  # noqa: E402
 
 FILLED: dict[str, dict[str, object]] = {}
-
-
-def bearer(who: str) -> dict[str, str]:
-    """The Authorization header of a test user."""
-    return {"Authorization": f"Bearer {TOKENS[who][1]}"}
 
 
 def sample_inputs(catalogue: Catalogue, *, seed: int = 0) -> dict[str, dict[str, object]]:
@@ -140,31 +124,6 @@ def server_app() -> tuple[Any, Any]:
 
     app = create_app(ServerConfig.from_env(env_file=str(_STATE / "none.env")))
     return app, runtime.current()
-
-
-class Client:
-    """A synchronous in-process HTTP client for an ASGI app (httpx over ASGITransport)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """Send one request through the app and return the response."""
-
-        async def go() -> httpx.Response:
-            transport = httpx.ASGITransport(app=self.app, client=("127.0.0.1", 50000))
-            async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
-                return await c.request(method, url, **kwargs)
-
-        return asyncio.run(go())
-
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        """GET."""
-        return self.request("GET", url, **kwargs)
-
-    def post(self, url: str, **kwargs: Any) -> httpx.Response:
-        """POST."""
-        return self.request("POST", url, **kwargs)
 
 
 @pytest.fixture

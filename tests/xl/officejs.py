@@ -33,6 +33,22 @@ _COERCIBLE = re.compile(
 )
 
 
+def envelope(book_name: str, *, names: list[Any], sheets: list[Any]) -> dict[str, Any]:
+    """The outer shape of every Office.js request body: client, version, book, names, sheets."""
+    return {
+        "client": "Office.js",
+        "version": XLWINGS_VERSION,
+        "book": {
+            "name": book_name,
+            "active_sheet_index": 0,
+            "selection": "A1",
+            "calculation": "Automatic",
+        },
+        "names": names,
+        "sheets": sheets,
+    }
+
+
 def _iso(value: datetime | date) -> str:
     if not isinstance(value, datetime):
         value = datetime.combine(value, time())
@@ -180,18 +196,11 @@ def payload_from_xlsx(
             }
         )
     sheet_names = [s["name"] for s in sheets]
-    return {
-        "client": "Office.js",
-        "version": XLWINGS_VERSION,
-        "book": {
-            "name": name or Path(path).name,
-            "active_sheet_index": 0,
-            "selection": "A1",
-            "calculation": "Automatic",
-        },
-        "names": [_name_json(n, ref, sheet_names) for n, ref in names],
-        "sheets": out,
-    }
+    return envelope(
+        name or Path(path).name,
+        names=[_name_json(n, ref, sheet_names) for n, ref in names],
+        sheets=out,
+    )
 
 
 def _name_json(name: str, ref: str, sheets: list[str]) -> dict[str, Any]:
@@ -523,24 +532,17 @@ def place_payload(catalogue: Any, unit: str = "luton", *, scope: str = "place") 
         catalogue, pd.DataFrame({"para": [c.id for c in in_scope]}), unit_id=unit, scope=scope
     ).frame  # type: ignore[arg-type]
     summary = [["Summary: " + unit], ["note"], [], *summary_block(frame, catalogue).rows]
-    return {
-        "client": "Office.js",
-        "version": XLWINGS_VERSION,
-        "book": {
-            "name": f"{unit}.xlsx",
-            "active_sheet_index": 0,
-            "selection": "A1",
-            "calculation": "Automatic",
-        },
-        "names": [],
-        "sheets": [
+    return envelope(
+        f"{unit}.xlsx",
+        names=[],
+        sheets=[
             {**_sheet("Read me", [["x"]]), "values": [[]], "used_range_address": None},
             _sheet("Gap analysis", rows, [_table("GapAnalysis", len(rows), len(HEADERS))]),
             _sheet("Summary", summary),
             {**_sheet("Lists", [["x"]]), "values": [[]], "visibility": "Hidden"},
             _meta_sheet(catalogue, unit, scope, "blmk"),
         ],
-    }
+    )
 
 
 def unit_inputs(catalogue: Any, ics: Any, *, every: int = 1) -> dict[str, tuple[str, Any]]:
@@ -657,22 +659,15 @@ def gap_payload(
     for c in catalogue:
         if c.id not in seen:
             grid.append(line(c.id, {}))
-    return {
-        "client": "Office.js",
-        "version": XLWINGS_VERSION,
-        "book": {
-            "name": f"{unit}.xlsx",
-            "active_sheet_index": 0,
-            "selection": "A1",
-            "calculation": "Automatic",
-        },
-        "names": [],
-        "sheets": [
+    return envelope(
+        f"{unit}.xlsx",
+        names=[],
+        sheets=[
             _sheet("Gap analysis", grid, [_table("GapAnalysis", len(grid), len(header))]),
             _sheet("Summary", [["Summary: " + unit], ["note"]]),
             _meta_sheet(catalogue, unit, "place", "blmk"),
         ],
-    }
+    )
 
 
 def read_table(excel: ExcelStandIn, sheet: str) -> list[dict[str, object]]:

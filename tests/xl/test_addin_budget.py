@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import xlwings as xw
-from conftest import Client, bearer
+from addinkit import Client, bearer
 from officejs import merged_workbook, payload_from_xlsx, place_payload, synthetic_catalogue
 
 from ltpgap.ics import IcsConfig

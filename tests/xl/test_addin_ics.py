@@ -7,7 +7,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import Client, bearer
+from addinkit import Client, bearer
 from officejs import ExcelStandIn, as_python, payload_from_xlsx
 
 from ltpgap.catalogue import Catalogue

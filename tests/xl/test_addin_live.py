@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import bearer
+from addinkit import bearer
 from officejs import payload_from_xlsx
 
 from ltpgap.xl.scripts import PLACE_SHEETS

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import xlwings as xw
-from conftest import Client, bearer
+from addinkit import Client, bearer
 from hypothesis import HealthCheck, given, settings
 from officejs import ExcelStandIn, gap_payload, payload_from_xlsx, read_table, text_columns
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import Client, bearer
+from addinkit import Client, bearer
 from officejs import ExcelStandIn, as_python, payload_from_xlsx, text_columns
 
 from ltpgap.catalogue import Catalogue

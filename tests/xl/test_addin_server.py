@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Client, bearer
+from addinkit import Client, bearer
 from officejs import ExcelStandIn, payload_from_xlsx
 
 from ltpgap.xl.scripts import CHECK_SHEETS, PLACE_SHEETS, RECOMPUTE_SHEETS
