@@ -48,11 +48,11 @@ from benchmarks.bench_rollup import synthetic_catalogue
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Place
 from ltpgap.issues import LtpgapError
+from ltpgap.layout import LISTS_SHEET, META_KEYS, META_SHEET, meta_checksum
 from ltpgap.merge import merge_workbooks
 from ltpgap.merge._collect import pool_size
 from ltpgap.workbook import PlaceWorkbook
 from ltpgap.workbook._layout import find_layout
-from ltpgap.workbook._meta import LISTS_SHEET, META_KEYS, META_SHEET, meta_checksum
 from ltpgap.workbook._metadata import read_identity
 from ltpgap.workbook._rows import read_rows
 from ltpgap.workbook.builder import DATA_SHEET, build_workbook

@@ -35,6 +35,7 @@ __all__ = [
     "BY_AREA_SHEET",
     "BY_CHAPTER_SHEET",
     "CHAPTER_TITLES",
+    "CHECKS_SHEET",
     "COUNT_HEADERS",
     "COUNT_KEYS",
     "DATA_SHEET",
@@ -85,6 +86,7 @@ BY_CHAPTER_SHEET = "Summary by chapter"
 BY_AREA_SHEET = "Summary by programme area"
 GAPS_SHEET = "Gaps"
 SNAPSHOT_SHEET = "Snapshot"
+CHECKS_SHEET = "Checks"
 ICS_OUTPUT_SHEETS: tuple[str, ...] = (
     MATRIX_SHEET,
     BY_CHAPTER_SHEET,

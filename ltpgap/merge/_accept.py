@@ -20,11 +20,11 @@ from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.catalogue.migration import apply_plan, plan_migration
 from ltpgap.ics import IcsConfig
 from ltpgap.issues import Issue, Severity, Where, make_issue
+from ltpgap.layout import META_SHEET
 from ltpgap.merge._collect import FileRead
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, PlaceAssessment, assess_place
 from ltpgap.workbook import PlaceWorkbook, cell_locator, read_workbook
-from ltpgap.workbook._meta import META_SHEET
 
 __all__ = ["Verdict", "accept", "catalogue_lookup", "migrate_inputs"]
 

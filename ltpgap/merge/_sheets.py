@@ -5,6 +5,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
+from ltpgap.layout import (
+    BY_AREA_SHEET,
+    BY_CHAPTER_SHEET,
+    CHECKS_SHEET,
+    GAPS_SHEET,
+    MATRIX_SHEET,
+    META_SHEET,
+    PLACE_DATA_SHEET,
+    README_SHEET,
+    SNAPSHOT_SHEET,
+)
 from ltpgap.workbook.gate import GateLimits
 
 __all__ = [
@@ -31,15 +42,16 @@ __all__ = [
     "tail_headers",
 ]
 
-README = "Read me"
-MATRIX = "ICS matrix"
-BY_CHAPTER = "Summary by chapter"
-BY_AREA = "Summary by programme area"
-GAPS = "Gaps"
-SNAPSHOT = "Snapshot"
-CHECKS = "Checks"
-PLACE_DATA = "Place data"
-META = "_ltpgap"
+# Short names for the sheets of the ICS workbook (the names themselves live in ltpgap.layout).
+README = README_SHEET
+MATRIX = MATRIX_SHEET
+BY_CHAPTER = BY_CHAPTER_SHEET
+BY_AREA = BY_AREA_SHEET
+GAPS = GAPS_SHEET
+SNAPSHOT = SNAPSHOT_SHEET
+CHECKS = CHECKS_SHEET
+PLACE_DATA = PLACE_DATA_SHEET
+META = META_SHEET
 
 #: Sheet → Excel Table name.
 TABLES: dict[str, str] = {

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ltpgap.catalogue import LIFE_COURSE_NAMES, para_sort_key
 from ltpgap.issues import Issue
+from ltpgap.layout import LEVEL_NAMES, chapter_label
 from ltpgap.merge._sheets import (
     BY_AREA,
     BY_CHAPTER,
@@ -34,12 +35,10 @@ from ltpgap.merge.model import IcsContent, PlaceSubmission
 from ltpgap.rag import summarise
 from ltpgap.schema import COLUMNS, RAG_VALUES
 from ltpgap.workbook._heights import LINE_HEIGHT, lines_needed
-from ltpgap.workbook._summary_sheet import chapter_label
 
-__all__ = ["LEVEL_NAMES", "Col", "TableData", "names_of", "snapshot_grid", "table_sheets"]
+__all__ = ["Col", "TableData", "names_of", "snapshot_grid", "table_sheets"]
 
 Kind = Literal["text", "wrap", "centre", "rag", "int", "percent", "score"]
-LEVEL_NAMES = {"place": "Place", "ics": "ICS", "region": "Region", "national": "National"}
 _HEADER = {c.key: c.header for c in COLUMNS}
 _WIDTH = {c.key: c.width for c in COLUMNS}
 

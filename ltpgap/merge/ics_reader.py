@@ -20,6 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ltpgap.catalogue import LIFE_COURSE_NAMES, Catalogue
 from ltpgap.ics import Rules
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+from ltpgap.layout import LEVEL_NAMES
 from ltpgap.merge._sheets import (
     CHECKS,
     GAPS,
@@ -30,7 +31,6 @@ from ltpgap.merge._sheets import (
     SCOPES,
     ics_checksum,
 )
-from ltpgap.merge._tables import LEVEL_NAMES
 from ltpgap.merge.model import PlaceRef
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 from ltpgap.workbook import ICS_SUMMARY_READERS, WorkbookSummary

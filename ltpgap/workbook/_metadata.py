@@ -1,6 +1,6 @@
 """Identity from the hidden `_ltpgap` sheet: which place, scope and catalogue a workbook is.
 
-The sheet's checksum (see :func:`ltpgap.workbook._meta.meta_checksum`) tells a hand edit from
+The sheet's checksum (see :func:`ltpgap.layout.meta_checksum`) tells a hand edit from
 ltpgap's own writing; a merge takes identity from here, never from the file name alone.
 """
 
