@@ -14,7 +14,7 @@ parsed request body:
 
 Target: recompute ≤ 3 × floor. A 500-commitment place workbook is timed the same way. The
 remote engine is xlwings PRO: this runs it under the PolyForm Noncommercial key when no key is
-set (docs/excel-add-in.md, "Licensing").
+set (README.md, "Licensing: which parts need which licence").
 """
 
 from __future__ import annotations

@@ -15,9 +15,12 @@ Timed, medians over ``REPEATS`` runs, wall clock and CPU (this process + its wor
 (a) ``merge_workbooks`` of all 200 into one ICS workbook (gate, read, assess, roll-up, write);
 (a') the same without writing the workbook; (b) fastexcel reading the same 200 files into
 pandas DataFrames, one after another (the floor), and (b2) the same with the merge's worker
-pool; (c) the same merge with the reader swapped for openpyxl
-(``load_workbook(read_only=True, data_only=True)``) behind the same gate. Peak memory: the
-merge run once in a fresh subprocess, ``ru_maxrss`` of the main process and of its workers.
+pool; (c) the same merge done through openpyxl: read with openpyxl
+(``load_workbook(read_only=True, data_only=True)``) behind the same gate, and the ICS workbook
+written by openpyxl cell by cell (the same sheets, values and cell styles; no direct XML);
+(c') only the reader swapped for openpyxl (the write stays ltpgap's). Peak memory: the merge
+run once in a fresh subprocess: the main process's own high-water mark (``VmHWM``) and
+``ru_maxrss`` of its workers.
 """
 
 from __future__ import annotations
@@ -48,9 +51,18 @@ from benchmarks.bench_rollup import synthetic_catalogue
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Place
 from ltpgap.issues import LtpgapError
-from ltpgap.layout import LISTS_SHEET, META_KEYS, META_SHEET, meta_checksum
-from ltpgap.merge import merge_workbooks
+from ltpgap.layout import (
+    GAPS_SHEET,
+    LISTS_SHEET,
+    MATRIX_SHEET,
+    META_KEYS,
+    META_SHEET,
+    PLACE_DATA_SHEET,
+    meta_checksum,
+)
+from ltpgap.merge import ics_writer, merge_workbooks
 from ltpgap.merge._collect import pool_size
+from ltpgap.merge._fastrows import KINDS
 from ltpgap.workbook import PlaceWorkbook
 from ltpgap.workbook._layout import find_layout
 from ltpgap.workbook._metadata import read_identity
@@ -222,6 +234,48 @@ def openpyxl_reader(path: Path, catalogue: Catalogue) -> PlaceWorkbook:
     )
 
 
+def openpyxl_save(package: Any, target: Path) -> None:
+    """(c): the ICS workbook written by openpyxl alone: every row as cells, styled like the
+    template row of its kind (what ltpgap's writer streams as XML instead)."""
+    from copy import copy
+    from datetime import date, datetime, time
+
+    wb = package.wb
+    for bulk in package.bulks:
+        ws = wb[bulk.sheet]
+        templates = {
+            kind: [copy(ws.cell(row=2 + k, column=j + 1)._style) for j in range(bulk.width)]
+            for k, kind in enumerate(KINDS)
+        }
+        ws.delete_rows(2, len(KINDS))
+        if bulk.columns is not None:
+            rows: Any = zip(*bulk.columns, strict=True)
+        else:
+            rows = bulk.rows
+        for r, row in enumerate(rows, start=2):
+            for j, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                kind = (
+                    "number"
+                    if isinstance(value, (int, float))
+                    else "datetime"
+                    if isinstance(value, datetime)
+                    else "date"
+                    if isinstance(value, date)
+                    else "time"
+                    if isinstance(value, time)
+                    else "quoted"
+                    if str(value)[:1] in "=+-@"
+                    else "text"
+                )
+                cell = ws.cell(row=r, column=j + 1, value=value)
+                if kind == "quoted":
+                    cell.data_type = "s"
+                cell._style = copy(templates[kind][j])
+    wb.save(target)
+
+
 # fastexcel logs a line per text column whose type it has to guess: not news here.
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
@@ -286,6 +340,31 @@ def _per_file(paths: list[Path], catalogue: Catalogue) -> dict[str, float]:
     return out
 
 
+def _check_same_content(path: Path, result: Any) -> None:
+    """The openpyxl-written workbook holds the rows ltpgap's writer writes (sheet by sheet)."""
+    merge_workbooks(
+        sorted(path.parent.parent.glob("p*.xlsx")),
+        out=path.with_name("fast.xlsx"),
+        catalogue=result.catalogue,
+        ics=result.ics,
+    )
+    slow, fast = (
+        openpyxl.load_workbook(p, read_only=True) for p in (path, path.with_name("fast.xlsx"))
+    )
+
+    def rows(book: Any, name: str) -> list[tuple[object, ...]]:
+        # openpyxl writes floats to 16 significant digits, ltpgap's writer with repr()
+        return [
+            tuple(round(v, 12) if isinstance(v, float) else v for v in r)
+            for r in book[name].iter_rows(values_only=True)
+            if any(v is not None for v in r)
+        ]
+
+    for name in (MATRIX_SHEET, GAPS_SHEET, PLACE_DATA_SHEET):
+        assert rows(slow, name) == rows(fast, name), name
+    path.with_name("fast.xlsx").unlink()
+
+
 def _peak(folder: Path, n_places: int) -> dict[str, float]:
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_merge", "--child", str(folder), str(n_places)],
@@ -302,9 +381,23 @@ def _child(folder: Path, n_places: int) -> None:
     catalogue, ics = bench_system(n_places)
     paths = sorted(folder.glob("p*.xlsx"))
     merge_workbooks(paths, out=folder / "peak" / "ICS.xlsx", catalogue=catalogue, ics=ics)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    own = _high_water_mb()
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"main_mb": round(own), "worker_mb": round(kids)}))
+
+
+def _high_water_mb() -> float:
+    """This process's peak resident memory since it started.
+
+    Linux carries ``ru_maxrss`` over ``exec``, so a child started by a big process would
+    report its parent's size; ``VmHWM`` belongs to the process's own address space.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(quick: bool = False) -> dict[str, float | str]:
@@ -324,6 +417,14 @@ def main(quick: bool = False) -> dict[str, float | str]:
                 out.unlink()
             return merge_workbooks(paths, out=out, catalogue=catalogue, ics=ics, **kw)
 
+        def merge_openpyxl() -> Any:
+            fast_save = ics_writer._Package.save
+            ics_writer._Package.save = openpyxl_save  # type: ignore[method-assign]
+            try:
+                return merge(reader=openpyxl_reader)
+            finally:
+                ics_writer._Package.save = fast_save  # type: ignore[method-assign]
+
         result = merge()
         assert not result.skipped and len(result.submitted()) == n_places
         workers = pool_size(len(paths), None)
@@ -331,7 +432,9 @@ def main(quick: bool = False) -> dict[str, float | str]:
         a_compute = _timed(lambda: merge(write=False), repeats)
         b = _timed(lambda: _fastexcel(paths, 0), repeats)
         b2 = _timed(lambda: _fastexcel(paths, workers), repeats) if workers else b
-        c = _timed(lambda: merge(reader=openpyxl_reader), repeats)
+        c = _timed(merge_openpyxl, repeats)
+        _check_same_content(out, result)
+        c_reader = _timed(lambda: merge(reader=openpyxl_reader), repeats)
         peak = _peak(folder, n_places)
         stages = _per_file(paths, catalogue)
         return {
@@ -354,9 +457,11 @@ def main(quick: bool = False) -> dict[str, float | str]:
             "b2_fastexcel_pool_s": b2[0],
             "c_openpyxl_merge_s": c[0],
             "c_openpyxl_merge_cpu_s": c[1],
+            "c_reader_only_openpyxl_s": c_reader[0],
             "ratio_a_over_b": round(a[0] / b[0], 2),
             "ratio_a_over_b2": round(a[0] / b2[0], 2),
             "ratio_c_over_a": round(c[0] / a[0], 2),
+            "ratio_c_reader_only_over_a": round(c_reader[0] / a[0], 2),
             "ratio_cpu_a_over_b": round(a[1] / b[1], 2),
             **stages,
             "peak_main_mb": peak["main_mb"],

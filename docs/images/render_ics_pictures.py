@@ -1,4 +1,4 @@
-"""Render the pictures of the ICS workbook used in docs/ics-lead.md.
+"""Render the pictures of the ICS workbook used in the README (ICS leads).
 
     make demo
     .venv/bin/python docs/images/render_ics_pictures.py out/ICS.xlsx docs/images

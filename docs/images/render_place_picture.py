@@ -1,4 +1,4 @@
-"""Render the picture of the Gap analysis sheet used in docs/place-planner.md.
+"""Render the picture of the Gap analysis sheet used in the README (place planners).
 
     make demo
     .venv/bin/python docs/images/render_place_picture.py \

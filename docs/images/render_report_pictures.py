@@ -1,4 +1,4 @@
-"""Render the pictures of the board report used in docs/report-writer.md.
+"""Render the pictures of the board report used in the README (board report writer).
 
     make demo
     .venv/bin/python docs/images/render_report_pictures.py out docs/images

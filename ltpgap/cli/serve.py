@@ -76,7 +76,8 @@ def serve_command(
 
     Serves the task pane, the add-in manifest (/manifest.xml, to sideload) and the three
     scripts: Recompute, Check, Push catalogue. Needs ltpgap's "server" extra and an xlwings
-    PRO licence key (XLWINGS_LICENSE_KEY; docs/excel-add-in.md says which licence applies).
+    PRO licence key (XLWINGS_LICENSE_KEY; the README's add-in section, "Licensing", says
+    which licence applies).
     Settings come from the environment or the --env-file: LTPGAP_TOKENS_FILE,
     XLWINGS_AUTH_PROVIDERS, LTPGAP_MAX_BODY_BYTES and others. Excel only talks to an HTTPS
     add-in: put a TLS reverse proxy in front, or pass --ssl-keyfile and --ssl-certfile.
@@ -91,7 +92,7 @@ def serve_command(
     if not _license_key(env):
         _fail(
             "no xlwings PRO licence key: set XLWINGS_LICENSE_KEY (in the environment or "
-            f"{env}). See docs/excel-add-in.md, 'Licensing', for which licence applies."
+            f"{env}). The README's add-in section, 'Licensing', says which licence applies."
         )
     if (ssl_keyfile is None) != (ssl_certfile is None):
         _fail("give both --ssl-keyfile and --ssl-certfile, or neither.")

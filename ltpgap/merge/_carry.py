@@ -7,19 +7,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
-from ltpgap.merge._accept import migrate_inputs
 from ltpgap.merge._sheets import PLACE_DATA
-from ltpgap.merge.ics_reader import IcsWorkbook, read_ics_workbook
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import assess_place
 from ltpgap.schema import INPUT_KEYS
+
+if TYPE_CHECKING:
+    from ltpgap.merge.ics_data import IcsWorkbook
+
+# Reading files (python-calamine) and migrating between catalogues (the workbook layer) are
+# imported where they are used: the Excel add-in carries units forward from an open workbook
+# (ltpgap.xl.ics), where neither may be importable (xlwings Lite).
 
 __all__ = ["carry_forward", "previous_workbook", "ref_locator"]
 
@@ -38,6 +43,8 @@ def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, li
     """The ICS workbook already at ``out`` (None if there is none); refuses anything else."""
     if not out.exists():
         return None, []
+    from ltpgap.merge.ics_reader import read_ics_workbook
+
     try:
         previous = read_ics_workbook(out)
     except LtpgapError as exc:
@@ -80,9 +87,9 @@ def ref_locator(ref: PlaceRef, inputs: pd.DataFrame) -> Callable[[str, str], Whe
 
 def _inputs(rows: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The kept rows as an inputs frame (para, row, inputs, extras that hold something)."""
-    frame = rows.drop(columns=["place", "source_file"]).reset_index(drop=True)
-    extras = tuple(str(c) for c in frame.columns[2 + len(INPUT_KEYS) :] if frame[c].notna().any())
-    return frame[["para", "row", *INPUT_KEYS, *extras]], extras
+    names = [c for c in rows.columns if c not in ("place", "source_file")]
+    extras = tuple(str(c) for c in names[2 + len(INPUT_KEYS) :] if rows[c].notna().any())
+    return rows[["para", "row", *INPUT_KEYS, *extras]].reset_index(drop=True), extras
 
 
 def _kept_one(
@@ -128,6 +135,8 @@ def _kept_one(
             assessment=None,
             issues=(problem,),
         )
+    from ltpgap.merge._accept import migrate_inputs
+
     assessment, notes, moved = migrate_inputs(
         inputs, old, catalogue, scope=unit_scope, unit_id=ref.id, file=ref.file, locate=locate
     )
@@ -159,10 +168,13 @@ def carry_forward(
         units.append((previous.team, "ics"))
     wanted = {*ics.place_ids, ics.id}
     kept: dict[str, PlaceSubmission] = {}
+    at: dict[object, list[int]] = {}  # place id → its rows' positions, in order
+    for i, place in enumerate(data["place"].tolist()):
+        at.setdefault(place, []).append(i)
     for ref, scope in units:
         if ref.id in submitted or ref.id not in wanted or ref.status not in ("submitted", "kept"):
             continue
-        rows = data[data["place"] == ref.id]
+        rows = data.take(at.get(ref.id, []))
         kept[ref.id] = _kept_one(
             ref, rows, scope=scope, catalogue=catalogue, lookup=lookup, out=previous.path
         )

@@ -16,7 +16,6 @@ from ltpgap.layout import (
     README_SHEET,
     SNAPSHOT_SHEET,
 )
-from ltpgap.workbook.gate import GateLimits
 
 __all__ = [
     "BY_AREA",
@@ -26,7 +25,6 @@ __all__ = [
     "DATA_LEAD",
     "GAPS",
     "GAPS_HEADERS",
-    "ICS_LIMITS",
     "ICS_META_KEYS",
     "MATRIX",
     "MATRIX_LEAD",
@@ -102,16 +100,6 @@ ICS_META_KEYS: tuple[str, ...] = (
 
 #: Characters of a metadata value per cell (Excel's limit is 32 767).
 META_CHUNK = 30_000
-
-#: An ICS workbook of 200 places holds ~100 000 rows of place data and 200+ columns in its
-#: matrix: more than a place workbook may, still bounded.
-ICS_LIMITS = GateLimits(
-    max_file_bytes=300 * 1024 * 1024,
-    max_uncompressed_bytes=1500 * 1024 * 1024,
-    max_rows=1_048_576,
-    max_columns=2_000,
-    max_cells=12_000_000,
-)
 
 
 def tail_headers(level: str, units: str) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -32,9 +32,8 @@ from ltpgap.merge._sheets import (
     tail_headers,
 )
 from ltpgap.merge.model import IcsContent, PlaceSubmission
-from ltpgap.rag import summarise
+from ltpgap.rag.summary import Counts, summary_counts
 from ltpgap.schema import COLUMNS, RAG_VALUES
-from ltpgap.workbook._heights import LINE_HEIGHT, lines_needed
 
 __all__ = ["Col", "TableData", "names_of", "snapshot_grid", "table_sheets"]
 
@@ -65,9 +64,16 @@ class TableData:
     columns: tuple[Col, ...]
     rows: Sequence[Sequence[object]] | Iterator[Sequence[object]]
     count: int
-    heights: Sequence[float | None] | None = None
+    fit_heights: bool = False  # rows with wrapped text get their height (see ``heights``)
     freeze: str = "B2"
     by_column: Sequence[Sequence[object]] | None = None
+
+    @functools.cached_property
+    def heights(self) -> Sequence[float | None] | None:
+        """Row heights for the wrapped text, worked out when a writer asks (None: default)."""
+        if not self.fit_heights or not isinstance(self.rows, Sequence):
+            return None
+        return _heights(self.rows, self.columns)
 
 
 def _lines(values: Sequence[object], width: float) -> list[int]:
@@ -76,6 +82,8 @@ def _lines(values: Sequence[object], width: float) -> list[int]:
     Text without a line break needs ceil(length / per line) lines; only other values are
     handed to :func:`lines_needed` one by one.
     """
+    from ltpgap.workbook._heights import lines_needed
+
     per = _per_line(width)
     return [
         1
@@ -90,6 +98,8 @@ def _lines(values: Sequence[object], width: float) -> list[int]:
 @functools.cache
 def _per_line(width: float) -> int:
     """Characters :func:`lines_needed` fits on one line of a column ``width`` wide."""
+    from ltpgap.workbook._heights import lines_needed
+
     low, high = 1, 1
     while lines_needed("x" * (high * 2), width) == 1:
         high *= 2
@@ -101,6 +111,8 @@ def _per_line(width: float) -> int:
 
 
 def _heights(rows: Sequence[Sequence[object]], cols: Sequence[Col]) -> list[float | None]:
+    from ltpgap.workbook._heights import LINE_HEIGHT  # openpyxl: only a writer asks
+
     wrap = [(j, c.width) for j, c in enumerate(cols) if c.kind == "wrap"]
     if not wrap or not rows:
         return [None] * len(rows)
@@ -117,7 +129,7 @@ def _table(
         columns=tuple(cols),
         rows=rows,
         count=len(rows),
-        heights=_heights(rows, cols),
+        fit_heights=True,
         freeze=freeze,
     )
 
@@ -144,8 +156,18 @@ def _unit_columns(content: IcsContent, unit: str) -> dict[str, list[object]]:
     cache = _UNIT_COLUMNS.setdefault(content, {})
     if unit not in cache:
         frame = content.assessments[unit]
-        cache[unit] = {k: frame[k].tolist() for k in _UNIT_KEYS if k in frame.columns}
+        cache[unit] = {k: column_values(frame[k]) for k in _UNIT_KEYS if k in frame.columns}
     return cache[unit]
+
+
+def column_values(column: pd.Series) -> list[object]:
+    """``column.tolist()``, quicker for text held by pyarrow (no gaps: the same values)."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        arrow = column.array.__arrow_array__()
+        if arrow.null_count == 0:
+            return cast(list[object], arrow.to_pylist())
+    return cast(list[object], column.tolist())
 
 
 def names_of(content: IcsContent) -> dict[str, str]:
@@ -196,60 +218,94 @@ def matrix_table(content: IcsContent) -> TableData:
         Col(tail[5], 50, "wrap"),
     ]
     grid = content.rollup.matrix
-    unit_values = [grid[u].tolist() for u in unit_ids]
+    unit_values = [column_values(grid[u]) for u in unit_ids]
+    frame = content.rollup.frame
+    ends = [
+        column_values(frame[k])
+        for k in ("ics_rag", "score", "places_counted", "places_excluded", "rule", "explanation")
+    ]
+    areas, stages = cat.programme_area_names, LIFE_COURSE_NAMES
     seen: dict[str, str] = {}  # most rows count the same places
     rows: list[list[object]] = []
-    for i, r in enumerate(content.rollup.frame.itertuples(index=False)):
-        c = cat.by_id[str(r.para)]
+    for i, para in enumerate(column_values(frame["para"])):
+        c = cat.by_id[str(para)]
         rows.append(
             [
                 c.id,
                 c.chapter,
-                cat.programme_area_names.get(c.programme_area, c.programme_area),
-                LIFE_COURSE_NAMES.get(c.life_course or "", c.life_course or ""),
+                areas.get(c.programme_area, c.programme_area),
+                stages.get(c.life_course or "", c.life_course or ""),
                 c.title,
                 "Yes" if c.must_do else "No",
                 LEVEL_NAMES.get(c.level, c.level),
                 *(values[i] for values in unit_values),
-                r.ics_rag,
-                _number(r.score),
-                _name_list(r.places_counted, names, seen),
-                _name_list(r.places_excluded, names, seen),
-                r.rule,
-                r.explanation,
+                ends[0][i],
+                _number(ends[1][i]),
+                _name_list(ends[2][i], names, seen),
+                _name_list(ends[3][i], names, seen),
+                ends[4][i],
+                ends[5][i],
             ]
         )
     return _table(MATRIX, cols, rows, freeze="H2")
+
+
+#: Per ICS content, both summaries' counts (each table builder asks for one of them).
+_SUMMARY_COUNTS: weakref.WeakKeyDictionary[IcsContent, dict[str, Counts]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _summary_counts(content: IcsContent, by: Literal["chapter", "programme_area"]) -> Counts:
+    """Per unit (its index; the roll-up last) and group: RAG counts, one pass for both."""
+    cache = _SUMMARY_COUNTS.get(content)
+    if cache is None:
+        columns: dict[str, list[object]] = {
+            "rag": [],
+            "must_do": [],
+            "chapter": [],
+            "programme_area": [],
+            "unit": [],
+        }
+        keys = ("rag", "must_do", "chapter", "programme_area")
+        for i, u in enumerate(content.units):  # lists, not a concat of 200 small frames
+            if u.id in content.assessments:
+                unit = _unit_columns(content, u.id)
+                for key in keys:
+                    columns[key] += unit[key]
+                columns["unit"] += [i] * len(unit["rag"])
+        rolled = content.rollup.frame
+        columns["rag"] += column_values(rolled["ics_rag"])
+        for key in keys[1:]:
+            columns[key] += column_values(rolled[key])
+        columns["unit"] += [len(content.units)] * len(rolled)
+        # One vectorised summary over every unit; units keep their order (their index).
+        by_chapter, by_area = summary_counts(
+            pd.DataFrame(columns),
+            ["chapter", "programme_area"],
+            catalogue=content.catalogue,
+            within=["unit"],
+        )
+        cache = _SUMMARY_COUNTS[content] = {"chapter": by_chapter, "programme_area": by_area}
+    return cache[by]
 
 
 def _summary_rows(
     content: IcsContent, by: Literal["chapter", "programme_area"]
 ) -> list[list[object]]:
     cat = content.catalogue
-    columns: dict[str, list[object]] = {"rag": [], "must_do": [], by: [], "unit": []}
-    for i, u in enumerate(content.units):  # lists, not a concat of 200 small frames
-        if u.id in content.assessments:
-            unit = _unit_columns(content, u.id)
-            columns["rag"] += unit["rag"]
-            columns["must_do"] += unit["must_do"]
-            columns[by] += unit[by]
-            columns["unit"] += [i] * len(unit["rag"])
-    rolled = content.rollup.frame
-    columns["rag"] += rolled["ics_rag"].tolist()
-    columns["must_do"] += rolled["must_do"].tolist()
-    columns[by] += rolled[by].tolist()
-    columns["unit"] += [len(content.units)] * len(rolled)
+    counts = _summary_counts(content, by)
     names = [u.name for u in content.units] + [content.unit_name]
-    # One vectorised summary over every unit; units keep their order (their index).
-    table = summarise(pd.DataFrame(columns), by, catalogue=cat, within=["unit"])
-    keys = (*RAG_VALUES, "total", "pct_green", "pct_assessed", "must_do_red")
+    groups = counts.keys[by].tolist()
     labels = {
         g: chapter_label(g) if by == "chapter" else cat.programme_area_names.get(str(g), str(g))
-        for g in table[by].unique()
+        for g in dict.fromkeys(groups)
     }
+    keys = (*RAG_VALUES, "total", "pct_green", "pct_assessed", "must_do_red")
+    values = [counts.column(k).tolist() for k in keys]
     return [
-        [names[int(rec["unit"])], labels[rec[by]], *(_number(rec[k]) for k in keys)]
-        for rec in table.to_dict("records")
+        [names[int(unit)], labels[group], *(_number(column[i]) for column in values)]
+        for i, (unit, group) in enumerate(zip(counts.keys["unit"].tolist(), groups, strict=True))
     ]
 
 

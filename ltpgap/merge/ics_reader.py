@@ -8,112 +8,23 @@ the hidden metadata. Used by re-merging (the previous Place data), the board rep
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ltpgap.catalogue import LIFE_COURSE_NAMES, Catalogue
-from ltpgap.ics import Rules
-from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
-from ltpgap.layout import LEVEL_NAMES
-from ltpgap.merge._sheets import (
-    CHECKS,
-    GAPS,
-    ICS_LIMITS,
-    MATRIX,
-    META,
-    PLACE_DATA,
-    SCOPES,
-    ics_checksum,
-)
+from ltpgap.catalogue import Catalogue
+from ltpgap.issues import LtpgapError, Severity, Where, make_issue
+from ltpgap.merge._sheets import CHECKS, GAPS, MATRIX, META, PLACE_DATA, SCOPES
+from ltpgap.merge.ics_data import IcsWorkbook, _text, ics_workbook
 from ltpgap.merge.model import PlaceRef
-from ltpgap.schema import COLUMNS, INPUT_KEYS
 from ltpgap.workbook import ICS_SUMMARY_READERS, WorkbookSummary
 from ltpgap.workbook.gate import GateLimits, inspect_workbook
 
 __all__ = ["IcsWorkbook", "PlaceRef", "probe_scope", "read_ics_workbook", "summary_of"]
 
 Grid = list[list[object]]
-_INPUT_BY_HEADER = {c.header: c.key for c in COLUMNS if c.key in INPUT_KEYS}
-_MATRIX_KEYS = {
-    "Para": "para",
-    "Chapter": "chapter",
-    "Programme area": "programme_area",
-    "Life course": "life_course",
-    "Title": "title",
-    "Must-do": "must_do",
-    "Level": "level",
-    "ICS RAG": "ics_rag",
-    "Region RAG": "ics_rag",
-    "National RAG": "ics_rag",
-    "Score": "score",
-    "Places counted": "places_counted",
-    "ICSs counted": "places_counted",
-    "Places excluded": "places_excluded",
-    "ICSs excluded": "places_excluded",
-    "Rule": "rule",
-    "Explanation": "explanation",
-}
-_MATRIX_ORDER = (
-    "para",
-    "title",
-    "chapter",
-    "programme_area",
-    "life_course",
-    "must_do",
-    "level",
-)
-_MATRIX_TAIL = (
-    "ics_rag",
-    "score",
-    "places_counted",
-    "places_excluded",
-    "rule",
-    "explanation",
-)
-
-
-@dataclass(frozen=True, kw_only=True)
-class IcsWorkbook:
-    """An ICS workbook as read: identity, units, rules and its tables as DataFrames."""
-
-    path: str
-    scope: str  # "ics-merge" | "region" | "national"
-    unit_id: str
-    unit_name: str
-    catalogue_id: str
-    catalogue_version: str
-    as_at: str | None
-    places: tuple[PlaceRef, ...]
-    rules: Rules
-    matrix: pd.DataFrame
-    gaps: pd.DataFrame
-    checks: pd.DataFrame
-    place_data: pd.DataFrame
-    catalogue_hash: str = ""
-    generated_at: str = ""
-    team: PlaceRef | None = None
-    programme_areas: Mapping[str, str] = field(default_factory=dict)
-    intact: bool = True  # the metadata checksum matched
-    issues: tuple[Issue, ...] = ()
-
-    @property
-    def place_ids(self) -> tuple[str, ...]:
-        """Unit ids in matrix order."""
-        return tuple(p.id for p in self.places)
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _raw(value: object) -> str:
@@ -122,6 +33,17 @@ def _raw(value: object) -> str:
 
 def _cell(value: object) -> object:
     return None if value == "" else value
+
+
+#: An ICS workbook of 200 places holds ~100 000 rows of place data and 200+ columns in its
+#: matrix: more than a place workbook may, still bounded.
+ICS_LIMITS = GateLimits(
+    max_file_bytes=300 * 1024 * 1024,
+    max_uncompressed_bytes=1500 * 1024 * 1024,
+    max_rows=1_048_576,
+    max_columns=2_000,
+    max_cells=12_000_000,
+)
 
 
 def _open(path: str, limits: GateLimits | None) -> tuple[CalamineWorkbook, list[str]]:
@@ -186,99 +108,6 @@ def _frame(book: CalamineWorkbook, names: list[str], sheet: str) -> pd.DataFrame
     return pd.DataFrame(rows, columns=header, dtype=object)
 
 
-def _load(text: str, default: Any) -> Any:
-    try:
-        return json.loads(text) if text else default
-    except json.JSONDecodeError:
-        return default
-
-
-def _rules(text: str) -> Rules:
-    data = _load(text, {})
-    known = {f.name for f in fields(Rules)}
-    return (
-        Rules(**{k: v for k, v in data.items() if k in known})
-        if isinstance(data, dict)
-        else Rules()
-    )
-
-
-def _matrix(
-    frame: pd.DataFrame | None,
-    places: tuple[PlaceRef, ...],
-    areas: Mapping[str, str],
-) -> pd.DataFrame:
-    if frame is None or frame.empty:
-        return pd.DataFrame(columns=[*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL])
-    by_name = {p.name: p.id for p in places}
-    rename = {h: _MATRIX_KEYS.get(h) or by_name.get(h, h) for h in frame.columns}
-    out = frame.rename(columns=rename)
-    area_ids = {name: pid for pid, name in areas.items()}
-    stage_ids = {name: sid for sid, name in LIFE_COURSE_NAMES.items()}
-    levels = {name: lid for lid, name in LEVEL_NAMES.items()}
-    out["para"] = out["para"].map(_text)
-    out["chapter"] = out["chapter"].map(lambda v: int(v) if isinstance(v, int | float) else v)
-    out["programme_area"] = out["programme_area"].map(lambda v: area_ids.get(v, v))
-    out["life_course"] = pd.Series(
-        [stage_ids.get(v, v) if isinstance(v, str) and v else None for v in out["life_course"]],
-        index=out.index,
-        dtype=object,
-    )
-    out["must_do"] = out["must_do"].map(lambda v: v == "Yes")
-    out["level"] = out["level"].map(lambda v: levels.get(v, v))
-    out["score"] = pd.to_numeric(out["score"], errors="coerce")
-    for col in ("places_counted", "places_excluded", "rule", "explanation"):
-        out[col] = out[col].map(lambda v: "" if v is None else str(v))
-    order = [*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL]
-    return out[[c for c in order if c in out.columns]].reset_index(drop=True)
-
-
-def _ids(frame: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataFrame:
-    if "place" in frame.columns:
-        frame["place"] = frame["place"].map(lambda v: ids.get(_text(v), _text(v)))
-    return frame
-
-
-def _gaps(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFrame:
-    cols = ["place", "para", "title", "must_do", "initiatives", "lead", "reason"]
-    if frame is None or frame.empty:
-        return pd.DataFrame(columns=cols)
-    out = frame.set_axis(cols[: len(frame.columns)], axis=1)
-    out["must_do"] = out["must_do"].map(lambda v: v == "Yes")
-    out["para"] = out["para"].map(_text)
-    return _ids(out, ids)
-
-
-def _checks(frame: pd.DataFrame | None) -> pd.DataFrame:
-    cols = ["severity", "code", "workbook", "sheet", "cell", "para", "message"]
-    if frame is None or frame.empty:
-        return pd.DataFrame(columns=cols)
-    out = frame.set_axis(cols[: len(frame.columns)], axis=1)
-    return out.map(lambda v: "" if v is None else _text(v))
-
-
-def _place_data(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFrame:
-    lead = ["place", "source_file", "row", "para"]
-    if frame is None or frame.empty:
-        return pd.DataFrame(columns=[*lead, *INPUT_KEYS])
-    names = list(frame.columns)
-    rename = dict(zip(names[:4], lead, strict=False))
-    rename |= {h: _INPUT_BY_HEADER[h] for h in names[4:] if h in _INPUT_BY_HEADER}
-    out = frame.rename(columns=rename)
-    for key in INPUT_KEYS:
-        if key not in out.columns:
-            out[key] = None
-    out["para"] = out["para"].map(lambda v: "" if v is None else _text(v))
-    out["row"] = out["row"].map(lambda v: int(v) if isinstance(v, int | float) else 0)
-    extras = [c for c in out.columns if c not in {*lead, *INPUT_KEYS}]
-    return _ids(out[[*lead, *INPUT_KEYS, *extras]], ids)
-
-
-def _refs(text: str) -> tuple[PlaceRef, ...]:
-    data = _load(text, [])
-    return tuple(PlaceRef.from_json(d) for d in data if isinstance(d, dict))
-
-
 def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> IcsWorkbook:
     """Read an ICS workbook (gate first); raises LtpgapError when it is not one or is refused."""
     file = str(path)
@@ -300,43 +129,7 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
                 summary=f"{file}: not an ICS workbook",
             )
         tables = {s: _frame(book, names, s) for s in (MATRIX, GAPS, CHECKS, PLACE_DATA)}
-    places = _refs(meta.get("places", ""))
-    team_data = _load(meta.get("ics_team", ""), None)
-    team = PlaceRef.from_json(team_data) if isinstance(team_data, dict) else None
-    ids = {p.name: p.id for p in places} | {meta.get("unit_name", ""): meta.get("unit_id", "")}
-    areas = _load(meta.get("programme_areas", ""), {})
-    intact = meta.get("checksum", "") == ics_checksum(meta)
-    issues: tuple[Issue, ...] = ()
-    if not intact:
-        issues = (
-            make_issue(
-                "metadata-edited",
-                "the hidden metadata of this ICS workbook no longer matches its checksum "
-                "(edited by hand); ltpgap still uses it. Merge again to rewrite it.",
-                where=Where(file=file, sheet=META),
-            ),
-        )
-    return IcsWorkbook(
-        path=file,
-        scope=scope,
-        unit_id=meta.get("unit_id", ""),
-        unit_name=meta.get("unit_name", ""),
-        catalogue_id=meta.get("catalogue_id", ""),
-        catalogue_version=meta.get("catalogue_version", ""),
-        catalogue_hash=meta.get("catalogue_hash", ""),
-        as_at=meta.get("as_at") or None,
-        generated_at=meta.get("generated_at", ""),
-        places=places,
-        team=team,
-        rules=_rules(meta.get("rules", "")),
-        programme_areas=areas if isinstance(areas, dict) else {},
-        matrix=_matrix(tables[MATRIX], places, areas if isinstance(areas, dict) else {}),
-        gaps=_gaps(tables[GAPS], ids),
-        checks=_checks(tables[CHECKS]),
-        place_data=_place_data(tables[PLACE_DATA], ids),
-        intact=intact,
-        issues=issues,
-    )
+    return ics_workbook(meta, tables, path=file)
 
 
 def summary_of(path: Path, catalogue: Catalogue) -> WorkbookSummary | None:

@@ -1,11 +1,13 @@
 """How many decimals a numeric cell shows: recovers "3.10" from a Para cell holding 3.1.
 
 Only used on the rare path (a Para typed as a number the catalogue cannot settle alone). Reads
-the cell's style index from the (gated) sheet XML and its number format from styles.xml.
+the cell's style index from the sheet XML and its number format from styles.xml, both from the
+bytes the gate checked (the file on disk is not opened again: it could have been swapped).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Iterable
@@ -59,15 +61,18 @@ def _formats(zf: zipfile.ZipFile, styles: str) -> list[int | None]:
 
 
 def shown_decimals(
-    path: str | Path, sheet_part: str, styles: str | None, refs: Iterable[str]
+    source: bytes | str | Path, sheet_part: str, styles: str | None, refs: Iterable[str]
 ) -> dict[str, int | None]:
-    """Cell reference → decimals its number format shows (None: General or unknown)."""
+    """Cell reference → decimals its number format shows (None: General or unknown).
+
+    ``source`` is the workbook's gated bytes (what the reader uses) or, for tools, a path.
+    """
     wanted = set(refs)
     out: dict[str, int | None] = dict.fromkeys(wanted)
     if not wanted or styles is None:
         return out
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             formats = _formats(zf, styles)
             xml = zf.read(sheet_part)
     except (ET.ParseError, ValueError, KeyError, OSError, zipfile.BadZipFile):

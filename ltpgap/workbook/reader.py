@@ -115,7 +115,8 @@ def _decimals(
     def lookup(refs: list[str]) -> Mapping[str, int | None]:
         if facts is None or facts.part is None or pkg is None:
             return {}
-        return shown_decimals(inspection.path, facts.part, pkg.styles, refs)
+        source = inspection.data if inspection.data is not None else inspection.path
+        return shown_decimals(source, facts.part, pkg.styles, refs)
 
     return lookup
 

@@ -6,7 +6,8 @@
   serve``), :mod:`ltpgap.xl.desktop` (RunPython) and :mod:`ltpgap.xl.lite` run them.
 
 Importing this package imports neither xlwings nor any xlwings PRO code; the runtime
-adapters do, and only they need the licences described in docs/excel-add-in.md.
+adapters do, and only they need the licences described in the README (the add-in section,
+"Licensing").
 """
 
 from ltpgap.xl.operations import Outcome, check, push_catalogue, recompute

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 from ltpgap.schema import is_blank
@@ -22,6 +22,7 @@ __all__ = [
     "escape_formula",
     "grid_text",
     "keep_block",
+    "keep_grid",
     "keep_text",
     "pad_grid",
 ]
@@ -91,17 +92,43 @@ def keep_text(value: object) -> object:
 def keep_block(rows: Iterable[Sequence[object]]) -> list[list[object]]:
     """:func:`keep_text` over a block; each distinct text is made safe once (names, RAG
     words and lists repeat down a table)."""
+    keep = _keeper()
+    return [[keep(v) for v in row] for row in rows]
+
+
+def keep_grid(rows: Sequence[Sequence[object]], n_rows: int, n_cols: int) -> list[list[object]]:
+    """``pad_grid(keep_block(rows), n_rows, n_cols)`` in one pass over the cells."""
+    keep = _keeper()
+    width = max([n_cols, *(len(r) for r in rows)])
+    out = [[keep(v) for v in r] for r in rows]
+    for row in out:
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+    out.extend([None] * width for _ in range(max(0, n_rows - len(out))))
+    return out
+
+
+def _keeper() -> Callable[[object], object]:
+    """:func:`keep_text` for one block: each distinct text made safe once, plain numbers and
+    booleans passed straight through (as keep_text passes them)."""
     memo: dict[str, object] = {}
 
     def keep(value: object) -> object:
-        if type(value) is not str:
-            return None if value is None else keep_text(value)
-        hit = memo.get(value, memo)
+        kind = type(value)
+        if kind is not str:
+            if value is None:
+                return None
+            if kind is int or kind is bool:
+                return value
+            if kind is float:
+                return None if value != value else value  # NaN is blank
+            return keep_text(value)
+        hit = memo.get(value, memo)  # type: ignore[call-overload]
         if hit is memo:
             hit = memo[value] = keep_text(value)
         return hit
 
-    return [[keep(v) for v in row] for row in rows]
+    return keep
 
 
 def grid_text(value: object) -> object:

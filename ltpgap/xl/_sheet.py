@@ -187,8 +187,11 @@ def read_meta(book: xw.Book) -> dict[str, str]:
         return {}
     grid = read_grid(sheet)
     out: dict[str, str] = {}
-    for row in range(1, grid.n_rows + 1):
-        key, value = grid.cell(row, 1), grid.cell(row, 2)
+    for row, line in enumerate(grid.values, start=1):
+        key = grid.cell(row, 1)
         if not is_blank(key):
-            out[str(key).strip()] = "" if is_blank(value) else str(value).strip()
+            # A value over a cell's 32,767 characters (the places of a big ICS) continues in
+            # columns C, D … (ltpgap.merge.ics_writer): join the pieces as written.
+            value = "".join("" if v is None else str(v) for v in line[1:])
+            out[str(key).strip()] = value.strip()
     return out

@@ -11,7 +11,7 @@ stored, so the file itself grants nothing if it leaks::
 
 The token reaches the server in the ``Authorization`` header (``Bearer <token>``). For Entra ID
 single sign-on use xlwings Server's ``entraid`` provider instead; its app roles
-(``ltpgap.edit.luton``) give the same rights (docs/excel-add-in.md).
+(``ltpgap.edit.luton``) give the same rights (README, "The Excel add-in").
 """
 
 from __future__ import annotations

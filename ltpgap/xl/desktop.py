@@ -1,6 +1,7 @@
 """Desktop Excel (Windows, macOS): RunPython entry points for the add-in's three operations.
 
-Call them from a VBA button (see docs/excel-add-in.md for ``xlwings.conf`` and the macros)::
+Call them from a VBA button (the README's "Desktop Excel (xlwings, RunPython)" gives
+``xlwings.conf`` and the macros)::
 
     Sub LtpgapRecompute()
         RunPython "from ltpgap.xl.desktop import recompute; recompute()"

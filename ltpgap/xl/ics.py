@@ -7,15 +7,15 @@ up to the ICS, and writes the rows the merge's own table builders produce, so th
 what `ltpgap merge` would write from the same inputs. ``Read me``, ``Checks`` and ``Place
 data`` are left as they are.
 
-ltpgap.merge reads files through the workbook layer, which imports openpyxl; it is imported
-here only when an ICS workbook is recomputed, so the place-workbook path (and xlwings Lite)
-never loads it. The sheet names come from :mod:`ltpgap.layout` (a test checks the merge's agree).
+Only the pure parts of ltpgap.merge are imported (the unit rebuild, the table builders, and
+:func:`ltpgap.merge.ics_data.ics_workbook`), and only when an ICS workbook is recomputed:
+nothing here loads python-calamine or openpyxl, so it runs under xlwings Lite too. The sheet
+names come from :mod:`ltpgap.layout` (a test checks the merge's agree).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -37,7 +37,7 @@ from ltpgap.layout import (
 from ltpgap.rag import IcsRollup, rollup_ics
 from ltpgap.schema import is_blank
 from ltpgap.xl._blocks import put_block
-from ltpgap.xl._cells import column_letter, keep_block, pad_grid
+from ltpgap.xl._cells import column_letter, keep_grid
 from ltpgap.xl._sheet import Grid, extent, find_sheet, read_grid, read_meta
 
 if TYPE_CHECKING:
@@ -124,40 +124,38 @@ def _check_identity(book: xw.Book, meta: Mapping[str, str], ics: IcsConfig) -> N
         )
 
 
+def _shipped_lookup(catalogue: Catalogue) -> Callable[[str], Catalogue | None]:
+    """Catalogues by content hash, as `ltpgap merge` finds them without ``--from``.
+
+    Only a unit recorded against another catalogue needs it (then the merge's migration,
+    which reads through the workbook layer, is imported too).
+    """
+    found: list[Callable[[str], Catalogue | None]] = []
+
+    def find(content_hash: str) -> Catalogue | None:
+        if content_hash == catalogue.content_hash:
+            return catalogue
+        if not found:
+            from ltpgap.merge._accept import catalogue_lookup
+
+            found.append(catalogue_lookup(catalogue, ()))
+        return found[0](content_hash)
+
+    return find
+
+
 def _submissions(
     book: xw.Book, meta: Mapping[str, str], catalogue: Catalogue, ics: IcsConfig, layout: IcsLayout
 ) -> dict[str, Any]:
     """Every unit's submission rebuilt from Place data, as a re-merge carries it forward."""
-    from ltpgap.merge import IcsWorkbook, PlaceRef
-    from ltpgap.merge._accept import catalogue_lookup
     from ltpgap.merge._carry import carry_forward
-    from ltpgap.merge.ics_reader import _place_data, _refs, _rules
+    from ltpgap.merge.ics_data import ics_workbook
 
-    places = _refs(meta.get("places", ""))
-    team_json = json.loads(meta.get("ics_team") or "null")
-    team = PlaceRef.from_json(team_json) if isinstance(team_json, dict) else None
-    ids = {p.name: p.id for p in places} | {meta.get("unit_name", ""): meta.get("unit_id", "")}
     sheet = find_sheet(book, layout.place_data)
     assert sheet is not None
-    empty = pd.DataFrame()
-    previous = IcsWorkbook(
-        path=str(book.name),
-        scope=MERGE_SCOPE,
-        unit_id=meta.get("unit_id", ""),
-        unit_name=meta.get("unit_name", ""),
-        catalogue_id=meta.get("catalogue_id", ""),
-        catalogue_version=meta.get("catalogue_version", ""),
-        catalogue_hash=meta.get("catalogue_hash", ""),
-        as_at=meta.get("as_at") or None,
-        places=places,
-        team=team,
-        rules=_rules(meta.get("rules", "")),
-        matrix=empty,
-        gaps=empty,
-        checks=empty,
-        place_data=_place_data(_table_frame(read_grid(sheet)), ids),
-    )
-    kept, _ = carry_forward(previous, {}, ics, catalogue, catalogue_lookup(catalogue, ()))
+    tables = {PLACE_DATA_SHEET: _table_frame(read_grid(sheet))}
+    previous = ics_workbook(meta, tables, path=str(book.name))  # scope: _check_identity
+    kept, _ = carry_forward(previous, {}, ics, catalogue, _shipped_lookup(catalogue))
     return kept
 
 
@@ -165,8 +163,8 @@ def compute_ics(
     book: xw.Book, catalogue: Catalogue, ics: IcsConfig, layout: IcsLayout = LAYOUT
 ) -> IcsResult:
     """Assess every unit from Place data, roll up to the ICS, build the merge's table rows."""
-    from ltpgap.merge import IcsContent, PlaceRef
     from ltpgap.merge._tables import gaps_table, matrix_table, snapshot_grid, summary_table
+    from ltpgap.merge.model import IcsContent, PlaceRef
 
     meta = read_meta(book)
     _check_identity(book, meta, ics)
@@ -234,7 +232,7 @@ def write_ics(book: xw.Book, result: IcsResult, layout: IcsLayout = LAYOUT) -> N
             continue
         old_rows, old_cols = extent(sheet)
         width = max(old_cols, *(len(r) for r in rows)) if rows else old_cols
-        body = pad_grid(keep_block(rows), max(old_rows - 1, len(rows), 1), width)
+        body = keep_grid(rows, max(old_rows - 1, len(rows), 1), width)
         put_block(sheet.range((2, 1), (1 + len(body), width)), body)
         for table in sheet.tables:
             if str(table.name) == names.get(sheet_name):
@@ -243,7 +241,7 @@ def write_ics(book: xw.Book, result: IcsResult, layout: IcsLayout = LAYOUT) -> N
     sheet = find_sheet(book, layout.snapshot)
     if sheet is not None:
         old_rows, old_cols = extent(sheet)
-        grid = pad_grid(keep_block(result.snapshot), old_rows, old_cols)
+        grid = keep_grid(result.snapshot, old_rows, old_cols)
         put_block(sheet.range((1, 1), (len(grid), len(grid[0]))), grid)
 
 

@@ -8,7 +8,7 @@ cells of a protected sheet, so each runtime brings its own way:
   ``ltpgapProtect``, see ``_server_project/static/js/main.js``); ltpgap queues one
   ``runMacro`` action for each, around all its writes: two actions in all.
 - desktop Excel: COM (``ltpgap.xl.desktop``).
-- xlwings Lite: none available; planners unprotect the sheets first (docs/excel-add-in.md).
+- xlwings Lite: none available; planners unprotect the sheets first (README, "xlwings Lite").
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ parsed: answers 404 for anything but a registered ``@script``; refuses bodies ov
 with 413 (declared ``Content-Length`` and bytes actually streamed); authenticates with the
 configured provider (401); and adds the security headers. Per-place write rights (403) are
 checked by the scripts from the authenticated identity. Requires the ``server`` extra and an
-xlwings PRO licence key (see docs/excel-add-in.md).
+xlwings PRO licence key (see the README, "The Excel add-in").
 """
 
 from __future__ import annotations

@@ -261,6 +261,26 @@ def test_para_stored_as_a_number(filled_base: Path, tmp_path: Path, read) -> Non
     assert_nothing_lost(path, book, renamed={"#3.1": "3.10", "#3.9": "3.90"})
 
 
+def test_reader_never_opens_the_file_again_after_the_gate(
+    filled_base: Path, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Everything after the gate (cell values, number formats) comes from the checked bytes:
+    a file swapped or removed after the check cannot reach the parser."""
+    from ltpgap.workbook.gate import inspect_workbook
+    from ltpgap.workbook.reader import _read
+
+    path = fx.place_para_as_number(filled_base, tmp_path)
+    inspection = inspect_workbook(path)
+    assert inspection.passed and inspection.data is not None
+    path.write_bytes(b"swapped after the gate")
+    _, _, rows, issues = _read(str(path), inspection, catalogue)
+    assert len(rows.frame) > 100
+    path.unlink()
+    _, _, rows, issues = _read(str(path), inspection, catalogue)
+    decimals = [i for i in issues if i.code == "para-as-number" and "2 decimals" in i.message]
+    assert len(rows.frame) > 100 and decimals
+
+
 def test_ambiguous_number_is_reported_not_guessed(
     filled_base: Path,
     tmp_path: Path,

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from addinkit import Client, bearer
 from officejs import ExcelStandIn, as_python, payload_from_xlsx
+from openpyxl.utils import get_column_letter
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
@@ -103,6 +104,29 @@ def test_recompute_follows_place_data(
     )
     assert _norm(excel.values(LAYOUT.matrix)) == _sheet(again, LAYOUT.matrix)
     assert _norm(excel.values(LAYOUT.gaps)) == _sheet(again, LAYOUT.gaps)
+
+
+def test_long_metadata_continued_in_further_columns_is_joined(client: Client, merged: Path) -> None:
+    """A big ICS's places list is longer than a cell holds, so the merge continues it in
+    columns C, D …; the add-in reads the value whole, as the command line does."""
+    payload = _stale(payload_from_xlsx(merged, include=RECOMPUTE_SHEETS))
+    meta = next(s for s in payload["sheets"] if s["name"] == "_ltpgap")
+    rows = meta["values"]
+    for row in rows:
+        if row[0] in ("places", "ics_team"):
+            text = row[1]
+            assert len(text) > 80
+            row[1:] = [text[i : i + 40] for i in range(0, len(text), 40)]
+    width = max(len(r) for r in rows)
+    for row in rows:
+        row.extend([""] * (width - len(row)))
+    meta["used_range_column_count"] = width
+    meta["used_range_address"] = f"A1:{get_column_letter(width)}{len(rows)}"
+    reply = client.post(SCRIPT, json=payload, headers=bearer("ics"))
+    assert reply.status_code == 200, reply.text
+    excel = ExcelStandIn(payload).apply(reply.json()["actions"])
+    for name in LAYOUT.outputs:
+        assert _norm(excel.values(name)) == _sheet(merged, name), name
 
 
 def test_ics_workbook_needs_the_ics_role(client: Client, merged: Path) -> None:

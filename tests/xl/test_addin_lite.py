@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from officejs import place_payload
+from officejs import merged_workbook, payload_from_xlsx, place_payload
 
 from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig
+from ltpgap.xl.scripts import RECOMPUTE_SHEETS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -168,3 +171,45 @@ def test_shipped_catalogue_loads_from_the_wheel(wheel: Path, tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr
     count, path = proc.stdout.split()
     assert int(count) > 100 and path.startswith(str(site))
+
+
+#: The ICS recompute in a fresh interpreter: what it loaded once it has run.
+ICS_PROBE = """
+import json, os, sys
+os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+import xlwings as xw
+from ltpgap.catalogue import load_catalogue
+from ltpgap.ics import load_ics
+from ltpgap.xl import operations
+book = xw.Book(json=json.load(open(sys.argv[1])))
+outcome = operations.recompute(book, catalogue=load_catalogue(), ics=load_ics())
+print(json.dumps({
+    "scope": outcome.scope,
+    "rows": outcome.rows,
+    "actions": len(book.json()["actions"]),
+    "loaded": sorted(m for m in sys.modules
+                     if m.split(".")[0] in ("python_calamine", "openpyxl", "fastexcel")),
+}))
+"""
+
+
+def test_ics_recompute_loads_no_file_reader(
+    tmp_path: Path, catalogue: Catalogue, blmk: IcsConfig
+) -> None:
+    """xlwings Lite has no python-calamine or openpyxl: the ICS recompute needs neither."""
+    book = merged_workbook(catalogue, blmk, tmp_path / "ICS.xlsx", every=3)
+    payload = tmp_path / "payload.json"
+    payload.write_text(json.dumps(payload_from_xlsx(book, include=RECOMPUTE_SHEETS)))
+    proc = subprocess.run(
+        [sys.executable, "-c", ICS_PROBE, str(payload)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "XLWINGS_LICENSE_KEY": "noncommercial"},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["scope"] == "ics-merge"
+    assert report["rows"] == len(catalogue) and report["actions"] > 0
+    assert report["loaded"] == []

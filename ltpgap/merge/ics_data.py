@@ -1,0 +1,247 @@
+"""An ICS workbook's content from its metadata and table frames: pure, no file reading.
+
+:func:`ics_workbook` turns the hidden metadata (key → text) and the table sheets (as frames,
+header row 1, blank rows dropped) into an :class:`IcsWorkbook`. :func:`read_ics_workbook`
+(ltpgap.merge.ics_reader) feeds it what python-calamine read from the file; the Excel add-in
+(ltpgap.xl.ics) feeds it what the open workbook holds, to rebuild each unit from ``Place
+data`` exactly as a re-merge does. This module imports neither python-calamine nor openpyxl,
+so the add-in's ICS recompute runs where they are missing (xlwings Lite).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import pandas as pd
+
+from ltpgap.catalogue import LIFE_COURSE_NAMES
+from ltpgap.ics import Rules
+from ltpgap.issues import Issue, Where, make_issue
+from ltpgap.layout import LEVEL_NAMES
+from ltpgap.merge._sheets import CHECKS, GAPS, MATRIX, META, PLACE_DATA, ics_checksum
+from ltpgap.merge.model import PlaceRef
+from ltpgap.schema import COLUMNS, INPUT_KEYS
+
+__all__ = ["IcsWorkbook", "ics_workbook"]
+
+_INPUT_BY_HEADER = {c.header: c.key for c in COLUMNS if c.key in INPUT_KEYS}
+_MATRIX_KEYS = {
+    "Para": "para",
+    "Chapter": "chapter",
+    "Programme area": "programme_area",
+    "Life course": "life_course",
+    "Title": "title",
+    "Must-do": "must_do",
+    "Level": "level",
+    "ICS RAG": "ics_rag",
+    "Region RAG": "ics_rag",
+    "National RAG": "ics_rag",
+    "Score": "score",
+    "Places counted": "places_counted",
+    "ICSs counted": "places_counted",
+    "Places excluded": "places_excluded",
+    "ICSs excluded": "places_excluded",
+    "Rule": "rule",
+    "Explanation": "explanation",
+}
+_MATRIX_ORDER = (
+    "para",
+    "title",
+    "chapter",
+    "programme_area",
+    "life_course",
+    "must_do",
+    "level",
+)
+_MATRIX_TAIL = (
+    "ics_rag",
+    "score",
+    "places_counted",
+    "places_excluded",
+    "rule",
+    "explanation",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IcsWorkbook:
+    """An ICS workbook as read: identity, units, rules and its tables as DataFrames."""
+
+    path: str
+    scope: str  # "ics-merge" | "region" | "national"
+    unit_id: str
+    unit_name: str
+    catalogue_id: str
+    catalogue_version: str
+    as_at: str | None
+    places: tuple[PlaceRef, ...]
+    rules: Rules
+    matrix: pd.DataFrame
+    gaps: pd.DataFrame
+    checks: pd.DataFrame
+    place_data: pd.DataFrame
+    catalogue_hash: str = ""
+    generated_at: str = ""
+    team: PlaceRef | None = None
+    programme_areas: Mapping[str, str] = field(default_factory=dict)
+    intact: bool = True  # the metadata checksum matched
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def place_ids(self) -> tuple[str, ...]:
+        """Unit ids in matrix order."""
+        return tuple(p.id for p in self.places)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _load(text: str, default: Any) -> Any:
+    try:
+        return json.loads(text) if text else default
+    except json.JSONDecodeError:
+        return default
+
+
+def _rules(text: str) -> Rules:
+    data = _load(text, {})
+    known = {f.name for f in fields(Rules)}
+    return (
+        Rules(**{k: v for k, v in data.items() if k in known})
+        if isinstance(data, dict)
+        else Rules()
+    )
+
+
+def _matrix(
+    frame: pd.DataFrame | None,
+    places: tuple[PlaceRef, ...],
+    areas: Mapping[str, str],
+) -> pd.DataFrame:
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=[*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL])
+    by_name = {p.name: p.id for p in places}
+    rename = {h: _MATRIX_KEYS.get(h) or by_name.get(h, h) for h in frame.columns}
+    out = frame.rename(columns=rename)
+    area_ids = {name: pid for pid, name in areas.items()}
+    stage_ids = {name: sid for sid, name in LIFE_COURSE_NAMES.items()}
+    levels = {name: lid for lid, name in LEVEL_NAMES.items()}
+    out["para"] = out["para"].map(_text)
+    out["chapter"] = out["chapter"].map(lambda v: int(v) if isinstance(v, int | float) else v)
+    out["programme_area"] = out["programme_area"].map(lambda v: area_ids.get(v, v))
+    out["life_course"] = pd.Series(
+        [stage_ids.get(v, v) if isinstance(v, str) and v else None for v in out["life_course"]],
+        index=out.index,
+        dtype=object,
+    )
+    out["must_do"] = out["must_do"].map(lambda v: v == "Yes")
+    out["level"] = out["level"].map(lambda v: levels.get(v, v))
+    out["score"] = pd.to_numeric(out["score"], errors="coerce")
+    for col in ("places_counted", "places_excluded", "rule", "explanation"):
+        out[col] = out[col].map(lambda v: "" if v is None else str(v))
+    order = [*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL]
+    return out[[c for c in order if c in out.columns]].reset_index(drop=True)
+
+
+def _ids(frame: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataFrame:
+    if "place" in frame.columns:
+        frame["place"] = frame["place"].map(lambda v: ids.get(_text(v), _text(v)))
+    return frame
+
+
+def _gaps(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFrame:
+    cols = ["place", "para", "title", "must_do", "initiatives", "lead", "reason"]
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=cols)
+    out = frame.set_axis(cols[: len(frame.columns)], axis=1)
+    out["must_do"] = out["must_do"].map(lambda v: v == "Yes")
+    out["para"] = out["para"].map(_text)
+    return _ids(out, ids)
+
+
+def _checks(frame: pd.DataFrame | None) -> pd.DataFrame:
+    cols = ["severity", "code", "workbook", "sheet", "cell", "para", "message"]
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=cols)
+    out = frame.set_axis(cols[: len(frame.columns)], axis=1)
+    return out.map(lambda v: "" if v is None else _text(v))
+
+
+def _place_data(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFrame:
+    lead = ["place", "source_file", "row", "para"]
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=[*lead, *INPUT_KEYS])
+    names = list(frame.columns)
+    rename = dict(zip(names[:4], lead, strict=False))
+    rename |= {h: _INPUT_BY_HEADER[h] for h in names[4:] if h in _INPUT_BY_HEADER}
+    out = frame.rename(columns=rename)
+    for key in INPUT_KEYS:
+        if key not in out.columns:
+            out[key] = None
+    out["para"] = out["para"].map(lambda v: "" if v is None else _text(v))
+    out["row"] = out["row"].map(lambda v: int(v) if isinstance(v, int | float) else 0)
+    extras = [c for c in out.columns if c not in {*lead, *INPUT_KEYS}]
+    return _ids(out[[*lead, *INPUT_KEYS, *extras]], ids)
+
+
+def _refs(text: str) -> tuple[PlaceRef, ...]:
+    data = _load(text, [])
+    return tuple(PlaceRef.from_json(d) for d in data if isinstance(d, dict))
+
+
+def ics_workbook(
+    meta: Mapping[str, str], tables: Mapping[str, pd.DataFrame | None], *, path: str
+) -> IcsWorkbook:
+    """The ICS workbook these metadata values and table frames make up.
+
+    ``tables`` maps table sheet names (``ICS matrix``, ``Gaps``, ``Checks``, ``Place data``)
+    to their frames; a sheet left out reads as empty. Names shown in the sheets are mapped
+    back to ids through the metadata; a metadata checksum that does not match is reported.
+    """
+    scope = meta.get("scope", "")
+    places = _refs(meta.get("places", ""))
+    team_data = _load(meta.get("ics_team", ""), None)
+    team = PlaceRef.from_json(team_data) if isinstance(team_data, dict) else None
+    ids = {p.name: p.id for p in places} | {meta.get("unit_name", ""): meta.get("unit_id", "")}
+    loaded = _load(meta.get("programme_areas", ""), {})
+    areas = loaded if isinstance(loaded, dict) else {}
+    intact = meta.get("checksum", "") == ics_checksum(meta)
+    issues: tuple[Issue, ...] = ()
+    if not intact:
+        issues = (
+            make_issue(
+                "metadata-edited",
+                "the hidden metadata of this ICS workbook no longer matches its checksum "
+                "(edited by hand); ltpgap still uses it. Merge again to rewrite it.",
+                where=Where(file=path, sheet=META),
+            ),
+        )
+    return IcsWorkbook(
+        path=path,
+        scope=scope,
+        unit_id=meta.get("unit_id", ""),
+        unit_name=meta.get("unit_name", ""),
+        catalogue_id=meta.get("catalogue_id", ""),
+        catalogue_version=meta.get("catalogue_version", ""),
+        catalogue_hash=meta.get("catalogue_hash", ""),
+        as_at=meta.get("as_at") or None,
+        generated_at=meta.get("generated_at", ""),
+        places=places,
+        team=team,
+        rules=_rules(meta.get("rules", "")),
+        programme_areas=areas,
+        matrix=_matrix(tables.get(MATRIX), places, areas),
+        gaps=_gaps(tables.get(GAPS), ids),
+        checks=_checks(tables.get(CHECKS)),
+        place_data=_place_data(tables.get(PLACE_DATA), ids),
+        intact=intact,
+        issues=issues,
+    )
