@@ -13,7 +13,8 @@ written straight into the sheet XML so generating 200 files takes seconds, not m
 
 Timed, medians over ``REPEATS`` runs, wall clock and CPU (this process + its workers):
 (a) ``merge_workbooks`` of all 200 into one ICS workbook (gate, read, assess, roll-up, write);
-(a') the same without writing the workbook; (b) fastexcel reading the same 200 files into
+(a') the same without writing the workbook; (a'') the same in one process (no workers:
+how (a) scales with CPUs); (b) fastexcel reading the same 200 files into
 pandas DataFrames, one after another (the floor), and (b2) the same with the merge's worker
 pool; (c) the same merge done through openpyxl: read with openpyxl
 (``load_workbook(read_only=True, data_only=True)``) behind the same gate, and the ICS workbook
@@ -430,6 +431,7 @@ def main(quick: bool = False) -> dict[str, float | str]:
         workers = pool_size(len(paths), None)
         a = _timed(merge, repeats)
         a_compute = _timed(lambda: merge(write=False), repeats)
+        a_serial = _timed(lambda: merge(jobs=1), repeats)  # how (a) scales with CPUs
         b = _timed(lambda: _fastexcel(paths, 0), repeats)
         b2 = _timed(lambda: _fastexcel(paths, workers), repeats) if workers else b
         c = _timed(merge_openpyxl, repeats)
@@ -451,6 +453,7 @@ def main(quick: bool = False) -> dict[str, float | str]:
             "a_merge_s": a[0],
             "a_merge_cpu_s": a[1],
             "a_merge_no_write_s": a_compute[0],
+            "a_merge_one_process_s": a_serial[0],
             "a_write_share_s": round(a[0] - a_compute[0], 2),
             "b_fastexcel_s": b[0],
             "b_fastexcel_cpu_s": b[1],

@@ -16,7 +16,7 @@ from ltpgap.ics import IcsConfig
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
-from ltpgap.rag import assess_place
+from ltpgap.rag import Locator, UnitInputs, assess_units
 from ltpgap.schema import INPUT_KEYS
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, li
 def ref_locator(ref: PlaceRef, inputs: pd.DataFrame) -> Callable[[str, str], Where]:
     """(para, input key) → the cell in the unit's own workbook, from its recorded layout."""
     rows: dict[str, int] = {}
-    for para, row in zip(inputs["para"], inputs["row"], strict=True):
+    for para, row in zip(inputs["para"].tolist(), inputs["row"].tolist(), strict=True):
         if para:
             rows.setdefault(str(para), int(row))
     sheet = ref.sheet or None
@@ -94,29 +94,17 @@ def _inputs(rows: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
 
 def _kept_one(
     ref: PlaceRef,
-    rows: pd.DataFrame,
+    inputs: pd.DataFrame,
+    extras: tuple[str, ...],
+    locate: Locator,
     *,
-    scope: str,
+    scope: Literal["place", "ics"],
     catalogue: Catalogue,
     lookup: Callable[[str], Catalogue | None],
     out: str,
 ) -> PlaceSubmission:
-    inputs, extras = _inputs(rows)
-    locate = ref_locator(ref, inputs)
-    unit_scope: Literal["place", "ics"] = "ics" if scope == "ics" else "place"
+    """A unit recorded against another catalogue: migrated, or kept unassessed."""
     kept = replace(ref, status="kept")
-    if not ref.catalogue_hash or ref.catalogue_hash == catalogue.content_hash:
-        assessment = assess_place(
-            catalogue, inputs, unit_id=ref.id, scope=unit_scope, locate=locate
-        )
-        return PlaceSubmission(
-            ref=kept,
-            scope=unit_scope,
-            inputs=inputs,
-            extra_headers=extras,
-            assessment=assessment,
-            issues=assessment.issues,
-        )
     old = lookup(ref.catalogue_hash)
     if old is None or old.info.id != catalogue.info.id:
         problem = make_issue(
@@ -129,7 +117,7 @@ def _kept_one(
         )
         return PlaceSubmission(
             ref=kept,
-            scope=unit_scope,
+            scope=scope,
             inputs=inputs,
             extra_headers=extras,
             assessment=None,
@@ -138,11 +126,11 @@ def _kept_one(
     from ltpgap.merge._accept import migrate_inputs
 
     assessment, notes, moved = migrate_inputs(
-        inputs, old, catalogue, scope=unit_scope, unit_id=ref.id, file=ref.file, locate=locate
+        inputs, old, catalogue, scope=scope, unit_id=ref.id, file=ref.file, locate=locate
     )
     return PlaceSubmission(
         ref=kept,
-        scope=unit_scope,
+        scope=scope,
         inputs=inputs,
         extra_headers=extras,
         assessment=assessment,
@@ -167,15 +155,49 @@ def carry_forward(
     if previous.team is not None:
         units.append((previous.team, "ics"))
     wanted = {*ics.place_ids, ics.id}
-    kept: dict[str, PlaceSubmission] = {}
     at: dict[object, list[int]] = {}  # place id → its rows' positions, in order
     for i, place in enumerate(data["place"].tolist()):
         at.setdefault(place, []).append(i)
+    built: list[tuple[str, PlaceSubmission | None]] = []  # in the units' order
+    current: list[tuple[int, PlaceRef, pd.DataFrame, tuple[str, ...], UnitInputs]] = []
     for ref, scope in units:
         if ref.id in submitted or ref.id not in wanted or ref.status not in ("submitted", "kept"):
             continue
-        rows = data.take(at.get(ref.id, []))
-        kept[ref.id] = _kept_one(
-            ref, rows, scope=scope, catalogue=catalogue, lookup=lookup, out=previous.path
+        inputs, extras = _inputs(data.take(at.get(ref.id, [])))
+        locate = ref_locator(ref, inputs)
+        unit_scope: Literal["place", "ics"] = "ics" if scope == "ics" else "place"
+        if not ref.catalogue_hash or ref.catalogue_hash == catalogue.content_hash:
+            unit = UnitInputs(unit_id=ref.id, inputs=inputs, scope=unit_scope, locate=locate)
+            current.append((len(built), ref, inputs, extras, unit))
+            built.append((ref.id, None))
+            continue
+        other = _kept_one(
+            ref,
+            inputs,
+            extras,
+            locate,
+            scope=unit_scope,
+            catalogue=catalogue,
+            lookup=lookup,
+            out=previous.path,
         )
+        built.append((ref.id, other))
+    # The units recorded against this catalogue, assessed together (each as if alone).
+    assessed = assess_units(catalogue, [unit for *_, unit in current])
+    for (slot, ref, inputs, extras, unit), assessment in zip(current, assessed, strict=True):
+        built[slot] = (
+            ref.id,
+            PlaceSubmission(
+                ref=replace(ref, status="kept"),
+                scope=unit.scope,
+                inputs=inputs,
+                extra_headers=extras,
+                assessment=assessment,
+                issues=assessment.issues,
+            ),
+        )
+    kept: dict[str, PlaceSubmission] = {}
+    for unit_id, submission in built:
+        assert submission is not None
+        kept[unit_id] = submission
     return kept, []

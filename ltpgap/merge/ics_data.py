@@ -183,6 +183,29 @@ def _place_data(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFr
     rename = dict(zip(names[:4], lead, strict=False))
     rename |= {h: _INPUT_BY_HEADER[h] for h in names[4:] if h in _INPUT_BY_HEADER}
     out = frame.rename(columns=rename)
+    if not out.columns.is_unique or len(names) < len(lead):
+        return _place_data_by_column(out, ids)
+    # The same columns as _place_data_by_column, each built once from a list.
+    extras = [c for c in out.columns if c not in {*lead, *INPUT_KEYS}]
+    blank = [None] * len(out)
+    built: dict[object, object] = {
+        "place": [
+            ids.get(text, text)
+            for text in (v if type(v) is str else _text(v) for v in out["place"].tolist())
+        ],
+        "source_file": out["source_file"],
+        "row": [int(v) if isinstance(v, int | float) else 0 for v in out["row"].tolist()],
+        "para": [
+            v if type(v) is str else "" if v is None else _text(v) for v in out["para"].tolist()
+        ],
+    }
+    built |= {k: out[k] if k in out.columns else blank for k in INPUT_KEYS}
+    built |= {c: out[c] for c in extras}
+    return pd.DataFrame(built, index=out.index)
+
+
+def _place_data_by_column(out: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataFrame:
+    lead = ["place", "source_file", "row", "para"]
     for key in INPUT_KEYS:
         if key not in out.columns:
             out[key] = None

@@ -5,7 +5,14 @@ Takes and returns pandas DataFrames; imports neither openpyxl nor xlwings.
 
 from ltpgap.rag.api import ASSESSED_COLUMNS, assess, rollup, summary
 from ltpgap.rag.normalise import EXCEL_ERRORS, Locator, NormalisedInputs, is_blank, normalise_inputs
-from ltpgap.rag.place import ASSESSMENT_COLUMNS, PlaceAssessment, Scope, assess_place
+from ltpgap.rag.place import (
+    ASSESSMENT_COLUMNS,
+    PlaceAssessment,
+    Scope,
+    UnitInputs,
+    assess_place,
+    assess_units,
+)
 from ltpgap.rag.rollup import (
     ROLLUP_COLUMNS,
     ROLLUP_RULES,
@@ -32,9 +39,11 @@ __all__ = [
     "PlaceAssessment",
     "RagResult",
     "Scope",
+    "UnitInputs",
     "apply_rules",
     "assess",
     "assess_place",
+    "assess_units",
     "is_blank",
     "normalise_inputs",
     "rag_counts",

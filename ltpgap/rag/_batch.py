@@ -9,9 +9,11 @@ input at all needs no work. Issues are built only for the rows that have any.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 
 from ltpgap.catalogue import Commitment
 from ltpgap.issues import Issue, Severity
@@ -19,7 +21,7 @@ from ltpgap.rag.normalise import BLANK as _BLANK
 from ltpgap.rag.normalise import Locator, NormalisedInputs, Reading, locate_found, read_cell
 from ltpgap.rag.rules import Check, Decision, decide
 
-__all__ = ["RowResults", "assess_rows"]
+__all__ = ["RowResults", "assess_parts", "assess_rows"]
 
 #: The order a row's cells are read in, and its findings listed (as normalise_inputs does).
 _ORDER = (
@@ -86,18 +88,21 @@ def _read_column(
     if values is None:
         return [None] * len(rows), {}
     memo: dict[str, Reading] = {}
+    flagged: list[Reading] = []  # readings with findings (every reading passes read() once)
 
     def read(value: object) -> Reading:
         reading = read_cell(key, value)
         if type(value) is str:
             memo[value] = reading
+        if reading[1]:
+            flagged.append(reading)
         return reading
 
     cells = [values[r] for r in rows]
     readings = [
         _BLANK if v is None else (memo.get(v) if type(v) is str else None) or read(v) for v in cells
     ]
-    found = {i: r[1] for i, r in enumerate(readings) if r[1]}
+    found = {i: r[1] for i, r in enumerate(readings) if r[1]} if flagged else {}
     return [r[0] for r in readings], found
 
 
@@ -138,6 +143,25 @@ def assess_rows(
     ``fixed`` maps a commitment's position to a (rag, rule, reason) set without reading its
     inputs (levels a place does not assess).
     """
+    return assess_parts(commitments, row_of, columns, fixed, [(len(commitments), locate)])[0]
+
+
+def assess_parts(
+    commitments: Sequence[Commitment],
+    row_of: Sequence[int],
+    columns: Mapping[str, Sequence[object]],
+    fixed: Mapping[int, tuple[str, str, str]],
+    parts: Sequence[tuple[int, Locator | None]],
+) -> tuple[RowResults, list[tuple[Issue, ...]]]:
+    """:func:`assess_rows` over several units' commitments at once.
+
+    The commitments (and ``row_of``, ``fixed``) run on from one unit to the next; ``parts``
+    gives each unit's (number of commitments, locator), in order, and ``row_of`` points into
+    ``columns``, which hold every unit's rows. Returns the results over all commitments (its
+    issues: all of them, in order) and each unit's issues: for each unit, its slice of the
+    results and its issues are what :func:`assess_rows` gives for it alone. Each distinct
+    cell value is read once over all the units.
+    """
     n = len(commitments)
     rag, rule, reason = ["Not assessed"] * n, ["not-assessed"] * n, [_NOT_ASSESSED[2]] * n
     checks = [""] * n
@@ -146,16 +170,21 @@ def assess_rows(
     todo = [j for j in range(n) if row_of[j] >= 0 and j not in fixed]
     rows = [row_of[j] for j in todo]
     read = [_read_column(key, columns.get(key), rows) for key in _ORDER]
-    cells = [values for values, _ in read]
     findings = [found for _, found in read]
     flagged = set().union(*findings)
-    issues: list[Issue] = []
-    for i, j in enumerate(todo):
-        decision = _row_decision(commitments[j], [column[i] for column in cells])
+    ends = list(accumulate(size for size, _ in parts))
+    by_part: list[list[Issue]] = [[] for _ in parts]
+    by_row = zip(*(values for values, _ in read), strict=True)  # each row's cells, in _ORDER
+    for i, (j, cells) in enumerate(zip(todo, by_row, strict=True)):
+        decision = _row_decision(commitments[j], cells)
         rag[j], rule[j], reason[j] = decision[0], decision[1], decision[2]
         if i in flagged or decision[3]:
+            part = bisect_right(ends, j)
             found = [f for by_row in findings for f in by_row.get(i, ())]
-            row_issues = locate_found([*found, *decision[3]], commitments[j].id, locate)
+            row_issues = locate_found([*found, *decision[3]], commitments[j].id, parts[part][1])
             checks[j] = _checks_text(row_issues)
-            issues.extend(row_issues)
-    return RowResults(rag=rag, reason=reason, rule=rule, checks=checks, issues=tuple(issues))
+            by_part[part].extend(row_issues)
+    issues = [tuple(found) for found in by_part]
+    every = issues[0] if len(issues) == 1 else tuple(i for found in issues for i in found)
+    results = RowResults(rag=rag, reason=reason, rule=rule, checks=checks, issues=every)
+    return results, issues

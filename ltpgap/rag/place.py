@@ -11,7 +11,7 @@ import pandas as pd
 
 from ltpgap.catalogue import Catalogue, Commitment
 from ltpgap.issues import Issue
-from ltpgap.rag._batch import RowResults, assess_rows
+from ltpgap.rag._batch import RowResults, assess_parts, assess_rows
 from ltpgap.rag.normalise import Locator, is_blank, normalise_inputs
 from ltpgap.rag.rules import RagResult, apply_rules
 from ltpgap.schema import INPUT_KEYS
@@ -20,8 +20,10 @@ __all__ = [
     "ASSESSMENT_COLUMNS",
     "PlaceAssessment",
     "Scope",
+    "UnitInputs",
     "assess_place",
     "assess_rows_reference",
+    "assess_units",
     "catalogue_columns",
 ]
 
@@ -170,27 +172,48 @@ def assess_place(
     locate: Locator | None = None,
 ) -> PlaceAssessment:
     """Apply the §5 rules to one workbook's inputs: one row per commitment in scope."""
-    if scope not in ("place", "ics"):
-        raise ValueError(f"scope must be 'place' or 'ics', not {scope!r}")
+    _check_scope(scope)
     commitments, base = _scope_base(catalogue, scope)
     run = _in_bulk if inputs.columns.is_unique else _by_reference
     results = run(commitments, inputs, scope, locate)
-    computed = {
-        "rag": results.rag,
-        "reason": results.reason,
-        "rule": results.rule,
-        "checks": results.checks,
-    }
+    computed = _computed(results)
     if commitments:
-        # The dtype pandas infers for text, as when the frame is built from lists at once.
-        text: Any = pd.Series(["text"]).dtype
-        results_frame = pd.DataFrame(
-            {k: pd.array(v, dtype=text) for k, v in computed.items()}, copy=False
-        )
-        frame = pd.concat([base, results_frame], axis=1)  # copies: the cache stays as it is
+        text = _text_dtype()
+        frame = _with_results(base, {k: pd.array(v, dtype=text) for k, v in computed.items()})
     else:
         frame = _frame(commitments, computed)
     return PlaceAssessment(unit_id=unit_id, scope=scope, frame=frame, issues=results.issues)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class UnitInputs:
+    """One unit's inputs for :func:`assess_units`: the arguments of :func:`assess_place`."""
+
+    unit_id: str
+    inputs: pd.DataFrame
+    scope: Scope = "place"
+    locate: Locator | None = None
+
+
+def assess_units(catalogue: Catalogue, units: Sequence[UnitInputs]) -> list[PlaceAssessment]:
+    """:func:`assess_place` for each unit, in one pass over all the units' inputs.
+
+    Each assessment (frame and issues) is the one :func:`assess_place` gives for that unit
+    alone; the units' rows go through the §5 rules together, each distinct cell value read
+    once for them all (an ICS's places type the same words).
+    """
+    for unit in units:
+        _check_scope(unit.scope)
+    together = [k for k, u in enumerate(units) if u.inputs.columns.is_unique]
+    done = dict(
+        zip(together, _assess_together(catalogue, [units[k] for k in together]), strict=True)
+    )
+    return [
+        done[k]
+        if k in done
+        else assess_place(catalogue, u.inputs, unit_id=u.unit_id, scope=u.scope, locate=u.locate)
+        for k, u in enumerate(units)
+    ]
 
 
 def _frame(commitments: list[Commitment], computed: dict[str, list[str]]) -> pd.DataFrame:
@@ -219,3 +242,76 @@ def _scope_base(catalogue: Catalogue, scope: Scope) -> tuple[list[Commitment], p
         _BASES.clear()
     _BASES[key] = (weakref.ref(catalogue), commitments, base)
     return commitments, base
+
+
+def _check_scope(scope: str) -> None:
+    if scope not in ("place", "ics"):
+        raise ValueError(f"scope must be 'place' or 'ics', not {scope!r}")
+
+
+def _computed(results: RowResults) -> dict[str, list[str]]:
+    return {
+        "rag": results.rag,
+        "reason": results.reason,
+        "rule": results.rule,
+        "checks": results.checks,
+    }
+
+
+def _text_dtype() -> Any:
+    """The dtype pandas infers for text, as when the frame is built from lists at once."""
+    return pd.Series(["text"]).dtype
+
+
+def _with_results(base: pd.DataFrame, computed: Mapping[str, Any]) -> pd.DataFrame:
+    """The catalogue columns and the computed ones, as one frame."""
+    results_frame = pd.DataFrame(dict(computed), copy=False)
+    return pd.concat([base, results_frame], axis=1)  # copies: the cache stays as it is
+
+
+def _assess_together(catalogue: Catalogue, units: Sequence[UnitInputs]) -> list[PlaceAssessment]:
+    """Units whose inputs have unique column names, through :func:`assess_parts` at once."""
+    if not units:
+        return []
+    every: list[Commitment] = []
+    row_of: list[int] = []
+    fixed: dict[int, tuple[str, str, str]] = {}
+    parts: list[tuple[int, Locator | None]] = []
+    bases: list[pd.DataFrame] = []
+    present = {k for u in units for k in INPUT_KEYS if k in u.inputs.columns}
+    columns: dict[str, list[object]] = {k: [] for k in INPUT_KEYS if k in present}
+    n_rows = 0  # rows of the units before this one, in ``columns``
+    for unit in units:
+        commitments, base = _scope_base(catalogue, unit.scope)
+        first = _first_rows(unit.inputs)
+        at = len(every)
+        if unit.scope == "place":
+            for j, c in enumerate(commitments):
+                if c.level in _LEVEL_REASONS:
+                    fixed[at + j] = ("N/A", *_LEVEL_REASONS[c.level])
+        row_of.extend(-1 if (r := first.get(c.id, -1)) < 0 else r + n_rows for c in commitments)
+        every.extend(commitments)
+        parts.append((len(commitments), unit.locate))
+        bases.append(base)
+        size = len(unit.inputs)
+        for key, values in columns.items():
+            values.extend(
+                unit.inputs[key].tolist() if key in unit.inputs.columns else [None] * size
+            )
+        n_rows += size
+    results, issues = assess_parts(every, row_of, columns, fixed, parts)
+    text = _text_dtype()
+    arrays = {k: pd.array(v, dtype=text) for k, v in _computed(results).items()}
+    out: list[PlaceAssessment] = []
+    start = 0
+    for unit, base, (size, _), found in zip(units, bases, parts, issues, strict=True):
+        end = start + size
+        if size:
+            frame = _with_results(base, {k: a[start:end] for k, a in arrays.items()})
+        else:
+            frame = _frame([], {k: [] for k in _COMPUTED})
+        out.append(
+            PlaceAssessment(unit_id=unit.unit_id, scope=unit.scope, frame=frame, issues=found)
+        )
+        start = end
+    return out

@@ -7,8 +7,9 @@ need the ``reports`` extra (python-pptx, WeasyPrint, matplotlib) and are importe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ltpgap._lazy import lazy_attributes
 from ltpgap.reports.model import (
     Cover,
     Movement,
@@ -49,9 +50,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'ltpgap.reports' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -7,8 +7,9 @@ The records a merge builds (:class:`MergeRecord`, :class:`SubmissionRecord`) and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ltpgap._lazy import lazy_attributes
 from ltpgap.store.records import (
     ASSESSMENT_COLUMNS,
     ROLLUP_COLUMNS,
@@ -47,9 +48,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'ltpgap.store' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ltpgap.xl._cells import CellText
+from ltpgap.xl._cells import CellText, _keeper, keep_grid
 
 if TYPE_CHECKING:
     import xlwings as xw
 
-__all__ = ["put_block"]
+__all__ = ["put_block", "put_kept"]
 
 Prepare = Callable[[object], object]
 #: Plain values the engine must leave exactly as they are for the bulk path to be used.
@@ -81,3 +81,53 @@ def put_block(rng: xw.Range, block: Sequence[Sequence[object]]) -> None:
         ]
         for row in block
     ]
+
+
+def put_kept(rng: xw.Range, rows: Sequence[Sequence[object]], n_rows: int, n_cols: int) -> None:
+    """``put_block(rng, keep_grid(rows, n_rows, n_cols))`` in one pass over the cells.
+
+    Each distinct text is made safe (:func:`~ltpgap.xl._cells.keep_text`) and prepared for
+    the engine once; ``rng`` takes the block's shape, as with put_block.
+    """
+    n, width = max(len(rows), n_rows), max([n_cols, *(len(r) for r in rows)])  # keep_grid's
+    budget = getattr(rng.impl, "max_cells_per_write", None)
+    prepare = _preparer(rng) if n and width else None
+    if prepare is None or (budget and n * width > budget):
+        put_block(rng, keep_grid(rows, n_rows, n_cols))
+        return
+    if tuple(rng.shape) != (n, width):
+        rng = rng.resize(n, width)
+    keep = _keeper()
+    blank = prepare(None)  # prepare: the engine's preparation, plain values passed through
+    memo: dict[str, object] = {}
+
+    def put(value: object) -> object:
+        """The prepared cell for a value: keep_text, then the engine's preparation."""
+        kept = keep(value)
+        return blank if kept is None else prepare(kept)
+
+    def text(value: Any) -> object:  # a str not seen before
+        hit = memo[value] = put(value)
+        return hit
+
+    padding = [blank] * width
+    out = [
+        [
+            blank
+            if v is None
+            else v
+            if (kind := type(v)) is int or kind is bool or (kind is float and v == v)
+            else memo[v]
+            if kind is str and v in memo
+            else text(v)
+            if kind is str
+            else put(v)
+            for v in r
+        ]
+        for r in rows
+    ]
+    for row in out:
+        if len(row) < width:
+            row.extend(padding[: width - len(row)])
+    out.extend(list(padding) for _ in range(n - len(out)))
+    rng.raw_value = out

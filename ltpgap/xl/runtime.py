@@ -7,6 +7,7 @@ plain one: the shipped catalogue, the embedded BLMK ICS, sheet protection left a
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.xl.protection import NoProtection, SheetProtection
 
-__all__ = ["Runtime", "configure", "current"]
+__all__ = ["Runtime", "configure", "current", "settle"]
 
 
 @lru_cache(maxsize=8)
@@ -59,3 +60,16 @@ def configure(runtime: Runtime) -> Runtime:
 def current() -> Runtime:
     """The runtime the scripts run under."""
     return _CURRENT
+
+
+def settle() -> None:
+    """Once started, keep the garbage collector off what every request shares.
+
+    A server process holds hundreds of thousands of long-lived objects (pandas, xlwings, the
+    web app). Python's cyclic collector rescans all of them in each full collection, and one
+    fell inside about one Recompute in eight, adding some 60 ms to it. ``gc.freeze()`` moves
+    everything alive now out of the collector's reach, so a collection during a request only
+    scans that request's objects. Nothing is freed that would otherwise have been.
+    """
+    gc.collect()
+    gc.freeze()

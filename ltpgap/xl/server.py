@@ -335,6 +335,7 @@ def create_app(config: ServerConfig | None = None) -> ASGIApp:
     async def authenticate(token: str, provider: str | None) -> Any:
         return await dependencies.authenticate(token_string=token, auth_provider=provider)
 
+    runtime.settle()  # after every import: requests then scan only their own objects
     return Guard(
         main.main_app,
         scripts=names,

@@ -1,4 +1,5 @@
-"""assess_place in bulk equals the row-by-row reference (normalise_inputs + apply_rules).
+"""assess_place in bulk equals the row-by-row reference (normalise_inputs + apply_rules),
+and assess_units (several units in one pass) equals assess_place on each unit alone.
 
 The bulk path reads each distinct cell value once and decides each distinct pattern once;
 these properties hold it to the reference on random, messy inputs: every RAG, Reason, Rule,
@@ -17,7 +18,14 @@ from ragkit import make_catalogue, make_commitment
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Where
-from ltpgap.rag import ASSESSMENT_COLUMNS, assess_place
+from ltpgap.rag import (
+    ASSESSMENT_COLUMNS,
+    Locator,
+    PlaceAssessment,
+    UnitInputs,
+    assess_place,
+    assess_units,
+)
 from ltpgap.rag.place import assess_rows_reference, catalogue_columns
 from ltpgap.schema import INPUT_KEYS
 
@@ -158,3 +166,91 @@ def test_no_commitment_in_scope_gives_the_same_empty_frame() -> None:
     reference["chapter"] = reference["chapter"].astype("int64")
     reference["must_do"] = reference["must_do"].astype(bool)
     pd.testing.assert_frame_equal(result.frame, reference, check_exact=True)
+
+
+def unit_locator(unit: str) -> Locator:
+    def where(para: str, key: str) -> Where:
+        return Where(file=f"{unit}.xlsx", sheet="Gap analysis", cell=f"{key}@{para}")
+
+    return where
+
+
+@st.composite
+def unit_lists(draw: st.DrawFn) -> list[UnitInputs]:
+    """Several units, each its own messy inputs, scope and locator (or none)."""
+    n = draw(st.integers(0, 5))
+    return [
+        UnitInputs(
+            unit_id=f"u{k}",
+            inputs=draw(input_frames()),
+            scope=draw(st.sampled_from(["place", "ics"])),
+            locate=unit_locator(f"u{k}") if draw(st.booleans()) else None,
+        )
+        for k in range(n)
+    ]
+
+
+def assert_same_assessment(got: PlaceAssessment, want: PlaceAssessment) -> None:
+    assert (got.unit_id, got.scope) == (want.unit_id, want.scope)
+    pd.testing.assert_frame_equal(got.frame, want.frame, check_exact=True)
+    assert got.issues == want.issues
+
+
+@SETTINGS
+@given(units=unit_lists())
+def test_units_together_equal_each_alone(units: list[UnitInputs]) -> None:
+    """assess_units gives, for every unit, what assess_place gives for it alone."""
+    together = assess_units(CATALOGUE, units)
+    assert len(together) == len(units)
+    for unit, got in zip(units, together, strict=True):
+        alone = assess_place(
+            CATALOGUE, unit.inputs, unit_id=unit.unit_id, scope=unit.scope, locate=unit.locate
+        )
+        assert_same_assessment(got, alone)
+
+
+@pytest.mark.filterwarnings("ignore:DataFrame columns are not unique")
+@pytest.mark.parametrize(
+    "frames",
+    [
+        [],
+        [pd.DataFrame()],
+        [pd.DataFrame({"para": ["1.1"], "status": ["In place"]}), pd.DataFrame()],
+        [
+            pd.DataFrame([["1.1", "In place", "None"]], columns=["para", "status", "status"]),
+            pd.DataFrame({"para": ["1.1", "1.1"], "status": ["Done", "In place"]}),
+        ],
+        [pd.DataFrame({"status": ["In place"]}), pd.DataFrame({"para": ["1.2"], "lead": [3]})],
+    ],
+    ids=["none", "empty-frame", "one-empty", "repeated-columns", "no-para-column"],
+)
+@pytest.mark.parametrize("scope", ["place", "ics"])
+def test_units_together_edge_cases(frames: list[pd.DataFrame], scope: str) -> None:
+    units = [
+        UnitInputs(unit_id=f"u{k}", inputs=f, scope=scope, locate=unit_locator(f"u{k}"))  # type: ignore[arg-type]
+        for k, f in enumerate(frames)
+    ]
+    for unit, got in zip(units, assess_units(CATALOGUE, units), strict=True):
+        alone = assess_place(
+            CATALOGUE, unit.inputs, unit_id=unit.unit_id, scope=unit.scope, locate=unit.locate
+        )
+        assert_same_assessment(got, alone)
+
+
+def test_units_with_nothing_in_scope() -> None:
+    only_place = make_catalogue([make_commitment("1.1"), make_commitment("1.2")])
+    frame = pd.DataFrame({"para": ["1.1"], "status": ["In place"]})
+    units = [
+        UnitInputs(unit_id="team", inputs=frame, scope="ics"),
+        UnitInputs(unit_id="p", inputs=frame, scope="place"),
+    ]
+    for unit, got in zip(units, assess_units(only_place, units), strict=True):
+        assert_same_assessment(
+            got, assess_place(only_place, frame, unit_id=unit.unit_id, scope=unit.scope)
+        )
+
+
+def test_units_refuse_an_unknown_scope() -> None:
+    unit = UnitInputs(unit_id="u", inputs=pd.DataFrame(), scope="region")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="scope must be"):
+        assess_units(CATALOGUE, [unit])

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
+import xlwings as xw
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from officejs import ExcelStandIn
+from officejs import ExcelStandIn, _sheet, envelope
 
-from ltpgap.xl._cells import column_letter, escape_formula, grid_text, keep_text, pad_grid
+from ltpgap.xl._blocks import put_block, put_kept
+from ltpgap.xl._cells import (
+    CellText,
+    column_letter,
+    escape_formula,
+    grid_text,
+    keep_grid,
+    keep_text,
+    pad_grid,
+)
 
 
 @pytest.mark.parametrize(
@@ -114,3 +125,39 @@ def test_the_quick_coercible_test_equals_the_pattern(text: str) -> None:
     from ltpgap.xl._cells import _COERCIBLE, _coercible
 
     assert _coercible(text, text.strip()) == (_COERCIBLE.search(text) is not None)
+
+
+cells = st.one_of(
+    st.none(),
+    st.text(max_size=8),
+    st.sampled_from(["#N/A", " #x", "=1", "'a", "2021/22", "TRUE", "", "  ", "Red", "Red"]),
+    st.builds(CellText, st.sampled_from(["#raw", "safe", "'1"])),
+    st.integers(-5, 5),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True, width=32),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 1, 1)),
+    st.sampled_from([datetime(2024, 3, 31, 9, 30), float("nan")]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.lists(cells, max_size=4), max_size=5),
+    n_rows=st.integers(0, 6),
+    n_cols=st.integers(0, 5),
+)
+def test_put_kept_writes_what_keep_grid_then_put_block_write(
+    rows: list[list[object]], n_rows: int, n_cols: int
+) -> None:
+    """put_kept (one pass) sends Excel the very action keep_grid + put_block sends."""
+    grid = keep_grid(rows, n_rows, n_cols)
+    if not grid or not grid[0]:
+        return  # nothing to write: write_ics never asks for an empty block
+
+    def actions(write: Callable[[xw.Range], None]) -> object:
+        book = xw.Book(json=envelope("b.xlsx", names=[], sheets=[_sheet("S", [[""]])]))
+        write(book.sheets[0].range((2, 1), (1 + len(grid), len(grid[0]))))
+        return book.json()["actions"]
+
+    kept = actions(lambda rng: put_kept(rng, rows, n_rows, n_cols))
+    assert kept == actions(lambda rng: put_block(rng, grid))

@@ -249,3 +249,11 @@ def test_a_second_request_sees_the_first_ones_results(
     after = ExcelStandIn(excel.payload).apply(again["actions"])
     assert after.values("Gap analysis") == excel.values("Gap analysis")
     assert excel.coerced == [] and after.coerced == []
+
+
+def test_started_server_keeps_the_collector_off_shared_objects(server_app: tuple[Any, Any]) -> None:
+    """Once started, everything the server loaded is frozen out of the cyclic collector, so a
+    full collection during a request does not rescan it (ltpgap.xl.runtime.settle)."""
+    import gc
+
+    assert gc.get_freeze_count() > 100_000
