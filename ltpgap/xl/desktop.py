@@ -92,6 +92,8 @@ def _run(operation: Callable[..., Outcome], **kwargs: Any) -> Outcome | None:
         book.app.alert(format_issues(exc.issues, limit=10), title="ltpgap", mode="critical")
         return None
     book.app.status_bar = outcome.describe()
+    if (text := outcome.message()) is not None:  # what no cell shows (see Outcome.unshown)
+        book.app.alert(text, title="ltpgap")
     return outcome
 
 

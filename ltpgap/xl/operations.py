@@ -18,7 +18,7 @@ import pandas as pd
 
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
-from ltpgap.issues import Issue
+from ltpgap.issues import Issue, Severity
 from ltpgap.layout import DATA_SHEET, META_SHEET, SUMMARY_SHEET, TABLE_NAME
 from ltpgap.rag import PlaceAssessment, assess_place, rag_counts
 from ltpgap.schema import COMPUTED_KEYS, INPUT_KEYS
@@ -58,12 +58,56 @@ class Outcome:
     issues: tuple[Issue, ...] = ()
     rows: int = 0
     note: str = ""
+    #: The sheet whose Checks column now shows each table row's problems (None: no cell
+    #: shows any, as in the ICS workbook, whose Checks sheet only a merge rewrites).
+    shown_on: str | None = None
 
     def describe(self) -> str:
         """One line for a status message."""
         counts = ", ".join(f"{k} {v}" for k, v in self.counts.items())
-        problems = f"; {len(self.issues)} problem(s), see Checks" if self.issues else ""
+        see = ", see Checks" if self.shown_on is not None else ""
+        problems = f"; {len(self.issues)} problem(s){see}" if self.issues else ""
         return f"{self.operation.replace('_', ' ')} {self.unit_id}: {counts}{problems}{self.note}"
+
+    def unshown(self) -> tuple[Issue, ...]:
+        """Problems no cell shows after the operation: the add-in tells them in a message
+        instead, so none goes unsaid. In a place workbook those are the ones about the
+        workbook as a whole (a problem about a commitment is in its row's Checks cell, or on
+        the Retired sheet with its row); in the ICS workbook, all of them."""
+        if self.shown_on is None:
+            return self.issues
+        return tuple(
+            i
+            for i in self.issues
+            if not i.commitment and not (i.where.sheet == self.shown_on and i.where.cell)
+        )
+
+    def message(self, limit: int = 5, max_chars: int = 1200) -> str | None:
+        """The message for the problems no cell shows (None when there are none).
+
+        At most ``limit`` problems and about ``max_chars`` characters: the add-in's message box
+        receives its text in a URL.
+        """
+        order = list(Severity)  # errors first, then warnings, then information
+        problems = sorted(self.unshown(), key=lambda i: order.index(i.severity))
+        if not problems:
+            return None
+        where = (
+            "Place data or the workbook's metadata; the Checks sheet lists them after the "
+            "next `ltpgap merge`"
+            if self.shown_on is None
+            else "the workbook as a whole, not one row, so the Checks column cannot show them"
+        )
+        head = f"{self.describe()}\n\n{len(problems)} problem(s) concern {where}:"
+        lines: list[str] = []
+        for issue in problems[:limit]:
+            line = str(issue)
+            if len(head) + sum(len(x) + 1 for x in lines) + len(line) > max_chars and lines:
+                break
+            lines.append(line if len(line) <= max_chars // 2 else line[: max_chars // 2] + "…")
+        if len(problems) > len(lines):
+            lines.append(f"… +{len(problems) - len(lines)} more")
+        return "\n".join([head, *lines])
 
 
 def _allow(unit_id: str, scope: str) -> None:
@@ -89,6 +133,7 @@ class _Assessed:
             counts=self.assessment.rag_counts(),
             issues=self.issues,
             rows=len(self.block),
+            shown_on=self.place.sheet,
         )
 
 
@@ -216,6 +261,7 @@ def push_catalogue(
         issues=(*plan.plan.issues, *plan.flags),
         rows=new_n,
         note=f"; {plan.plan.describe().splitlines()[1]}",
+        shown_on=place.sheet,
     )
 
 

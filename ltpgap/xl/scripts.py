@@ -13,6 +13,7 @@ import sys
 
 import xlwings as xw
 
+from ltpgap.issues import has_errors
 from ltpgap.xl import operations
 from ltpgap.xl.ics import LAYOUT
 from ltpgap.xl.rights import require_write
@@ -40,36 +41,53 @@ RECOMPUTE_SHEETS = [*PLACE_SHEETS, LAYOUT.place_data, *LAYOUT.outputs]
 PUSH_SHEETS = [*PLACE_SHEETS, "Retired"]
 
 
+def _tell(book: xw.Book, outcome: operations.Outcome) -> None:
+    """Show the problems no cell shows in a message box (one ``alert`` action, at the end).
+
+    Queued on this book, not through ``book.app`` (which queues on the engine's active book,
+    on a busy server possibly another request's).
+    """
+    text = outcome.message()
+    queue = getattr(book.impl, "append_json_action", None)
+    if text is None or queue is None:
+        return
+    mode = "critical" if has_errors(outcome.unshown()) else "info"
+    queue(func="alert", args=[text, "ltpgap", "ok", mode, ""])
+
+
 @script(include=RECOMPUTE_SHEETS, name="Recompute")
 def recompute(book: xw.Book) -> None:
     """Recompute RAG, Reason, Checks and Summary (ICS workbook: matrix, summaries, grid)."""
     rt = current()
-    operations.recompute(
+    outcome = operations.recompute(
         book,
         catalogue=rt.catalogue(),
         ics=rt.ics(),
         protection=rt.protection,
         authorize=require_write,
     )
+    _tell(book, outcome)
 
 
 @script(include=CHECK_SHEETS, name="Check")
 def check(book: xw.Book) -> None:
     """Refresh the Checks column only: what is wrong with each row."""
     rt = current()
-    operations.check(
+    outcome = operations.check(
         book, catalogue=rt.catalogue(), protection=rt.protection, authorize=require_write
     )
+    _tell(book, outcome)
 
 
 @script(include=PUSH_SHEETS, name="Push catalogue")
 def push_catalogue(book: xw.Book, place: str = "") -> None:
     """Bring the Gap analysis sheet up to the current catalogue, matching rows by Para."""
     rt = current()
-    operations.push_catalogue(
+    outcome = operations.push_catalogue(
         book,
         catalogue=rt.catalogue(),
         unit_id=place or None,
         protection=rt.protection,
         authorize=require_write,
     )
+    _tell(book, outcome)

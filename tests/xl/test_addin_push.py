@@ -144,7 +144,9 @@ def test_push_v1_to_v2_through_the_server(
     )
     funcs = [a["func"] for a in reply.json()["actions"]]
     assert "resizeTable" in funcs or len(new) == len(old)
-    protect = reply.json()["actions"][-1]
+    actions = reply.json()["actions"]
+    assert [a for a in actions if a["func"] == "alert"] == []  # every change is on a row
+    protect = actions[-1]
     assert protect["func"] == "runMacro" and protect["args"][0] == "ltpgapProtect"
 
 
