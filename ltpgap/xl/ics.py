@@ -136,7 +136,9 @@ def _shipped_lookup(catalogue: Catalogue) -> Callable[[str], Catalogue | None]:
     """Catalogues by content hash, as `ltpgap merge` finds them without ``--from``.
 
     Only a unit recorded against another catalogue needs it (then the merge's migration,
-    which reads through the workbook layer, is imported too).
+    which reads through the workbook layer, is imported too). Where that layer cannot load
+    (xlwings Lite has no python-calamine) no other catalogue is known: such a unit is kept
+    unassessed with a ``catalogue-mismatch`` problem, as the merge does for an unknown one.
     """
     found: list[Callable[[str], Catalogue | None]] = []
 
@@ -144,9 +146,12 @@ def _shipped_lookup(catalogue: Catalogue) -> Callable[[str], Catalogue | None]:
         if content_hash == catalogue.content_hash:
             return catalogue
         if not found:
-            from ltpgap.merge._accept import catalogue_lookup
-
-            found.append(catalogue_lookup(catalogue, ()))
+            try:
+                from ltpgap.merge._accept import catalogue_lookup
+            except ImportError:
+                found.append(lambda _: None)
+            else:
+                found.append(catalogue_lookup(catalogue, ()))
         return found[0](content_hash)
 
     return find

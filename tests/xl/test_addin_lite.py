@@ -213,3 +213,17 @@ def test_ics_recompute_loads_no_file_reader(
     assert report["scope"] == "ics-merge"
     assert report["rows"] == len(catalogue) and report["actions"] > 0
     assert report["loaded"] == []
+
+
+def test_without_the_file_readers_another_catalogue_is_simply_unknown(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    """In Lite the merge's migration cannot load (no python-calamine): a unit recorded
+    against another catalogue is then kept unassessed, as `ltpgap merge` keeps an unknown
+    one, instead of the Recompute failing with an ImportError."""
+    from ltpgap.xl.ics import _shipped_lookup
+
+    monkeypatch.setitem(sys.modules, "ltpgap.merge._accept", None)  # import → ImportError
+    find = _shipped_lookup(catalogue)
+    assert find(catalogue.content_hash) is catalogue
+    assert find("sha256:" + "0" * 64) is None
