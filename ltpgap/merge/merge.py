@@ -14,8 +14,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
-
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
@@ -23,10 +21,10 @@ from ltpgap.merge._accept import Verdict, accept, catalogue_lookup
 from ltpgap.merge._carry import carry_forward, previous_workbook, ref_locator
 from ltpgap.merge._changes import input_changes
 from ltpgap.merge._collect import BookReader, FileRead, default_reader, read_files
+from ltpgap.merge._content import ics_content
 from ltpgap.merge.ics_reader import IcsWorkbook, probe_scope
 from ltpgap.merge.ics_writer import write_ics_workbook
-from ltpgap.merge.model import IcsContent, MergeResult, PlaceRef, PlaceSubmission
-from ltpgap.rag import rollup_ics
+from ltpgap.merge.model import IcsContent, MergeResult, PlaceSubmission
 from ltpgap.schema import INPUT_KEYS
 
 __all__ = ["Progress", "merge_workbooks"]
@@ -183,53 +181,6 @@ def _changes(
     return out
 
 
-def _rollup_inputs(
-    subs: Sequence[PlaceSubmission],
-) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    units: list[str] = []
-    paras: list[object] = []
-    rags: list[object] = []
-    team = None
-    for s in subs:
-        if s.assessment is None:
-            continue
-        frame = s.assessment.frame
-        if s.scope == "ics":
-            team = frame[["para", "rag"]]
-            continue
-        units += [s.unit_id] * len(frame)
-        paras += frame["para"].tolist()
-        rags += frame["rag"].tolist()
-    places = pd.DataFrame({"place": units, "para": paras, "rag": rags}, dtype=object)
-    return places, team
-
-
-def _units(
-    ics: IcsConfig, subs: dict[str, PlaceSubmission], skipped: set[str]
-) -> tuple[tuple[PlaceRef, ...], PlaceRef | None, list[Issue]]:
-    refs, notes = [], []
-    for unit_id, name, pop in [
-        *((p.id, p.name, p.population) for p in ics.places),
-        (ics.id, ics.name, ics.population),
-    ]:
-        if unit_id in subs:
-            refs.append(subs[unit_id].ref)
-            continue
-        status = "skipped" if unit_id in skipped else "missing"
-        refs.append(PlaceRef(id=unit_id, name=name, population=pop, status=status))
-        if status == "missing":
-            what = "ICS-level commitments" if unit_id == ics.id else "its commitments"
-            notes.append(
-                make_issue(
-                    "place-missing",
-                    f"no workbook was given for {name} ('{unit_id}') and the ICS workbook holds "
-                    f"none from before, so {what} count as Not assessed.",
-                )
-            )
-    team = refs.pop()
-    return tuple(refs), (team if team.status in ("submitted", "kept") else None), notes
-
-
 def merge_workbooks(
     paths: Sequence[str | Path],
     *,
@@ -307,26 +258,13 @@ def _content(
             or [make_issue("place-missing", "no place workbook was given.")],
             summary="no workbook could be merged; nothing was written",
         )
-    everything = {**kept, **subs}
-    places, team, missing = _units(ics, everything, skipped)
-    ordered = [everything[u.id] for u in (*places, *([team] if team else [])) if u.id in everything]
-    place_rags, team_rags = _rollup_inputs(ordered)
-    changes = _changes(list(subs.values()), previous)
-    issues = [*first, *missing, *kept_issues]
-    for s in ordered:
-        issues += [*s.issues, *changes.get(s.unit_id, [])]
-    return IcsContent(
-        scope="ics-merge",
-        unit_id=ics.id,
-        unit_name=ics.name,
-        catalogue=catalogue,
-        rules=ics.rules,
-        as_at=ics.as_at.isoformat() if ics.as_at else None,
+    return ics_content(
+        ics,
+        catalogue,
+        {**kept, **subs},
         generated_at=stamp,
-        units=places,
-        team=team,
-        rollup=rollup_ics(catalogue, place_rags, ics=ics, ics_rags=team_rags),
-        assessments={s.unit_id: s.assessment.frame for s in ordered if s.assessment is not None},
-        submissions=tuple(ordered),
-        issues=tuple(issues),
+        skipped=skipped,
+        first=first,
+        after_missing=kept_issues,
+        per_unit=_changes(list(subs.values()), previous),
     )

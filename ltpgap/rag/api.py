@@ -15,7 +15,7 @@ import pandas as pd
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import Issue, LtpgapError, make_issue
-from ltpgap.rag.place import Scope, assess_place
+from ltpgap.rag.place import UnitInputs, assess_units
 from ltpgap.rag.rollup import rollup_ics
 from ltpgap.rag.summary import GroupBy, summarise
 
@@ -65,9 +65,16 @@ def assess(
     places = inputs["place"].astype(str)
     frames: list[pd.DataFrame] = []
     issues: list[Issue] = []
-    for unit in _unit_order(list(pd.unique(places)), ics):
-        scope: Scope = "ics" if unit == ics.id else "place"
-        result = assess_place(catalogue, inputs[places == unit], unit_id=unit, scope=scope)
+    order = _unit_order(list(pd.unique(places)), ics)
+    units = [
+        UnitInputs(
+            unit_id=unit,
+            inputs=inputs[places == unit],
+            scope="ics" if unit == ics.id else "place",
+        )
+        for unit in order
+    ]
+    for unit, result in zip(order, assess_units(catalogue, units), strict=True):
         frame = result.frame[["para", "rag", "reason", "rule", "checks"]]
         frames.append(frame.assign(place=unit))
         issues.extend(result.issues)

@@ -34,7 +34,7 @@ from ltpgap.layout import (
     PLACE_DATA_SHEET,
     SNAPSHOT_SHEET,
 )
-from ltpgap.rag import IcsRollup, rollup_ics
+from ltpgap.rag import IcsRollup
 from ltpgap.schema import is_blank
 from ltpgap.xl._blocks import put_block, put_kept
 from ltpgap.xl._cells import column_letter, keep_grid
@@ -176,65 +176,25 @@ def compute_ics(
     book: xw.Book, catalogue: Catalogue, ics: IcsConfig, layout: IcsLayout = LAYOUT
 ) -> IcsResult:
     """Assess every unit from Place data, roll up to the ICS, build the merge's table rows."""
+    from ltpgap.merge._content import ics_content
     from ltpgap.merge._tables import gaps_table, matrix_table, snapshot_grid, summary_table
-    from ltpgap.merge.model import IcsContent, PlaceRef
 
     meta = read_meta(book)
     _check_identity(book, meta, ics)
     subs = _submissions(book, meta, catalogue, ics, layout)
-    missing = "missing"
-    places = tuple(
-        subs[p.id].ref
-        if p.id in subs
-        else PlaceRef(id=p.id, name=p.name, population=p.population, status=missing)
-        for p in ics.places
-    )
-    team = subs[ics.id].ref if ics.id in subs else None
-    ordered = [subs[u] for u in (*ics.place_ids, ics.id) if u in subs]
-    assessed = [s for s in ordered if s.assessment is not None]
-    frames = [(s.unit_id, s.assessment.frame) for s in assessed if s.scope == "place"]
-    place_rags = (
-        pd.DataFrame(  # the long frame (para, rag, place) the roll-up reads
-            {
-                "para": pd.concat([f["para"] for _, f in frames], ignore_index=True),
-                "rag": pd.concat([f["rag"] for _, f in frames], ignore_index=True),
-                "place": [unit for unit, f in frames for _ in range(len(f))],
-            }
-        )
-        if frames
-        else pd.DataFrame(columns=["place", "para", "rag"])
-    )
-    team_rags = next(
-        (s.assessment.frame[["para", "rag"]] for s in assessed if s.scope == "ics"), None
-    )
-    rollup = rollup_ics(catalogue, place_rags, ics=ics, ics_rags=team_rags)
-    content = IcsContent(
-        scope=MERGE_SCOPE,
-        unit_id=ics.id,
-        unit_name=ics.name,
-        catalogue=catalogue,
-        rules=ics.rules,
-        as_at=ics.as_at.isoformat() if ics.as_at else None,
-        generated_at=meta.get("generated_at", ""),
-        units=places,
-        team=team,
-        rollup=rollup,
-        assessments={s.unit_id: s.assessment.frame for s in assessed},
-        submissions=tuple(ordered),
-    )
+    content = ics_content(ics, catalogue, subs, generated_at=meta.get("generated_at", ""))
     tables = {
         layout.matrix: matrix_table(content).rows,
         layout.by_chapter: summary_table(content, "chapter").rows,
         layout.by_area: summary_table(content, "programme_area").rows,
         layout.gaps: gaps_table(content).rows,
     }
-    issues = tuple(i for s in ordered for i in s.issues)
     return IcsResult(
         ics_id=ics.id,
-        rollup=rollup,
+        rollup=content.rollup,
         tables={k: list(v) for k, v in tables.items()},
         snapshot=snapshot_grid(content),
-        issues=issues,
+        issues=content.issues,
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -120,30 +119,3 @@ def input_cells(path: Path) -> list[tuple[str, int, str, Any]]:
             if keep and value is not None and not (isinstance(value, str) and not value.strip()):
                 found.append((para, r, str(header), value))
     return found
-
-
-def soffice() -> str | None:
-    """The LibreOffice binary, if installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def soffice_csv(path: Path, out: Path, profile: Path) -> subprocess.CompletedProcess[str]:
-    """Convert the first sheet to CSV with LibreOffice headless, in its own user profile."""
-    binary = soffice()
-    assert binary is not None
-    return subprocess.run(
-        [
-            binary,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )

@@ -6,7 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from mergekit import copy_books, sheet_rows, soffice, soffice_csv, type_inputs
+from lokit import CSV_ALL_SHEETS, soffice, soffice_convert
+from mergekit import copy_books, sheet_rows, type_inputs
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
@@ -37,9 +38,8 @@ def test_libreoffice_reads_every_sheet(
     type_inputs(books["bedford"], {"1.8": {"status": "In place", "coverage": "Full"}})
     out = tmp_path / "ICS.xlsx"
     merge_workbooks(list(books.values()), out=out, catalogue=cat1, ics=ics)
-    done = soffice_csv(out, tmp_path / "csv", tmp_path / "lo-profile")
-    assert done.returncode == 0, done.stderr
-    files = {p.stem.removeprefix("ICS-"): p for p in (tmp_path / "csv").glob("*.csv")}
+    written = soffice_convert([out], CSV_ALL_SHEETS, tmp_path / "csv", tmp_path / "lo-profile")
+    files = {p.stem.removeprefix("ICS-"): p for p in written}
     assert {"ICS matrix", "Gaps", "Snapshot", "Checks", "Place data", "Read me"} <= set(files)
     matrix = _csv(files["ICS matrix"])
     header = matrix[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from lokit import soffice, soffice_convert
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
@@ -172,25 +172,9 @@ def test_document_properties_name_the_organisation(rendered: dict[str, Path]) ->
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_converts_the_deck(rendered: dict[str, Path], tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(rendered["pptx"]),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    pdf = tmp_path / "report.pdf"
-    assert proc.returncode == 0 and pdf.exists(), proc.stderr
+    (pdf,) = soffice_convert([rendered["pptx"]], "pdf", tmp_path, tmp_path / "profile")
+    assert pdf == tmp_path / "report.pdf" and pdf.exists()
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "ICS matrix highlights" in text and "The rules in force" in text

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -132,41 +130,3 @@ def ltpgap_command() -> list[str]:
     if script.exists() and os.access(script, os.X_OK):
         return [str(script)]
     return [sys.executable, "-m", "ltpgap"]
-
-
-def soffice() -> str | None:
-    """Path of LibreOffice's soffice, or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-#: LibreOffice CSV filter: comma, double quotes, UTF-8, every sheet to its own file (-1).
-CSV_ALL_SHEETS = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
-
-
-def soffice_convert(sources: list[Path], fmt: str, outdir: Path, profile: Path) -> list[Path]:
-    """Convert files with LibreOffice headless, in its own profile; return the files written."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    exe = soffice()
-    assert exe, "soffice not found"
-    proc = subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(outdir),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    written = sorted(outdir.glob(f"*.{fmt.split(':')[0]}"))
-    assert proc.returncode == 0 and written, (
-        f"LibreOffice could not convert to {fmt}: rc={proc.returncode}\n"
-        f"{proc.stdout}\n{proc.stderr}"
-    )
-    return written

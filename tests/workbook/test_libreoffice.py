@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bookkit import CSV_ALL_SHEETS, soffice, soffice_convert
+from lokit import CSV_ALL_SHEETS, soffice, soffice_convert
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig

@@ -575,10 +575,9 @@ def merged_workbook(catalogue: Any, ics: Any, path: Path, *, every: int = 1) -> 
 
     ``every``: fill only every n-th commitment (Place data holds only filled rows).
     """
-    import pandas as pd
-
-    from ltpgap.merge import IcsContent, PlaceRef, PlaceSubmission, write_ics_workbook
-    from ltpgap.rag import assess_place, rollup_ics
+    from ltpgap.merge import PlaceRef, PlaceSubmission, write_ics_workbook
+    from ltpgap.merge._content import ics_content
+    from ltpgap.rag import assess_place
 
     subs = []
     people = {p.id: (p.name, p.population) for p in ics.places}
@@ -600,29 +599,8 @@ def merged_workbook(catalogue: Any, ics: Any, path: Path, *, every: int = 1) -> 
                 ref=ref, scope=scope, inputs=inputs, extra_headers=(), assessment=assessment
             )
         )
-    places = pd.concat(
-        [
-            s.assessment.frame[["para", "rag"]].assign(place=s.unit_id)
-            for s in subs
-            if s.scope == "place"
-        ],
-        ignore_index=True,
-    )
-    team = subs[-1]
-    rollup = rollup_ics(catalogue, places, ics=ics, ics_rags=team.assessment.frame[["para", "rag"]])
-    content = IcsContent(
-        scope="ics-merge",
-        unit_id=ics.id,
-        unit_name=ics.name,
-        catalogue=catalogue,
-        rules=ics.rules,
-        as_at=ics.as_at.isoformat() if ics.as_at else None,
-        generated_at="2024-01-01T00:00:00Z",
-        units=tuple(s.ref for s in subs[:-1]),
-        team=team.ref,
-        rollup=rollup,
-        assessments={s.unit_id: s.assessment.frame for s in subs},
-        submissions=tuple(subs),
+    content = ics_content(
+        ics, catalogue, {s.unit_id: s for s in subs}, generated_at="2024-01-01T00:00:00Z"
     )
     return write_ics_workbook(content, path)
 
