@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import pandas as pd
 
@@ -70,14 +70,19 @@ def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, li
 
 def ref_locator(ref: PlaceRef, inputs: pd.DataFrame) -> Callable[[str, str], Where]:
     """(para, input key) → the cell in the unit's own workbook, from its recorded layout."""
-    rows: dict[str, int] = {}
-    for para, row in zip(inputs["para"].tolist(), inputs["row"].tolist(), strict=True):
+    return _locator(ref, inputs["para"].tolist(), inputs["row"].tolist())
+
+
+def _locator(ref: PlaceRef, paras: list[object], rows: list[object]) -> Callable[[str, str], Where]:
+    """:func:`ref_locator` from the inputs' para and row columns as lists."""
+    at: dict[str, int] = {}
+    for para, row in zip(paras, rows, strict=True):
         if para:
-            rows.setdefault(str(para), int(row))
+            at.setdefault(str(para), int(cast(int, row)))
     sheet = ref.sheet or None
 
     def locate(para: str, key: str) -> Where:
-        row, letter = rows.get(para), ref.columns.get(key) or ref.columns.get("para")
+        row, letter = at.get(para), ref.columns.get(key) or ref.columns.get("para")
         if row is None or letter is None:
             return Where(file=ref.file or None, sheet=sheet)
         return Where(file=ref.file or None, sheet=sheet, cell=f"{letter}{row}")
@@ -85,11 +90,39 @@ def ref_locator(ref: PlaceRef, inputs: pd.DataFrame) -> Callable[[str, str], Whe
     return locate
 
 
+def _blank(value: object) -> bool:
+    """Missing as pandas counts it (``notna``) for a value read from a cell."""
+    return value is None or (type(value) is float and value != value) or value is pd.NaT
+
+
 def _inputs(rows: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The kept rows as an inputs frame (para, row, inputs, extras that hold something)."""
     names = [c for c in rows.columns if c not in ("place", "source_file")]
     extras = tuple(str(c) for c in names[2 + len(INPUT_KEYS) :] if rows[c].notna().any())
     return rows[["para", "row", *INPUT_KEYS, *extras]].reset_index(drop=True), extras
+
+
+class _Rows:
+    """The previous workbook's Place data as lists, cut into each unit's inputs frame."""
+
+    def __init__(self, data: pd.DataFrame) -> None:
+        names = [str(c) for c in data.columns if c not in ("place", "source_file")]
+        self.extras = names[2 + len(INPUT_KEYS) :]
+        self.lists = {c: data[c].tolist() for c in ("para", "row", *INPUT_KEYS, *self.extras)}
+
+    def unit(self, positions: list[int]) -> tuple[pd.DataFrame, tuple[str, ...]]:
+        """The kept rows (para, row, inputs, extras that hold something), as _inputs gives."""
+        picked = {c: [values[i] for i in positions] for c, values in self.lists.items()}
+        extras = tuple(c for c in self.extras if not all(map(_blank, picked[c])))
+        for c in self.extras:
+            if c not in extras:
+                del picked[c]
+        return pd.DataFrame(picked, dtype=object), extras
+
+    def located(self, positions: list[int]) -> tuple[list[object], list[object]]:
+        """The rows' paras and Excel rows (what :func:`ref_locator` reads)."""
+        paras, rows = self.lists["para"], self.lists["row"]
+        return [paras[i] for i in positions], [rows[i] for i in positions]
 
 
 def _kept_one(
@@ -158,13 +191,19 @@ def carry_forward(
     at: dict[object, list[int]] = {}  # place id → its rows' positions, in order
     for i, place in enumerate(data["place"].tolist()):
         at.setdefault(place, []).append(i)
+    rows = _Rows(data) if data.columns.is_unique else None
     built: list[tuple[str, PlaceSubmission | None]] = []  # in the units' order
     current: list[tuple[int, PlaceRef, pd.DataFrame, tuple[str, ...], UnitInputs]] = []
     for ref, scope in units:
         if ref.id in submitted or ref.id not in wanted or ref.status not in ("submitted", "kept"):
             continue
-        inputs, extras = _inputs(data.take(at.get(ref.id, [])))
-        locate = ref_locator(ref, inputs)
+        positions = at.get(ref.id, [])
+        if rows is not None:
+            inputs, extras = rows.unit(positions)
+            locate = _locator(ref, *rows.located(positions))
+        else:
+            inputs, extras = _inputs(data.take(positions))
+            locate = ref_locator(ref, inputs)
         unit_scope: Literal["place", "ics"] = "ics" if scope == "ics" else "place"
         if not ref.catalogue_hash or ref.catalogue_hash == catalogue.content_hash:
             unit = UnitInputs(unit_id=ref.id, inputs=inputs, scope=unit_scope, locate=locate)

@@ -59,13 +59,15 @@ def _rollup_inputs(
     for s in subs:
         if s.assessment is None:
             continue
-        frame = s.assessment.frame
+        assessed = s.assessment
         if s.scope == "ics":
-            team = frame[["para", "rag"]]
+            team = pd.DataFrame(
+                {"para": assessed.column("para"), "rag": assessed.column("rag")}, dtype=object
+            )
             continue
-        units += [s.unit_id] * len(frame)
-        paras += frame["para"].tolist()
-        rags += frame["rag"].tolist()
+        units += [s.unit_id] * len(assessed)
+        paras += assessed.column("para")
+        rags += assessed.column("rag")
     places = pd.DataFrame({"place": units, "para": paras, "rag": rags}, dtype=object)
     return places, team
 
@@ -103,7 +105,7 @@ def ics_content(
         units=places,
         team=team,
         rollup=rollup_ics(catalogue, place_rags, ics=ics, ics_rags=team_rags),
-        assessments={s.unit_id: s.assessment.frame for s in ordered if s.assessment is not None},
+        assessments={s.unit_id: s.assessment for s in ordered if s.assessment is not None},
         submissions=tuple(ordered),
         issues=tuple(issues),
     )

@@ -32,6 +32,7 @@ from ltpgap.merge._sheets import (
     tail_headers,
 )
 from ltpgap.merge.model import IcsContent, PlaceSubmission
+from ltpgap.rag import PlaceAssessment
 from ltpgap.rag.summary import Counts, summary_counts
 from ltpgap.schema import COLUMNS, RAG_VALUES
 
@@ -155,8 +156,11 @@ def _unit_columns(content: IcsContent, unit: str) -> dict[str, list[object]]:
     """The assessment columns of ``unit`` as lists, converted once per content."""
     cache = _UNIT_COLUMNS.setdefault(content, {})
     if unit not in cache:
-        frame = content.assessments[unit]
-        cache[unit] = {k: column_values(frame[k]) for k in _UNIT_KEYS if k in frame.columns}
+        found = content.assessments[unit]
+        if isinstance(found, PlaceAssessment):
+            cache[unit] = {k: found.column(k) for k in _UNIT_KEYS}
+        else:
+            cache[unit] = {k: column_values(found[k]) for k in _UNIT_KEYS if k in found.columns}
     return cache[unit]
 
 
@@ -217,17 +221,16 @@ def matrix_table(content: IcsContent) -> TableData:
         Col(tail[4], 18, "text"),
         Col(tail[5], 50, "wrap"),
     ]
-    grid = content.rollup.matrix
-    unit_values = [column_values(grid[u]) for u in unit_ids]
-    frame = content.rollup.frame
+    rollup = content.rollup
+    unit_values = [rollup.unit_rags(u) for u in unit_ids]
     ends = [
-        column_values(frame[k])
+        rollup.column(k)
         for k in ("ics_rag", "score", "places_counted", "places_excluded", "rule", "explanation")
     ]
     areas, stages = cat.programme_area_names, LIFE_COURSE_NAMES
     seen: dict[str, str] = {}  # most rows count the same places
     rows: list[list[object]] = []
-    for i, para in enumerate(column_values(frame["para"])):
+    for i, para in enumerate(rollup.column("para")):
         c = cat.by_id[str(para)]
         rows.append(
             [
@@ -274,14 +277,14 @@ def _summary_counts(content: IcsContent, by: Literal["chapter", "programme_area"
                 for key in keys:
                     columns[key] += unit[key]
                 columns["unit"] += [i] * len(unit["rag"])
-        rolled = content.rollup.frame
-        columns["rag"] += column_values(rolled["ics_rag"])
+        rolled = content.rollup
+        columns["rag"] += rolled.column("ics_rag")
         for key in keys[1:]:
-            columns[key] += column_values(rolled[key])
+            columns[key] += rolled.column(key)
         columns["unit"] += [len(content.units)] * len(rolled)
         # One vectorised summary over every unit; units keep their order (their index).
         by_chapter, by_area = summary_counts(
-            pd.DataFrame(columns),
+            columns,
             ["chapter", "programme_area"],
             catalogue=content.catalogue,
             within=["unit"],
@@ -435,7 +438,8 @@ def _capped(lines: list[str], limit: int = 32_000) -> str:
 def snapshot_grid(content: IcsContent) -> list[list[str]]:
     """The seed 002 Appendix A grid: programme areas across, life-course stages down."""
     cat = content.catalogue
-    rag = dict(zip(content.rollup.frame["para"], content.rollup.frame["ics_rag"], strict=True))
+    rollup = content.rollup
+    rag = dict(zip(rollup.column("para"), rollup.column("ics_rag"), strict=True))
     grid = [["NHS Long Term Plan", *(a.name for a in cat.programme_areas)]]
     for stage in cat.life_course:
         row = [LIFE_COURSE_NAMES.get(stage, stage)]

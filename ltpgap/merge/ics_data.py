@@ -201,7 +201,8 @@ def _place_data(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFr
     }
     built |= {k: out[k] if k in out.columns else blank for k in INPUT_KEYS}
     built |= {c: out[c] for c in extras}
-    return pd.DataFrame(built, index=out.index)
+    # Verbatim cells: Python values as read (object columns), nothing converted.
+    return pd.DataFrame(built, index=out.index, dtype=object)
 
 
 def _place_data_by_column(out: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataFrame:

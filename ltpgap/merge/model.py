@@ -165,7 +165,8 @@ class IcsContent:
     generated_at: str
     units: tuple[PlaceRef, ...]  # matrix columns, in order
     rollup: IcsRollup
-    assessments: Mapping[str, pd.DataFrame]  # unit id → frame with rag, reason, must_do …
+    # unit id → its assessment (merge) or its frame (roll-up): rag, reason, must_do …
+    assessments: Mapping[str, PlaceAssessment | pd.DataFrame]
     submissions: tuple[PlaceSubmission, ...] = ()  # merge only: inputs for gaps and data
     team: PlaceRef | None = None  # the ICS team's workbook (merge only)
     issues: tuple[Issue, ...] = ()

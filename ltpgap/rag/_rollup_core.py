@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -48,6 +49,9 @@ def catalogue_base(catalogue: Catalogue) -> dict[str, Any]:
     # The catalogue columns as a frame holds them (text as pandas' text dtype), converted once
     # rather than in every roll-up frame built from this catalogue.
     base["frame_columns"] = {k: pd.Series(base[k]).array for k in CATALOGUE_KEYS}
+    # ... and as lists of the values the frame holds (what ``frame[k].tolist()`` gives).
+    base["lists"] = {k: pd.Series(base["frame_columns"][k]).tolist() for k in CATALOGUE_KEYS}
+    base["rows"] = {p: i for i, p in enumerate(columns["para"])}
     if len(_BASE) > 32:
         _BASE.clear()
     _BASE[id(catalogue)] = (weakref.ref(catalogue), base)
@@ -81,6 +85,12 @@ def fill_matrix(base: dict[str, Any], modes: np.ndarray, n_units: int) -> np.nda
     return np.repeat(start[:, None], n_units, axis=1)
 
 
+def rows_of(base: dict[str, Any], paras: Sequence[object]) -> np.ndarray:
+    """Each para's row in the catalogue (by its text), -1 for one outside it."""
+    at = base["rows"]
+    return np.array([at.get(p if type(p) is str else str(p), -1) for p in paras], dtype=np.int64)
+
+
 def matrix_from_long(
     base: dict[str, Any],
     modes: np.ndarray,
@@ -93,9 +103,11 @@ def matrix_from_long(
     matrix = fill_matrix(base, modes, len(units))
     if rags.empty:
         return matrix
-    col = pd.Index(list(units)).get_indexer(pd.Index(rags[unit_col].astype(str)))
+    position = {u: j for j, u in enumerate(units)}
+    names = [u if type(u) is str else str(u) for u in rags[unit_col].tolist()]
+    col = np.array([position.get(u, -1) for u in names], dtype=np.int64)
     if (col < 0).any():
-        unknown = sorted(set(rags[unit_col].astype(str)[col < 0]))
+        unknown = sorted({u for u in names if u not in position})
         raise LtpgapError(
             [
                 make_issue(
@@ -106,7 +118,7 @@ def matrix_from_long(
                 for u in unknown
             ]
         )
-    row = base["index"].get_indexer(pd.Index(rags["para"].astype(str)))
+    row = rows_of(base, rags["para"].tolist())
     codes = rag_codes(rags["rag"])
     keep = row >= 0  # paras outside the catalogue: the workbook reader reports them
     row, col, codes = row[keep], col[keep], codes[keep]
@@ -302,7 +314,44 @@ def _other_rows(
         ]
 
 
-def rollup_frames(
+@dataclass(frozen=True, slots=True, eq=False)
+class Rolled:
+    """A roll-up's columns, before they become frames: what :func:`rolled` computes."""
+
+    base: dict[str, Any]
+    matrix: np.ndarray  # commitments × units RAG codes
+    units: list[str]
+    cols: dict[str, np.ndarray]
+
+    def column(self, name: str) -> list[object]:
+        """``frame[name].tolist()`` of :func:`rollup_frames`, without the frame."""
+        if name in self.base["lists"]:
+            return list(self.base["lists"][name])
+        key = _FRAME_KEYS[name]
+        if key == "rag":
+            return cast(list[object], _RAGS[self.cols["rag"]].tolist())
+        return cast(list[object], self.cols[key].astype(_KINDS.get(key, object)).tolist())
+
+    def unit_rags(self, unit: str) -> list[object]:
+        """``matrix[unit].tolist()``: one unit's RAG per commitment."""
+        return cast(list[object], _RAGS[self.matrix[:, self.units.index(unit)]].tolist())
+
+
+#: Roll-up frame column → the key of its array in :attr:`Rolled.cols`.
+_FRAME_KEYS = {
+    "ics_rag": "rag",
+    "rule": "rule",
+    "score": "score",
+    "assessed_share": "share",
+    "places_counted": "counted",
+    "places_excluded": "excluded",
+    "places_not_assessed": "missing",
+    "explanation": "explanation",
+}
+_KINDS = {"score": float, "share": float}
+
+
+def rolled(
     base: dict[str, Any],
     matrix: np.ndarray,
     modes: np.ndarray,
@@ -310,13 +359,19 @@ def rollup_frames(
     weights: Mapping[str, float],
     rules: Rules,
     noun: str,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The roll-up frame and the unit matrix for a commitments × units matrix of RAG codes."""
+) -> Rolled:
+    """Every roll-up column for a commitments × units matrix of RAG codes."""
     units = list(weights)
     cols = _rolled_columns(
         matrix, units, check_weights(weights, noun), base["must_do"], rules, noun
     )
     _other_rows(cols, base, modes, given)
+    return Rolled(base=base, matrix=matrix, units=units, cols=cols)
+
+
+def rollup_frames(done: Rolled) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The roll-up frame and the unit matrix of :func:`rolled`'s columns."""
+    base, cols = done.base, done.cols
     frame = pd.DataFrame(
         {
             **base["frame_columns"],
@@ -330,7 +385,7 @@ def rollup_frames(
             "explanation": cols["explanation"],
         }
     )
-    grid = pd.DataFrame(_RAGS[matrix], columns=units)
+    grid = pd.DataFrame(_RAGS[done.matrix], columns=done.units)
     grid.insert(0, "para", base["frame_columns"]["para"].copy())
     grid["ics_rag"] = frame["ics_rag"].to_numpy()
     return frame, grid
@@ -353,7 +408,7 @@ def team_rags(base: dict[str, Any], rags: pd.DataFrame | None) -> np.ndarray:
     if rags is None or rags.empty:
         return given
     column = "rag" if "rag" in rags.columns else "ics_rag"
-    row = base["index"].get_indexer(pd.Index(rags["para"].astype(str)))
+    row = rows_of(base, rags["para"].tolist())
     codes = rag_codes(rags[column])
     given[row[row >= 0]] = codes[row >= 0]
     return given

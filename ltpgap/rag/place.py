@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 
@@ -56,20 +56,89 @@ _LEVEL_REASONS = {
 }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class PlaceAssessment:
-    """A place's (or the ICS team's) RAG for every commitment in scope, with the issues found."""
+    """A place's (or the ICS team's) RAG for every commitment in scope, with the issues found.
 
-    unit_id: str
-    scope: Scope
-    frame: pd.DataFrame
-    issues: tuple[Issue, ...] = ()
+    :attr:`frame` is the assessment as a DataFrame (:data:`ASSESSMENT_COLUMNS`). The rules
+    produce plain columns, and the frame is built from them the first time it is asked for:
+    callers that only read a few columns (the ICS roll-up and tables) use :meth:`column` and
+    never pay for it. Either way the values are the same.
+    """
+
+    __slots__ = ("_base", "_computed", "_frame", "issues", "scope", "unit_id")
+
+    def __init__(
+        self,
+        *,
+        unit_id: str,
+        scope: Scope,
+        frame: pd.DataFrame | None = None,
+        issues: tuple[Issue, ...] = (),
+        columns: _Columns | None = None,
+    ) -> None:
+        if (frame is None) == (columns is None):
+            raise TypeError("PlaceAssessment takes either frame or columns")
+        self.unit_id = unit_id
+        self.scope: Scope = scope
+        self.issues = tuple(issues)
+        self._frame = frame
+        self._base: _ScopeBase | None = None
+        self._computed: Mapping[str, Sequence[str]] = {}
+        if columns is not None:
+            self._base, self._computed = columns
+
+    def __repr__(self) -> str:
+        return (
+            f"PlaceAssessment(unit_id={self.unit_id!r}, scope={self.scope!r}, "
+            f"rows={len(self)}, issues={len(self.issues)})"
+        )
+
+    def __len__(self) -> int:
+        """Commitments assessed (rows of the frame)."""
+        if self._base is not None:
+            return len(self._base.lists["para"])
+        assert self._frame is not None
+        return len(self._frame)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per commitment in scope: catalogue columns, then rag, reason, rule, checks."""
+        if self._frame is None:
+            assert self._base is not None
+            base = self._base
+            if base.lists["para"]:
+                text = _text_dtype()
+                computed = {k: pd.array(v, dtype=text) for k, v in self._computed.items()}
+                self._frame = _with_results(base.frame, computed)
+            else:
+                self._frame = _frame([], {k: [] for k in _COMPUTED})
+        return self._frame
+
+    def column(self, name: str) -> list[object]:
+        """One column of :attr:`frame` as a list (without building the frame)."""
+        if name in self._computed:
+            return list(self._computed[name])
+        if self._base is not None and name in self._base.lists:
+            return list(self._base.lists[name])
+        return cast(list[object], self.frame[name].tolist())
 
     def rag_counts(self) -> dict[str, int]:
         """Counts of each RAG value over the frame."""
-        from ltpgap.rag.summary import rag_counts
+        from ltpgap.rag.summary import rag_counts_of
 
-        return rag_counts(self.frame)
+        return rag_counts_of(self.column("rag"))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _ScopeBase:
+    """A catalogue's commitments in one scope: their catalogue columns as a frame and lists."""
+
+    commitments: list[Commitment]
+    frame: pd.DataFrame
+    lists: dict[str, list[object]]
+
+
+_Columns = tuple[_ScopeBase, Mapping[str, Sequence[str]]]
 
 
 def catalogue_columns(commitments: list[Commitment]) -> dict[str, list[object]]:
@@ -173,16 +242,12 @@ def assess_place(
 ) -> PlaceAssessment:
     """Apply the §5 rules to one workbook's inputs: one row per commitment in scope."""
     _check_scope(scope)
-    commitments, base = _scope_base(catalogue, scope)
+    base = _scope_base(catalogue, scope)
     run = _in_bulk if inputs.columns.is_unique else _by_reference
-    results = run(commitments, inputs, scope, locate)
-    computed = _computed(results)
-    if commitments:
-        text = _text_dtype()
-        frame = _with_results(base, {k: pd.array(v, dtype=text) for k, v in computed.items()})
-    else:
-        frame = _frame(commitments, computed)
-    return PlaceAssessment(unit_id=unit_id, scope=scope, frame=frame, issues=results.issues)
+    results = run(base.commitments, inputs, scope, locate)
+    return PlaceAssessment(
+        unit_id=unit_id, scope=scope, columns=(base, _computed(results)), issues=results.issues
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -227,21 +292,27 @@ def _frame(commitments: list[Commitment], computed: dict[str, list[str]]) -> pd.
 
 
 _COMPUTED = ("rag", "reason", "rule", "checks")
-_BASES: dict[tuple[int, str], tuple[weakref.ref[Catalogue], list[Commitment], pd.DataFrame]] = {}
+_BASES: dict[tuple[int, str], tuple[weakref.ref[Catalogue], _ScopeBase]] = {}
 
 
-def _scope_base(catalogue: Catalogue, scope: Scope) -> tuple[list[Commitment], pd.DataFrame]:
-    """The commitments in scope and their catalogue columns, built once per catalogue object."""
+def _scope_base(catalogue: Catalogue, scope: Scope) -> _ScopeBase:
+    """The commitments in scope and their catalogue columns, built once per catalogue object.
+
+    The lists are the frame's own values (``tolist``), so :meth:`PlaceAssessment.column`
+    gives what the frame holds.
+    """
     key = (id(catalogue), scope)
     hit = _BASES.get(key)
     if hit is not None and hit[0]() is catalogue:
-        return hit[1], hit[2]
+        return hit[1]
     commitments = [c for c in catalogue.commitments if scope == "place" or c.level == "ics"]
-    base = _frame(commitments, {})
+    frame = _frame(commitments, {})
+    lists = {str(k): frame[k].tolist() for k in frame.columns}
+    base = _ScopeBase(commitments=commitments, frame=frame, lists=lists)
     if len(_BASES) > 32:
         _BASES.clear()
-    _BASES[key] = (weakref.ref(catalogue), commitments, base)
-    return commitments, base
+    _BASES[key] = (weakref.ref(catalogue), base)
+    return base
 
 
 def _check_scope(scope: str) -> None:
@@ -277,12 +348,13 @@ def _assess_together(catalogue: Catalogue, units: Sequence[UnitInputs]) -> list[
     row_of: list[int] = []
     fixed: dict[int, tuple[str, str, str]] = {}
     parts: list[tuple[int, Locator | None]] = []
-    bases: list[pd.DataFrame] = []
+    bases: list[_ScopeBase] = []
     present = {k for u in units for k in INPUT_KEYS if k in u.inputs.columns}
     columns: dict[str, list[object]] = {k: [] for k in INPUT_KEYS if k in present}
     n_rows = 0  # rows of the units before this one, in ``columns``
     for unit in units:
-        commitments, base = _scope_base(catalogue, unit.scope)
+        base = _scope_base(catalogue, unit.scope)
+        commitments = base.commitments
         first = _first_rows(unit.inputs)
         at = len(every)
         if unit.scope == "place":
@@ -300,18 +372,16 @@ def _assess_together(catalogue: Catalogue, units: Sequence[UnitInputs]) -> list[
             )
         n_rows += size
     results, issues = assess_parts(every, row_of, columns, fixed, parts)
-    text = _text_dtype()
-    arrays = {k: pd.array(v, dtype=text) for k, v in _computed(results).items()}
+    computed = _computed(results)
     out: list[PlaceAssessment] = []
     start = 0
     for unit, base, (size, _), found in zip(units, bases, parts, issues, strict=True):
         end = start + size
-        if size:
-            frame = _with_results(base, {k: a[start:end] for k, a in arrays.items()})
-        else:
-            frame = _frame([], {k: [] for k in _COMPUTED})
+        mine = {k: v[start:end] for k, v in computed.items()}
         out.append(
-            PlaceAssessment(unit_id=unit.unit_id, scope=unit.scope, frame=frame, issues=found)
+            PlaceAssessment(
+                unit_id=unit.unit_id, scope=unit.scope, columns=(base, mine), issues=found
+            )
         )
         start = end
     return out

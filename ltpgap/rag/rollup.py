@@ -7,8 +7,7 @@ worst unit, other commitments a population-weighted score, both as the :class:`R
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -17,14 +16,16 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Rules
 from ltpgap.issues import LtpgapError, make_issue
 from ltpgap.rag._rollup_core import (
+    Rolled,
     catalogue_base,
     fill_matrix,
     level_modes,
     matrix_from_long,
+    rolled,
     rollup_frames,
     team_rags,
 )
-from ltpgap.rag.summary import rag_codes, rag_counts
+from ltpgap.rag.summary import rag_codes, rag_counts_of
 
 __all__ = [
     "ROLLUP_COLUMNS",
@@ -64,21 +65,84 @@ ROLLUP_RULES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class IcsRollup:
-    """A roll-up: one row per commitment with the rolled RAG and why, plus the unit matrix."""
+    """A roll-up: one row per commitment with the rolled RAG and why, plus the unit matrix.
 
-    frame: pd.DataFrame
-    matrix: pd.DataFrame
-    rules: Rules
-    units: tuple[str, ...]
-    weights: Mapping[str, float] = field(default_factory=dict)
-    unit_label: str = "place"
-    id: str = ""
+    :attr:`frame` (:data:`ROLLUP_COLUMNS`) and :attr:`matrix` (para, one column per unit, the
+    rolled RAG) are built from the computed columns the first time they are asked for;
+    :meth:`column` and :meth:`unit_rags` read the same values without building them.
+    """
+
+    __slots__ = ("_done", "_frame", "_matrix", "id", "rules", "unit_label", "units", "weights")
+
+    def __init__(
+        self,
+        *,
+        rules: Rules,
+        units: tuple[str, ...],
+        frame: pd.DataFrame | None = None,
+        matrix: pd.DataFrame | None = None,
+        weights: Mapping[str, float] | None = None,
+        unit_label: str = "place",
+        id: str = "",
+        rolled: Rolled | None = None,
+    ) -> None:
+        if (rolled is None) == (frame is None or matrix is None):
+            raise TypeError("IcsRollup takes either frame and matrix, or rolled")
+        self._done = rolled
+        self._frame = frame
+        self._matrix = matrix
+        self.rules = rules
+        self.units = tuple(units)
+        self.weights: Mapping[str, float] = dict(weights or {})
+        self.unit_label = unit_label
+        self.id = id
+
+    def __repr__(self) -> str:
+        return f"IcsRollup(id={self.id!r}, units={self.units!r}, rows={len(self)})"
+
+    def __len__(self) -> int:
+        """Commitments rolled up (rows of the frame)."""
+        if self._done is not None:
+            return len(self._done.matrix)
+        assert self._frame is not None
+        return len(self._frame)
+
+    def _build(self) -> None:
+        assert self._done is not None
+        self._frame, self._matrix = rollup_frames(self._done)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per commitment: catalogue columns, the rolled RAG, its rule and why."""
+        if self._frame is None:
+            self._build()
+        assert self._frame is not None
+        return self._frame
+
+    @property
+    def matrix(self) -> pd.DataFrame:
+        """The unit matrix: para, each unit's RAG, and the rolled RAG (``ics_rag``)."""
+        if self._matrix is None:
+            self._build()
+        assert self._matrix is not None
+        return self._matrix
+
+    def column(self, name: str) -> list[object]:
+        """One column of :attr:`frame` as a list (without building the frame)."""
+        if self._done is not None:
+            return self._done.column(name)
+        return cast(list[object], self.frame[name].tolist())
+
+    def unit_rags(self, unit: str) -> list[object]:
+        """One unit's column of :attr:`matrix` as a list."""
+        if self._done is not None:
+            return self._done.unit_rags(unit)
+        return cast(list[object], self.matrix[unit].tolist())
 
     def rag_counts(self) -> dict[str, int]:
         """Counts of each rolled RAG value."""
-        return rag_counts(self.frame.rename(columns={"ics_rag": "rag"}))
+        return rag_counts_of(self.column("ics_rag"))
 
 
 def rollup_units(
@@ -101,10 +165,9 @@ def rollup_units(
     modes = level_modes(base, levels)
     unit_col = unit_label if unit_label in unit_rags.columns else "unit"
     matrix = matrix_from_long(base, modes, unit_rags, unit_col, units, unit_label)
-    frame, grid = rollup_frames(base, matrix, modes, None, weights, rules, unit_label)
+    done = rolled(base, matrix, modes, None, weights, rules, unit_label)
     return IcsRollup(
-        frame=frame,
-        matrix=grid,
+        rolled=done,
         rules=rules,
         units=tuple(units),
         weights=dict(weights),
@@ -132,10 +195,8 @@ def rollup_ics(
     unit_col = "place" if "place" in place_rags.columns else "unit"
     matrix = matrix_from_long(base, modes, place_rags, unit_col, units, "place")
     given = team_rags(base, ics_rags)
-    frame, grid = rollup_frames(base, matrix, modes, given, weights, ics.rules, "place")
-    return IcsRollup(
-        frame=frame, matrix=grid, rules=ics.rules, units=tuple(units), weights=weights, id=ics.id
-    )
+    done = rolled(base, matrix, modes, given, weights, ics.rules, "place")
+    return IcsRollup(rolled=done, rules=ics.rules, units=tuple(units), weights=weights, id=ics.id)
 
 
 def _column_matrix(
@@ -184,10 +245,9 @@ def rollup_region(
     weights = {u: float(populations[u]) for u in units}
     modes = level_modes(base, ("place", "ics"))
     matrix = _column_matrix(base, modes, ics_results, units)
-    frame, grid = rollup_frames(base, matrix, modes, None, weights, rules, unit_label)
+    done = rolled(base, matrix, modes, None, weights, rules, unit_label)
     return IcsRollup(
-        frame=frame,
-        matrix=grid,
+        rolled=done,
         rules=rules,
         units=tuple(units),
         weights=weights,

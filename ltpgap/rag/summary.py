@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -19,6 +19,7 @@ __all__ = [
     "GroupBy",
     "rag_codes",
     "rag_counts",
+    "rag_counts_of",
     "summarise",
     "summary_counts",
 ]
@@ -59,7 +60,12 @@ def rag_codes(rags: pd.Series | Sequence[object], *, what: str = "rag") -> np.nd
 
 def rag_counts(frame: pd.DataFrame) -> dict[str, int]:
     """Counts of Green, Amber, Red, Not assessed and N/A (all five keys, in that order)."""
-    counts = np.bincount(rag_codes(frame["rag"]), minlength=len(RAG_VALUES))
+    return rag_counts_of(frame["rag"])
+
+
+def rag_counts_of(rags: pd.Series | Sequence[object]) -> dict[str, int]:
+    """:func:`rag_counts` of a column of RAG values."""
+    counts = np.bincount(rag_codes(rags), minlength=len(RAG_VALUES))
     return {rag: int(n) for rag, n in zip(RAG_VALUES, counts, strict=True)}
 
 
@@ -148,18 +154,39 @@ def summarise(
 
 
 def summary_counts(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Mapping[str, Sequence[object]],
     groupings: Sequence[GroupBy | None],
     *,
     catalogue: Catalogue | None = None,
     within: Sequence[str] = (),
 ) -> list[Counts]:
-    """:func:`summarise` for several groupings at once, as plain columns (one RAG pass)."""
+    """:func:`summarise` for several groupings at once, as plain columns (one RAG pass).
+
+    ``frame`` may also be plain columns (name → list of values, all the same length), as an
+    assessment's :meth:`~ltpgap.rag.PlaceAssessment.column` gives them: no frame is built
+    unless a key column has gaps or mixed types.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        lists = frame
+        if all(_plain_list(lists[k]) for g in groupings for k in [*within, *([g] if g else [])]):
+            return _summary_counts(lists, groupings, catalogue, within)
+        frame = pd.DataFrame({k: list(v) for k, v in lists.items()}, dtype=object)
+    return _summary_counts(frame, groupings, catalogue, within)
+
+
+def _summary_counts(
+    frame: pd.DataFrame | Mapping[str, Sequence[object]],
+    groupings: Sequence[GroupBy | None],
+    catalogue: Catalogue | None,
+    within: Sequence[str],
+) -> list[Counts]:
     codes, red_must_do = _codes(frame)
     out = []
     for by in groupings:
         keys: list[str] = [*within, *([by] if by is not None else [])]
-        if keys and not (len(frame) and all(_plain(frame[k]) for k in keys)):
+        if isinstance(frame, pd.DataFrame) and (
+            keys and not (len(frame) and all(_plain(frame[k]) for k in keys))
+        ):
             table = _grouped_reference(frame, keys, codes, red_must_do, catalogue)
             out.append(
                 Counts(
@@ -173,10 +200,14 @@ def summary_counts(
     return out
 
 
-def _codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _codes(frame: pd.DataFrame | Mapping[str, Sequence[object]]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's RAG code, and whether it is a must-do at Red."""
     codes = rag_codes(frame["rag"])
-    return codes, frame["must_do"].astype(bool).to_numpy() & (codes == 2)
+    if isinstance(frame, pd.DataFrame):
+        must_do = frame["must_do"].astype(bool).to_numpy()
+    else:
+        must_do = np.array([bool(v) for v in frame["must_do"]], dtype=bool)
+    return codes, must_do & (codes == 2)
 
 
 def _plain(column: pd.Series) -> bool:
@@ -188,8 +219,14 @@ def _plain(column: pd.Series) -> bool:
     return bool(pd.api.types.infer_dtype(column, skipna=False) == "string")
 
 
+def _plain_list(values: Sequence[object]) -> bool:
+    """:func:`_plain` for a list: all text, or all integers."""
+    kinds = set(map(type, values))
+    return kinds == {str} or kinds == {int}
+
+
 def _counts(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Mapping[str, Sequence[object]],
     keys: list[str],
     codes: np.ndarray,
     red_must_do: np.ndarray,
@@ -203,12 +240,16 @@ def _counts(
             rags=np.bincount(codes, minlength=n_rags).reshape(1, -1).astype(np.int64),
             must_do_red=np.array([red_must_do.sum()], dtype=np.int64),
         )
-    group = np.zeros(len(frame), dtype=np.int64)
+    group = np.zeros(len(codes), dtype=np.int64)
     span = 1  # group ids are below this
     key_codes: list[np.ndarray] = []
     uniques: list[list[object]] = []
     for key in keys:
-        found_codes, found_index = pd.factorize(frame[key], sort=False)
+        given = frame[key]
+        column: Any = given
+        if not isinstance(given, pd.Series):  # a plain list: all text or all int
+            column = np.array(given, dtype=object if type(given[0]) is str else np.int64)
+        found_codes, found_index = pd.factorize(column, sort=False)
         if span * len(found_index) >= 2**62:  # keep the combined id inside int64
             group = np.unique(group, return_inverse=True)[1].reshape(-1)
             span = int(group.max()) + 1

@@ -194,7 +194,7 @@ def _recompute_ics(
         scope="ics-merge",
         counts=result.rollup.rag_counts(),
         issues=result.issues,
-        rows=len(result.rollup.frame),
+        rows=len(result.rollup),
     )
 
 
