@@ -136,6 +136,11 @@ class Catalogue:
         """Programme area id → display name."""
         return {p.id: p.name for p in self.programme_areas}
 
+    @cached_property
+    def para_rank(self) -> Mapping[str, int]:
+        """Commitment id → its place in paragraph order (:func:`para_sort_key`)."""
+        return {p: i for i, p in enumerate(sorted(self.by_id, key=para_sort_key))}
+
     @property
     def ids(self) -> tuple[str, ...]:
         """Commitment ids in catalogue order."""

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
+import numpy as np
 import pandas as pd
 
 from ltpgap.catalogue import Catalogue
@@ -90,11 +91,6 @@ def _locator(ref: PlaceRef, paras: list[object], rows: list[object]) -> Callable
     return locate
 
 
-def _blank(value: object) -> bool:
-    """Missing as pandas counts it (``notna``) for a value read from a cell."""
-    return value is None or (type(value) is float and value != value) or value is pd.NaT
-
-
 def _inputs(rows: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The kept rows as an inputs frame (para, row, inputs, extras that hold something)."""
     names = [c for c in rows.columns if c not in ("place", "source_file")]
@@ -103,26 +99,30 @@ def _inputs(rows: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
 
 
 class _Rows:
-    """The previous workbook's Place data as lists, cut into each unit's inputs frame."""
+    """The previous workbook's Place data as one block of cells, cut into each unit's inputs."""
 
     def __init__(self, data: pd.DataFrame) -> None:
-        names = [str(c) for c in data.columns if c not in ("place", "source_file")]
-        self.extras = names[2 + len(INPUT_KEYS) :]
-        self.lists = {c: data[c].tolist() for c in ("para", "row", *INPUT_KEYS, *self.extras)}
+        names = [str(c) for c in data.columns]
+        extras = [c for c in names if c not in ("place", "source_file")][2 + len(INPUT_KEYS) :]
+        self.names = ["para", "row", *INPUT_KEYS, *extras]
+        self.first_extra = 2 + len(INPUT_KEYS)
+        self.cells = data.to_numpy(dtype=object)[:, [names.index(c) for c in self.names]]
 
     def unit(self, positions: list[int]) -> tuple[pd.DataFrame, tuple[str, ...]]:
         """The kept rows (para, row, inputs, extras that hold something), as _inputs gives."""
-        picked = {c: [values[i] for i in positions] for c, values in self.lists.items()}
-        extras = tuple(c for c in self.extras if not all(map(_blank, picked[c])))
-        for c in self.extras:
-            if c not in extras:
-                del picked[c]
-        return pd.DataFrame(picked, dtype=object), extras
+        block = self.cells[positions]
+        held = ~pd.isna(block[:, self.first_extra :]).all(axis=0)
+        found = np.flatnonzero(held).tolist()
+        keep = [*range(self.first_extra), *(self.first_extra + j for j in found)]
+        names = [self.names[j] for j in keep]
+        return pd.DataFrame(block[:, keep], columns=names, dtype=object), tuple(
+            names[self.first_extra :]
+        )
 
     def located(self, positions: list[int]) -> tuple[list[object], list[object]]:
         """The rows' paras and Excel rows (what :func:`ref_locator` reads)."""
-        paras, rows = self.lists["para"], self.lists["row"]
-        return [paras[i] for i in positions], [rows[i] for i in positions]
+        block = self.cells[positions]
+        return block[:, 0].tolist(), block[:, 1].tolist()
 
 
 def _kept_one(

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import pandas as pd
-
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
 from ltpgap.issues import Issue, make_issue
@@ -50,9 +48,9 @@ def _units(
 
 def _rollup_inputs(
     subs: Sequence[PlaceSubmission],
-) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The places' RAGs as one long frame (place, para, rag) and the ICS team's (para, rag)."""
-    units: list[str] = []
+) -> tuple[dict[str, list[object]], dict[str, list[object]] | None]:
+    """The places' RAGs as long columns (place, para, rag) and the ICS team's (para, rag)."""
+    units: list[object] = []
     paras: list[object] = []
     rags: list[object] = []
     team = None
@@ -61,15 +59,12 @@ def _rollup_inputs(
             continue
         assessed = s.assessment
         if s.scope == "ics":
-            team = pd.DataFrame(
-                {"para": assessed.column("para"), "rag": assessed.column("rag")}, dtype=object
-            )
+            team = {"para": assessed.column("para"), "rag": assessed.column("rag")}
             continue
         units += [s.unit_id] * len(assessed)
         paras += assessed.column("para")
         rags += assessed.column("rag")
-    places = pd.DataFrame({"place": units, "para": paras, "rag": rags}, dtype=object)
-    return places, team
+    return {"place": units, "para": paras, "rag": rags}, team
 
 
 def ics_content(

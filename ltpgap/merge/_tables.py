@@ -16,7 +16,7 @@ from typing import Literal, cast
 
 import pandas as pd
 
-from ltpgap.catalogue import LIFE_COURSE_NAMES, para_sort_key
+from ltpgap.catalogue import LIFE_COURSE_NAMES
 from ltpgap.issues import Issue
 from ltpgap.layout import LEVEL_NAMES, chapter_label
 from ltpgap.merge._sheets import (
@@ -355,6 +355,7 @@ def gaps_table(content: IcsContent) -> TableData:
     order = [*(u.id for u in content.units), *([content.team.id] if content.team else [])]
     names = names_of(content)
     order_of: dict[str, tuple[object, ...]] = {}  # para → (must-dos first, para order)
+    in_para_order = cat.para_rank
     for rank, unit in enumerate(order):
         if unit not in content.assessments:
             continue
@@ -373,7 +374,7 @@ def gaps_table(content: IcsContent) -> TableData:
             initiatives, lead = inputs.get(para, (None, None))
             key = order_of.get(para)
             if key is None:
-                key = order_of[para] = (not c.must_do, para_sort_key(para))
+                key = order_of[para] = (not c.must_do, in_para_order[para])
             found.append(
                 (
                     (*key, rank),

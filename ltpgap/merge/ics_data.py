@@ -10,11 +10,13 @@ so the add-in's ICS recompute runs where they are missing (xlwings Lite).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ltpgap.catalogue import LIFE_COURSE_NAMES
@@ -96,6 +98,20 @@ class IcsWorkbook:
         return tuple(p.id for p in self.places)
 
 
+@functools.lru_cache(maxsize=64)
+def _empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(columns))
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    """A frame with these columns and no rows (a table sheet that is missing or empty).
+
+    Each call gets its own copy of one frame built per set of columns: a workbook without
+    Gaps or Checks is read every Recompute, and building an empty frame costs more than copying.
+    """
+    return _empty_frame(columns).copy()
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -127,7 +143,7 @@ def _matrix(
     areas: Mapping[str, str],
 ) -> pd.DataFrame:
     if frame is None or frame.empty:
-        return pd.DataFrame(columns=[*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL])
+        return _empty((*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL))
     by_name = {p.name: p.id for p in places}
     rename = {h: _MATRIX_KEYS.get(h) or by_name.get(h, h) for h in frame.columns}
     out = frame.rename(columns=rename)
@@ -160,7 +176,7 @@ def _ids(frame: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataFrame:
 def _gaps(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFrame:
     cols = ["place", "para", "title", "must_do", "initiatives", "lead", "reason"]
     if frame is None or frame.empty:
-        return pd.DataFrame(columns=cols)
+        return _empty(tuple(cols))
     out = frame.set_axis(cols[: len(frame.columns)], axis=1)
     out["must_do"] = out["must_do"].map(lambda v: v == "Yes")
     out["para"] = out["para"].map(_text)
@@ -170,7 +186,7 @@ def _gaps(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFrame:
 def _checks(frame: pd.DataFrame | None) -> pd.DataFrame:
     cols = ["severity", "code", "workbook", "sheet", "cell", "para", "message"]
     if frame is None or frame.empty:
-        return pd.DataFrame(columns=cols)
+        return _empty(tuple(cols))
     out = frame.set_axis(cols[: len(frame.columns)], axis=1)
     return out.map(lambda v: "" if v is None else _text(v))
 
@@ -178,31 +194,27 @@ def _checks(frame: pd.DataFrame | None) -> pd.DataFrame:
 def _place_data(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFrame:
     lead = ["place", "source_file", "row", "para"]
     if frame is None or frame.empty:
-        return pd.DataFrame(columns=[*lead, *INPUT_KEYS])
+        return _empty((*lead, *INPUT_KEYS))
     names = list(frame.columns)
     rename = dict(zip(names[:4], lead, strict=False))
     rename |= {h: _INPUT_BY_HEADER[h] for h in names[4:] if h in _INPUT_BY_HEADER}
-    out = frame.rename(columns=rename)
-    if not out.columns.is_unique or len(names) < len(lead):
-        return _place_data_by_column(out, ids)
-    # The same columns as _place_data_by_column, each built once from a list.
-    extras = [c for c in out.columns if c not in {*lead, *INPUT_KEYS}]
-    blank = [None] * len(out)
-    built: dict[object, object] = {
-        "place": [
-            ids.get(text, text)
-            for text in (v if type(v) is str else _text(v) for v in out["place"].tolist())
-        ],
-        "source_file": out["source_file"],
-        "row": [int(v) if isinstance(v, int | float) else 0 for v in out["row"].tolist()],
-        "para": [
-            v if type(v) is str else "" if v is None else _text(v) for v in out["para"].tolist()
-        ],
-    }
-    built |= {k: out[k] if k in out.columns else blank for k in INPUT_KEYS}
-    built |= {c: out[c] for c in extras}
-    # Verbatim cells: Python values as read (object columns), nothing converted.
-    return pd.DataFrame(built, index=out.index, dtype=object)
+    keys = [rename.get(n, n) for n in names]
+    if len(set(keys)) < len(keys) or len(names) < len(lead):
+        return _place_data_by_column(frame.rename(columns=rename), ids)
+    # The same columns as _place_data_by_column, in one object block: the cells as read.
+    cells = frame.to_numpy(dtype=object)
+    at = {k: j for j, k in enumerate(keys)}
+    order = [*lead, *INPUT_KEYS, *(k for k in keys if k not in {*lead, *INPUT_KEYS})]
+    out = np.empty((len(frame), len(order)), dtype=object)  # None where a column is missing
+    for j, key in enumerate(order):
+        if key in at:
+            out[:, j] = cells[:, at[key]]
+    out[:, 0] = [
+        ids.get(text, text) for text in (v if type(v) is str else _text(v) for v in out[:, 0])
+    ]
+    out[:, 2] = [int(v) if isinstance(v, int | float) else 0 for v in out[:, 2].tolist()]
+    out[:, 3] = [v if type(v) is str else "" if v is None else _text(v) for v in out[:, 3]]
+    return pd.DataFrame(out, columns=order, index=frame.index, dtype=object)
 
 
 def _place_data_by_column(out: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataFrame:

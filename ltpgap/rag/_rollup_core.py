@@ -85,6 +85,20 @@ def fill_matrix(base: dict[str, Any], modes: np.ndarray, n_units: int) -> np.nda
     return np.repeat(start[:, None], n_units, axis=1)
 
 
+def long_columns(
+    rags: pd.DataFrame | Mapping[str, Sequence[object]], names: Sequence[str]
+) -> dict[str, list[object]]:
+    """The named columns of a long frame (or of plain columns) as lists."""
+    if isinstance(rags, pd.DataFrame):
+        return {n: rags[n].tolist() for n in names}
+    return {n: list(rags[n]) for n in names}
+
+
+def has_column(rags: pd.DataFrame | Mapping[str, Sequence[object]], name: str) -> bool:
+    """Whether a long frame (or plain columns) has this column."""
+    return name in (rags.columns if isinstance(rags, pd.DataFrame) else rags)
+
+
 def rows_of(base: dict[str, Any], paras: Sequence[object]) -> np.ndarray:
     """Each para's row in the catalogue (by its text), -1 for one outside it."""
     at = base["rows"]
@@ -94,17 +108,21 @@ def rows_of(base: dict[str, Any], paras: Sequence[object]) -> np.ndarray:
 def matrix_from_long(
     base: dict[str, Any],
     modes: np.ndarray,
-    rags: pd.DataFrame,
+    rags: pd.DataFrame | Mapping[str, Sequence[object]],
     unit_col: str,
     units: Sequence[str],
     noun: str,
 ) -> np.ndarray:
-    """The commitments × units code matrix from a long frame (unit, para, rag)."""
+    """The commitments × units code matrix from a long frame (unit, para, rag).
+
+    ``rags`` may also be those columns as lists (name → values).
+    """
     matrix = fill_matrix(base, modes, len(units))
-    if rags.empty:
+    long = long_columns(rags, (unit_col, "para", "rag"))
+    if not long["para"]:
         return matrix
     position = {u: j for j, u in enumerate(units)}
-    names = [u if type(u) is str else str(u) for u in rags[unit_col].tolist()]
+    names = [u if type(u) is str else str(u) for u in long[unit_col]]
     col = np.array([position.get(u, -1) for u in names], dtype=np.int64)
     if (col < 0).any():
         unknown = sorted({u for u in names if u not in position})
@@ -118,8 +136,8 @@ def matrix_from_long(
                 for u in unknown
             ]
         )
-    row = rows_of(base, rags["para"].tolist())
-    codes = rag_codes(rags["rag"])
+    row = rows_of(base, long["para"])
+    codes = rag_codes(long["rag"])
     keep = row >= 0  # paras outside the catalogue: the workbook reader reports them
     row, col, codes = row[keep], col[keep], codes[keep]
     flat = row.astype(np.int64) * len(units) + col
@@ -402,13 +420,18 @@ def level_modes(
     return modes
 
 
-def team_rags(base: dict[str, Any], rags: pd.DataFrame | None) -> np.ndarray:
+def team_rags(
+    base: dict[str, Any], rags: pd.DataFrame | Mapping[str, Sequence[object]] | None
+) -> np.ndarray:
     """RAG codes from the ICS team's own workbook (frame: para, rag); Not assessed if absent."""
     given = np.full(len(base["para"]), NOT_ASSESSED, dtype=np.int8)
-    if rags is None or rags.empty:
+    if rags is None:
         return given
-    column = "rag" if "rag" in rags.columns else "ics_rag"
-    row = rows_of(base, rags["para"].tolist())
-    codes = rag_codes(rags[column])
+    column = "rag" if has_column(rags, "rag") else "ics_rag"
+    long = long_columns(rags, ("para", column))
+    if not long["para"]:
+        return given
+    row = rows_of(base, long["para"])
+    codes = rag_codes(long[column])
     given[row[row >= 0]] = codes[row >= 0]
     return given

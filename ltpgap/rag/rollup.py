@@ -19,6 +19,7 @@ from ltpgap.rag._rollup_core import (
     Rolled,
     catalogue_base,
     fill_matrix,
+    has_column,
     level_modes,
     matrix_from_long,
     rolled,
@@ -147,7 +148,7 @@ class IcsRollup:
 
 def rollup_units(
     catalogue: Catalogue,
-    unit_rags: pd.DataFrame,
+    unit_rags: pd.DataFrame | Mapping[str, Sequence[object]],
     weights: Mapping[str, float],
     rules: Rules,
     *,
@@ -158,12 +159,13 @@ def rollup_units(
     """Roll unit RAGs (long frame: unit, para, rag) up by the rules, weighting by population.
 
     Commitments whose level is in ``levels`` are rolled up; the others are N/A here. The unit
-    column may be named ``unit`` or after ``unit_label`` (e.g. ``place``).
+    column may be named ``unit`` or after ``unit_label`` (e.g. ``place``); ``unit_rags`` may
+    also be given as plain columns (column name → list of values).
     """
     base = catalogue_base(catalogue)
     units = list(weights)
     modes = level_modes(base, levels)
-    unit_col = unit_label if unit_label in unit_rags.columns else "unit"
+    unit_col = unit_label if has_column(unit_rags, unit_label) else "unit"
     matrix = matrix_from_long(base, modes, unit_rags, unit_col, units, unit_label)
     done = rolled(base, matrix, modes, None, weights, rules, unit_label)
     return IcsRollup(
@@ -178,21 +180,22 @@ def rollup_units(
 
 def rollup_ics(
     catalogue: Catalogue,
-    place_rags: pd.DataFrame,
+    place_rags: pd.DataFrame | Mapping[str, Sequence[object]],
     *,
     ics: IcsConfig,
-    ics_rags: pd.DataFrame | None = None,
+    ics_rags: pd.DataFrame | Mapping[str, Sequence[object]] | None = None,
 ) -> IcsRollup:
     """The ICS RAG per commitment from the places' RAGs (long frame: place, para, rag).
 
     ICS-level commitments are taken once from ``ics_rags`` (frame: para, rag; the ICS team's
-    workbook), Not assessed when absent; region- and national-level ones are N/A.
+    workbook), Not assessed when absent; region- and national-level ones are N/A. Either may
+    also be given as plain columns (column name → list of values).
     """
     base = catalogue_base(catalogue)
     weights = {p.id: float(p.population) for p in ics.places}
     units = list(weights)
     modes = level_modes(base, ("place",), ("ics",))
-    unit_col = "place" if "place" in place_rags.columns else "unit"
+    unit_col = "place" if has_column(place_rags, "place") else "unit"
     matrix = matrix_from_long(base, modes, place_rags, unit_col, units, "place")
     given = team_rags(base, ics_rags)
     done = rolled(base, matrix, modes, given, weights, ics.rules, "place")

@@ -36,11 +36,15 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 )
 
 _RAG_INDEX = pd.Index(list(RAG_VALUES), dtype=object)
+_RAG_CODE: dict[object, int] = {rag: i for i, rag in enumerate(RAG_VALUES)}
 
 
 def rag_codes(rags: pd.Series | Sequence[object], *, what: str = "rag") -> np.ndarray:
     """Positions in RAG_VALUES (Green 0 … N/A 4); raise LtpgapError on any other value."""
-    codes = _RAG_INDEX.get_indexer(pd.Index(cast(Any, rags), dtype=object)).astype(np.int8)
+    if isinstance(rags, list):  # plain columns: a dict lookup per value, no index built
+        codes = np.array([_RAG_CODE.get(v, -1) for v in rags], dtype=np.int8)
+    else:
+        codes = _RAG_INDEX.get_indexer(pd.Index(cast(Any, rags), dtype=object)).astype(np.int8)
     if (codes < 0).any():
         bad = sorted({str(v) for v, k in zip(rags, codes, strict=True) if k < 0})
         shown = ", ".join(repr(b) for b in bad[:5]) + (

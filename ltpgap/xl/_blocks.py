@@ -12,9 +12,9 @@ cell by cell. The prepared block is handed to ``range.raw_value``: the same sing
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from ltpgap.xl._cells import CellText, _keeper, keep_grid
+from ltpgap.xl._cells import CellText, _keeper, keep_grid, keep_text
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -106,8 +106,11 @@ def put_kept(rng: xw.Range, rows: Sequence[Sequence[object]], n_rows: int, n_col
         kept = keep(value)
         return blank if kept is None else prepare(kept)
 
-    def text(value: Any) -> object:  # a str not seen before
-        hit = memo[value] = put(value)
+    def text(value: Any) -> object:  # a str not seen before: keep_text, then prepare
+        kept = cast(CellText | None, keep_text(value))  # the engine passes CellText as it
+        hit = memo[value] = (  # is, unless it starts with "#"
+            blank if kept is None else kept if kept[:1] != "#" else prepare(kept)
+        )
         return hit
 
     padding = [blank] * width

@@ -104,12 +104,9 @@ def _table_frame(grid: Grid) -> pd.DataFrame:
         if (r and type(r[0]) is str and r[0].strip()) or any(not is_blank(v) for v in r)
     ]
     if body and len(set(header)) == width and all(len(r) == width for r in body):
-        # Column by column: the same object columns, built faster than row by row.
-        columns = [
-            [None if v == "" else v for v in column] if "" in column else list(column)
-            for column in zip(*body, strict=True)
-        ]
-        return pd.DataFrame(dict(zip(header, columns, strict=True)), dtype=object)
+        # One object block straight from the rows ("" only where a cell holds empty text).
+        rows = [[None if v == "" else v for v in r] if "" in r else r for r in body]
+        return pd.DataFrame(rows, columns=header, dtype=object)
     rows = [[None if v == "" else v for v in (list(r) + [None] * width)[:width]] for r in body]
     return pd.DataFrame(rows, columns=header, dtype=object)
 

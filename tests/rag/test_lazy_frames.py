@@ -235,3 +235,28 @@ def test_summary_counts_of_columns_with_gaps_fall_back_to_pandas() -> None:
         pd.DataFrame(columns, dtype=object), ["programme_area"], within=["unit"]
     )  # type: ignore[list-item]
     pd.testing.assert_frame_equal(from_lists[0].frame(), from_frame[0].frame(), check_exact=True)
+
+
+@SETTINGS
+@given(
+    values=st.lists(
+        st.one_of(
+            st.sampled_from([*RAG_VALUES, "red", "", None, float("nan"), 1, True]),
+            st.just(["Red"]),
+        ),
+        max_size=12,
+    )
+)
+def test_rag_codes_of_a_list_equal_those_of_a_series(values: list[object]) -> None:
+    from ltpgap.issues import LtpgapError
+    from ltpgap.rag.summary import rag_codes
+
+    outcomes = []
+    for given_values in (values, pd.Series(values, dtype=object)):
+        try:
+            outcomes.append(("codes", rag_codes(given_values).tolist()))
+        except LtpgapError as exc:
+            outcomes.append(("error", [i.message for i in exc.issues]))
+        except TypeError:  # an unhashable value, refused either way
+            outcomes.append(("unhashable", []))
+    assert outcomes[0] == outcomes[1]
