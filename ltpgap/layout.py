@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from ltpgap import TEMPLATE_VERSION, __version__
@@ -324,10 +323,22 @@ def _group(title: str, counts: Counts, cat: Catalogue) -> list[SummaryRow]:
     ]
 
 
-def summary_layout(frame: pd.DataFrame, catalogue: Catalogue) -> SummaryLayout:
+#: The assessment columns the Summary is laid out from.
+SUMMARY_INPUTS = ("para", "rag", "reason", "must_do", "chapter", "programme_area")
+
+
+def _values(frame: pd.DataFrame | Mapping[str, Sequence[object]], key: str) -> list[object]:
+    column = frame[key]
+    return column.tolist() if isinstance(column, pd.Series) else list(column)
+
+
+def summary_layout(
+    frame: pd.DataFrame | Mapping[str, Sequence[object]], catalogue: Catalogue
+) -> SummaryLayout:
     """The Summary (all commitments, by chapter, by programme area, must-dos at Red).
 
-    ``frame`` is an assessment frame (:attr:`ltpgap.rag.PlaceAssessment.frame`).
+    ``frame`` is an assessment frame (:attr:`ltpgap.rag.PlaceAssessment.frame`), or its
+    :data:`SUMMARY_INPUTS` columns as lists (:meth:`ltpgap.rag.PlaceAssessment.columns`).
     """
     overall, chapters, areas = summary_counts(
         frame, [None, "chapter", "programme_area"], catalogue=catalogue
@@ -341,15 +352,14 @@ def summary_layout(frame: pd.DataFrame, catalogue: Catalogue) -> SummaryLayout:
         *_group("By programme area", areas, catalogue),
         SummaryRow(kind="heading", values=("Must-dos at Red",)),
     ]
-    red = np.flatnonzero(
-        frame["must_do"].astype(bool).to_numpy() & (frame["rag"].to_numpy() == "Red")
-    )
-    if not len(red):
+    must_do, rag = _values(frame, "must_do"), _values(frame, "rag")
+    red = [i for i, (m, r) in enumerate(zip(must_do, rag, strict=True)) if m and r == "Red"]
+    if not red:
         rows.append(SummaryRow(kind="note", values=("None.",)))
         return SummaryLayout(rows=tuple(rows))
     rows.append(SummaryRow(kind="list-header", values=("Commitment", "Reason")))
-    paras, reasons = frame["para"].tolist(), frame["reason"].tolist()
-    for i in red.tolist():
+    paras, reasons = _values(frame, "para"), _values(frame, "reason")
+    for i in red:
         commitment = catalogue.get(str(paras[i]))
         title = f"{paras[i]} {commitment.title}" if commitment else str(paras[i])
         rows.append(SummaryRow(kind="list", values=(title, str(reasons[i]))))

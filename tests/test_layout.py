@@ -127,6 +127,20 @@ def test_summary_layout_counts_and_must_do_list(catalogue: Catalogue) -> None:
     assert all(len(v) == SUMMARY_WIDTH for v in layout.values())
 
 
+def test_summary_layout_of_plain_columns_equals_that_of_the_frame(catalogue: Catalogue) -> None:
+    """The add-in lays the Summary out from the assessment's columns, never its frame."""
+    from ltpgap.layout import SUMMARY_INPUTS
+
+    paras = [c.id for c in catalogue if c.level == "place"]
+    rows = [{"para": p, "status": "None" if i % 3 else "In place"} for i, p in enumerate(paras)]
+    inputs = pd.DataFrame(rows, columns=["para", *INPUT_KEYS], dtype=object)
+    assessment = assess_place(catalogue, inputs, unit_id="luton")
+    from_columns = summary_layout(assessment.columns(*SUMMARY_INPUTS), catalogue)
+    from_frame = summary_layout(assessment.frame, catalogue)
+    assert from_columns == from_frame
+    assert any(r.kind == "list" for r in from_frame.rows)  # must-dos at Red are listed
+
+
 def test_builder_and_add_in_render_the_same_summary(catalogue: Catalogue, tmp_path: Path) -> None:
     """The openpyxl Summary sheet and the add-in's block both hold the layout's values."""
     from ltpgap.workbook._summary_sheet import write_summary

@@ -122,6 +122,10 @@ class PlaceAssessment:
             return list(self._base.lists[name])
         return cast(list[object], self.frame[name].tolist())
 
+    def columns(self, *names: str) -> dict[str, list[object]]:
+        """Several columns of :attr:`frame` as lists, by name (without building the frame)."""
+        return {name: self.column(name) for name in names}
+
     def rag_counts(self) -> dict[str, int]:
         """Counts of each RAG value over the frame."""
         from ltpgap.rag.summary import rag_counts_of

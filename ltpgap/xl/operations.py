@@ -19,7 +19,7 @@ import pandas as pd
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import Issue, Severity
-from ltpgap.layout import DATA_SHEET, META_SHEET, SUMMARY_SHEET, TABLE_NAME
+from ltpgap.layout import DATA_SHEET, META_SHEET, SUMMARY_INPUTS, SUMMARY_SHEET, TABLE_NAME
 from ltpgap.rag import PlaceAssessment, assess_place, rag_counts
 from ltpgap.schema import COMPUTED_KEYS, INPUT_KEYS
 from ltpgap.xl import ics as ics_book
@@ -29,6 +29,7 @@ from ltpgap.xl._blocks import put_block
 from ltpgap.xl._cells import column_letter, pad_grid
 from ltpgap.xl._sheet import find_sheet, read_grid
 from ltpgap.xl.place import (
+    BLOCK_INPUTS,
     PlaceBook,
     assess,
     catalogue_mismatch,
@@ -145,7 +146,7 @@ def _assess_book(book: xw.Book, catalogue: Catalogue, authorize: Authorize) -> _
         place=place,
         assessment=assessment,
         columns=computed_columns(place),
-        block=computed_block(place, assessment.frame),
+        block=computed_block(place, assessment.columns(*BLOCK_INPUTS)),
         issues=(*place.issues, *catalogue_mismatch(place, catalogue), *assessment.issues),
     )
 
@@ -172,7 +173,7 @@ def recompute(
     with unlocked(protection, book, targets, []):
         write_block(book.sheets[place.sheet], place.first_row, done.columns, done.block)
         if summary_sheet is not None:
-            block = summary.summary_block(done.assessment.frame, catalogue)
+            block = summary.summary_block(done.assessment.columns(*SUMMARY_INPUTS), catalogue)
             summary.write_summary(summary_sheet, block)
     return done.outcome("recompute")
 

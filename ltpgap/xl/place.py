@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import xlwings as xw
 
 __all__ = [
+    "BLOCK_INPUTS",
     "PlaceBook",
     "assess",
     "computed_block",
@@ -286,18 +287,22 @@ def assess(place: PlaceBook, catalogue: Catalogue) -> PlaceAssessment:
     )
 
 
-def computed_block(place: PlaceBook, frame: pd.DataFrame) -> list[list[object]]:
-    """RAG, Reason and Checks for every table row, in sheet order (first row of a Para wins)."""
-    by_para = {
-        p: (r, why, c)
-        for p, r, why, c in zip(
-            frame["para"].tolist(),
-            frame["rag"].tolist(),
-            frame["reason"].tolist(),
-            frame["checks"].tolist(),
-            strict=True,
-        )
-    }
+#: The assessment columns :func:`computed_block` reads.
+BLOCK_INPUTS = ("para", "rag", "reason", "checks")
+
+
+def computed_block(
+    place: PlaceBook, frame: pd.DataFrame | Mapping[str, Sequence[object]]
+) -> list[list[object]]:
+    """RAG, Reason and Checks for every table row, in sheet order (first row of a Para wins).
+
+    ``frame`` is the assessment frame, or its :data:`BLOCK_INPUTS` columns as lists.
+    """
+    paras, rags, reasons, found = (
+        frame[k].tolist() if isinstance(frame, pd.DataFrame) else list(frame[k])
+        for k in BLOCK_INPUTS
+    )
+    by_para = {p: (r, why, c) for p, r, why, c in zip(paras, rags, reasons, found, strict=True)}
     safe: dict[str, object] = {}  # each distinct text escaped once: RAGs and Reasons repeat
 
     def cell(text: str) -> object:

@@ -7,6 +7,7 @@ for Excel and writes them in one block.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,8 +33,11 @@ class SummaryBlock:
     must_do_rows: tuple[int, int] | None  # first and last Excel row merged across B:K
 
 
-def summary_block(frame: pd.DataFrame, catalogue: Catalogue) -> SummaryBlock:
-    """The Summary values from row 4 for an assessment frame, ready for the cells."""
+def summary_block(
+    frame: pd.DataFrame | Mapping[str, Sequence[object]], catalogue: Catalogue
+) -> SummaryBlock:
+    """The Summary values from row 4 for an assessment frame (or its
+    :data:`~ltpgap.layout.SUMMARY_INPUTS` columns as lists), ready for the cells."""
     layout = summary_layout(frame, catalogue)
     cells: list[list[object]] = []
     for row in layout.rows:
