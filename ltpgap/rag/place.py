@@ -87,6 +87,14 @@ class PlaceAssessment:
         if columns is not None:
             self._base, self._computed = columns
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as its columns (merge workers send assessments back): the catalogue's own
+        objects and any frame stay behind, and the receiver builds the frame only if asked."""
+        if self._base is None:
+            return (_restored, (self.unit_id, self.scope, self.issues, self._frame, None, None))
+        lists, computed = self._base.lists, dict(self._computed)
+        return (_restored, (self.unit_id, self.scope, self.issues, None, lists, computed))
+
     def __repr__(self) -> str:
         return (
             f"PlaceAssessment(unit_id={self.unit_id!r}, scope={self.scope!r}, "
@@ -143,6 +151,35 @@ class _ScopeBase:
 
 
 _Columns = tuple[_ScopeBase, Mapping[str, Sequence[str]]]
+_RESTORED: dict[tuple[object, ...], _ScopeBase] = {}
+
+
+def _restored(
+    unit_id: str,
+    scope: Scope,
+    issues: tuple[Issue, ...],
+    frame: pd.DataFrame | None,
+    lists: dict[str, list[object]] | None,
+    computed: dict[str, list[str]] | None,
+) -> PlaceAssessment:
+    """A :class:`PlaceAssessment` back from a pickle (see its ``__reduce__``)."""
+    if frame is not None or lists is None or computed is None:
+        return PlaceAssessment(unit_id=unit_id, scope=scope, frame=frame, issues=issues)
+    key = (len(lists["para"]), *lists["para"][:1], *lists["para"][-1:])
+    base = _RESTORED.get(key)
+    if base is None or base.lists != lists:  # one base per catalogue, not per assessment
+        table = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in lists.items()})
+        if len(table):  # the catalogue columns' own dtypes (see _frame)
+            table = table.infer_objects()
+            table["chapter"] = table["chapter"].astype("int64")
+            table["must_do"] = table["must_do"].astype(bool)
+            for k in ("para", "programme_area", "life_course", "level"):
+                table[k] = table[k].astype(_text_dtype())
+        base = _ScopeBase(commitments=[], frame=table, lists=lists)
+        if len(_RESTORED) > 32:
+            _RESTORED.clear()
+        _RESTORED[key] = base
+    return PlaceAssessment(unit_id=unit_id, scope=scope, columns=(base, computed), issues=issues)
 
 
 def catalogue_columns(commitments: list[Commitment]) -> dict[str, list[object]]:

@@ -116,13 +116,15 @@ def test_assessment_columns_are_the_frame_columns(
         assert_columns_match(alone)
 
 
-def test_an_assessment_survives_pickling_before_and_after_its_frame() -> None:
+@pytest.mark.parametrize("scope", ["place", "ics"])
+def test_an_assessment_survives_pickling_before_and_after_its_frame(scope: str) -> None:
     """Merge workers send assessments back to the parent process."""
     frame = pd.DataFrame({"para": [PARAS[0], PARAS[1]], "status": ["In place", "Done"]})
-    lazy = assess_place(CATALOGUE, frame, unit_id="a")
-    built = assess_place(CATALOGUE, frame, unit_id="a")
+    lazy = assess_place(CATALOGUE, frame, unit_id="a", scope=scope)  # type: ignore[arg-type]
+    built = assess_place(CATALOGUE, frame, unit_id="a", scope=scope)  # type: ignore[arg-type]
     built.frame  # noqa: B018 - build it before pickling
-    for original in (lazy, built):
+    given_frame = PlaceAssessment(unit_id="a", scope="place", frame=built.frame.copy())
+    for original in (lazy, built, given_frame):
         copy = pickle.loads(pickle.dumps(original))
         assert (copy.unit_id, copy.scope, copy.issues) == (
             original.unit_id,
