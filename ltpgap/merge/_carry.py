@@ -115,7 +115,8 @@ class _Rows:
         found = np.flatnonzero(held).tolist()
         keep = [*range(self.first_extra), *(self.first_extra + j for j in found)]
         names = [self.names[j] for j in keep]
-        return pd.DataFrame(block[:, keep], columns=names, dtype=object), tuple(
+        columns = pd.Index(names, dtype=object)  # looked up by name, not searched as text
+        return pd.DataFrame(block[:, keep], columns=columns, dtype=object), tuple(
             names[self.first_extra :]
         )
 

@@ -442,15 +442,13 @@ def snapshot_grid(content: IcsContent) -> list[list[str]]:
     rollup = content.rollup
     rag = dict(zip(rollup.column("para"), rollup.column("ics_rag"), strict=True))
     grid = [["NHS Long Term Plan", *(a.name for a in cat.programme_areas)]]
+    cells: dict[tuple[object, object], list[str]] = {}  # (stage, area) → lines, in order
+    for c in cat:
+        line = f"para {c.id} {c.title} — {rag.get(c.id, 'Not assessed')}"
+        cells.setdefault((c.life_course, c.programme_area), []).append(line)
     for stage in cat.life_course:
         row = [LIFE_COURSE_NAMES.get(stage, stage)]
-        for area in cat.programme_areas:
-            lines = [
-                f"para {c.id} {c.title} — {rag.get(c.id, 'Not assessed')}"
-                for c in cat
-                if c.programme_area == area.id and c.life_course == stage
-            ]
-            row.append(_capped(lines))
+        row += [_capped(cells.get((stage, area.id), [])) for area in cat.programme_areas]
         grid.append(row)
     return grid
 
