@@ -160,3 +160,26 @@ def test_layout_matches_the_merge() -> None:
     assert dict(LAYOUT.tables) == {
         k: v for k, v in merge_sheets.TABLES.items() if k in dict(LAYOUT.tables)
     }
+
+
+def test_recompute_builds_no_assessment_or_rollup_frame(
+    client: Client, merged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside Excel every millisecond counts (issue 7's 3 × floor): Recompute reads the
+    assessments' and the roll-up's columns and never builds their DataFrames. Were a change
+    to ask for ``.frame`` again, this fails (and the add-in benchmark would show it)."""
+    from ltpgap.rag import IcsRollup, PlaceAssessment
+
+    def refuse(self: object) -> None:
+        raise AssertionError(f"{type(self).__name__} frame built during Recompute")
+
+    for cls, names in ((PlaceAssessment, ("frame",)), (IcsRollup, ("frame", "matrix"))):
+        for name in names:
+            monkeypatch.setattr(cls, name, property(refuse))
+    payload = _stale(payload_from_xlsx(merged, include=RECOMPUTE_SHEETS))
+    reply = client.post(SCRIPT, json=payload, headers=bearer("ics"))
+    assert reply.status_code == 200, reply.text
+    excel = ExcelStandIn(payload).apply(reply.json()["actions"])
+    monkeypatch.undo()
+    for name in LAYOUT.outputs:
+        assert _norm(excel.values(name)) == _sheet(merged, name), name
