@@ -16,10 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import pandas as pd
-
 from ltpgap import TEMPLATE_VERSION, __version__
 from ltpgap.catalogue import LIFE_COURSE_NAMES, Catalogue, Commitment
+from ltpgap.rag._table import Table, column_list
 from ltpgap.rag.summary import Counts, summary_counts
 from ltpgap.schema import (
     COLUMNS,
@@ -327,14 +326,7 @@ def _group(title: str, counts: Counts, cat: Catalogue) -> list[SummaryRow]:
 SUMMARY_INPUTS = ("para", "rag", "reason", "must_do", "chapter", "programme_area")
 
 
-def _values(frame: pd.DataFrame | Mapping[str, Sequence[object]], key: str) -> list[object]:
-    column = frame[key]
-    return column.tolist() if isinstance(column, pd.Series) else list(column)
-
-
-def summary_layout(
-    frame: pd.DataFrame | Mapping[str, Sequence[object]], catalogue: Catalogue
-) -> SummaryLayout:
+def summary_layout(frame: Table, catalogue: Catalogue) -> SummaryLayout:
     """The Summary (all commitments, by chapter, by programme area, must-dos at Red).
 
     ``frame`` is an assessment frame (:attr:`ltpgap.rag.PlaceAssessment.frame`), or its
@@ -352,13 +344,13 @@ def summary_layout(
         *_group("By programme area", areas, catalogue),
         SummaryRow(kind="heading", values=("Must-dos at Red",)),
     ]
-    must_do, rag = _values(frame, "must_do"), _values(frame, "rag")
+    must_do, rag = column_list(frame, "must_do"), column_list(frame, "rag")
     red = [i for i, (m, r) in enumerate(zip(must_do, rag, strict=True)) if m and r == "Red"]
     if not red:
         rows.append(SummaryRow(kind="note", values=("None.",)))
         return SummaryLayout(rows=tuple(rows))
     rows.append(SummaryRow(kind="list-header", values=("Commitment", "Reason")))
-    paras, reasons = _values(frame, "para"), _values(frame, "reason")
+    paras, reasons = column_list(frame, "para"), column_list(frame, "reason")
     for i in red:
         commitment = catalogue.get(str(paras[i]))
         title = f"{paras[i]} {commitment.title}" if commitment else str(paras[i])

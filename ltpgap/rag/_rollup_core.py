@@ -18,6 +18,7 @@ import pandas as pd
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import Rules
 from ltpgap.issues import LtpgapError, make_issue
+from ltpgap.rag._table import Table, column_list, has_column
 from ltpgap.rag.place import catalogue_columns
 from ltpgap.rag.summary import rag_codes
 from ltpgap.schema import RAG_VALUES
@@ -85,20 +86,6 @@ def fill_matrix(base: dict[str, Any], modes: np.ndarray, n_units: int) -> np.nda
     return np.repeat(start[:, None], n_units, axis=1)
 
 
-def long_columns(
-    rags: pd.DataFrame | Mapping[str, Sequence[object]], names: Sequence[str]
-) -> dict[str, list[object]]:
-    """The named columns of a long frame (or of plain columns) as lists."""
-    if isinstance(rags, pd.DataFrame):
-        return {n: rags[n].tolist() for n in names}
-    return {n: list(rags[n]) for n in names}
-
-
-def has_column(rags: pd.DataFrame | Mapping[str, Sequence[object]], name: str) -> bool:
-    """Whether a long frame (or plain columns) has this column."""
-    return name in (rags.columns if isinstance(rags, pd.DataFrame) else rags)
-
-
 def rows_of(base: dict[str, Any], paras: Sequence[object]) -> np.ndarray:
     """Each para's row in the catalogue (by its text), -1 for one outside it."""
     at = base["rows"]
@@ -108,7 +95,7 @@ def rows_of(base: dict[str, Any], paras: Sequence[object]) -> np.ndarray:
 def matrix_from_long(
     base: dict[str, Any],
     modes: np.ndarray,
-    rags: pd.DataFrame | Mapping[str, Sequence[object]],
+    rags: Table,
     unit_col: str,
     units: Sequence[str],
     noun: str,
@@ -118,7 +105,7 @@ def matrix_from_long(
     ``rags`` may also be those columns as lists (name → values).
     """
     matrix = fill_matrix(base, modes, len(units))
-    long = long_columns(rags, (unit_col, "para", "rag"))
+    long = {n: column_list(rags, n) for n in (unit_col, "para", "rag")}
     if not long["para"]:
         return matrix
     position = {u: j for j, u in enumerate(units)}
@@ -420,15 +407,13 @@ def level_modes(
     return modes
 
 
-def team_rags(
-    base: dict[str, Any], rags: pd.DataFrame | Mapping[str, Sequence[object]] | None
-) -> np.ndarray:
+def team_rags(base: dict[str, Any], rags: Table | None) -> np.ndarray:
     """RAG codes from the ICS team's own workbook (frame: para, rag); Not assessed if absent."""
     given = np.full(len(base["para"]), NOT_ASSESSED, dtype=np.int8)
     if rags is None:
         return given
     column = "rag" if has_column(rags, "rag") else "ics_rag"
-    long = long_columns(rags, ("para", column))
+    long = {n: column_list(rags, n) for n in ("para", column)}
     if not long["para"]:
         return given
     row = rows_of(base, long["para"])

@@ -19,13 +19,13 @@ from ltpgap.rag._rollup_core import (
     Rolled,
     catalogue_base,
     fill_matrix,
-    has_column,
     level_modes,
     matrix_from_long,
     rolled,
     rollup_frames,
     team_rags,
 )
+from ltpgap.rag._table import Table, has_column
 from ltpgap.rag.summary import rag_codes, rag_counts_of
 
 __all__ = [
@@ -148,7 +148,7 @@ class IcsRollup:
 
 def rollup_units(
     catalogue: Catalogue,
-    unit_rags: pd.DataFrame | Mapping[str, Sequence[object]],
+    unit_rags: Table,
     weights: Mapping[str, float],
     rules: Rules,
     *,
@@ -180,10 +180,10 @@ def rollup_units(
 
 def rollup_ics(
     catalogue: Catalogue,
-    place_rags: pd.DataFrame | Mapping[str, Sequence[object]],
+    place_rags: Table,
     *,
     ics: IcsConfig,
-    ics_rags: pd.DataFrame | Mapping[str, Sequence[object]] | None = None,
+    ics_rags: Table | None = None,
 ) -> IcsRollup:
     """The ICS RAG per commitment from the places' RAGs (long frame: place, para, rag).
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -11,6 +11,7 @@ import pandas as pd
 
 from ltpgap.catalogue import Catalogue, para_sort_key
 from ltpgap.issues import LtpgapError, make_issue
+from ltpgap.rag._table import Table
 from ltpgap.schema import RAG_VALUES
 
 __all__ = [
@@ -158,7 +159,7 @@ def summarise(
 
 
 def summary_counts(
-    frame: pd.DataFrame | Mapping[str, Sequence[object]],
+    frame: Table,
     groupings: Sequence[GroupBy | None],
     *,
     catalogue: Catalogue | None = None,
@@ -179,7 +180,7 @@ def summary_counts(
 
 
 def _summary_counts(
-    frame: pd.DataFrame | Mapping[str, Sequence[object]],
+    frame: Table,
     groupings: Sequence[GroupBy | None],
     catalogue: Catalogue | None,
     within: Sequence[str],
@@ -204,7 +205,7 @@ def _summary_counts(
     return out
 
 
-def _codes(frame: pd.DataFrame | Mapping[str, Sequence[object]]) -> tuple[np.ndarray, np.ndarray]:
+def _codes(frame: Table) -> tuple[np.ndarray, np.ndarray]:
     """Each row's RAG code, and whether it is a must-do at Red."""
     codes = rag_codes(frame["rag"])
     if isinstance(frame, pd.DataFrame):
@@ -230,7 +231,7 @@ def _plain_list(values: Sequence[object]) -> bool:
 
 
 def _counts(
-    frame: pd.DataFrame | Mapping[str, Sequence[object]],
+    frame: Table,
     keys: list[str],
     codes: np.ndarray,
     red_must_do: np.ndarray,

@@ -18,6 +18,7 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import DATA_SHEET, META_SHEET, TABLE_NAME
 from ltpgap.rag import PlaceAssessment, assess_place
+from ltpgap.rag._table import Table, column_list
 from ltpgap.schema import COLUMNS, COMPUTED_KEYS, INPUT_KEYS, is_blank
 from ltpgap.xl._blocks import put_block
 from ltpgap.xl._cells import column_letter, grid_text
@@ -291,17 +292,12 @@ def assess(place: PlaceBook, catalogue: Catalogue) -> PlaceAssessment:
 BLOCK_INPUTS = ("para", "rag", "reason", "checks")
 
 
-def computed_block(
-    place: PlaceBook, frame: pd.DataFrame | Mapping[str, Sequence[object]]
-) -> list[list[object]]:
+def computed_block(place: PlaceBook, frame: Table) -> list[list[object]]:
     """RAG, Reason and Checks for every table row, in sheet order (first row of a Para wins).
 
     ``frame`` is the assessment frame, or its :data:`BLOCK_INPUTS` columns as lists.
     """
-    paras, rags, reasons, found = (
-        frame[k].tolist() if isinstance(frame, pd.DataFrame) else list(frame[k])
-        for k in BLOCK_INPUTS
-    )
+    paras, rags, reasons, found = (column_list(frame, k) for k in BLOCK_INPUTS)
     by_para = {p: (r, why, c) for p, r, why, c in zip(paras, rags, reasons, found, strict=True)}
     safe: dict[str, object] = {}  # each distinct text escaped once: RAGs and Reasons repeat
 

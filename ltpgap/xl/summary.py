@@ -7,14 +7,12 @@ for Excel and writes them in one block.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from ltpgap.catalogue import Catalogue
 from ltpgap.layout import SUMMARY_FIRST_ROW, SUMMARY_WIDTH, summary_layout
+from ltpgap.rag._table import Table
 from ltpgap.xl._blocks import put_block
 from ltpgap.xl._cells import grid_text, keep_text, pad_grid
 from ltpgap.xl._sheet import extent
@@ -33,9 +31,7 @@ class SummaryBlock:
     must_do_rows: tuple[int, int] | None  # first and last Excel row merged across B:K
 
 
-def summary_block(
-    frame: pd.DataFrame | Mapping[str, Sequence[object]], catalogue: Catalogue
-) -> SummaryBlock:
+def summary_block(frame: Table, catalogue: Catalogue) -> SummaryBlock:
     """The Summary values from row 4 for an assessment frame (or its
     :data:`~ltpgap.layout.SUMMARY_INPUTS` columns as lists), ready for the cells."""
     layout = summary_layout(frame, catalogue)
