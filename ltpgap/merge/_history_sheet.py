@@ -367,10 +367,7 @@ def write_history_sheet(
     for j in range(len(_WIDTHS) + 1, len(headers) + 1):
         ws.column_dimensions[get_column_letter(j)].width = 16
     ws.sheet_view.showGridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    st.fit_to_a4(ws, "landscape")
     ws.oddFooter.center.text = "&A — page &P of &N"
     return ws
 

@@ -147,8 +147,4 @@ def write_readme(ws: Worksheet, content: IcsContent) -> None:
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
     fit_rows(ws, range(3, ws.max_row + 1), {"A": 30, "B": 100})
     ws.sheet_view.showGridLines = False
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    st.fit_to_a4(ws, "portrait")

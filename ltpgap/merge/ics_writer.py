@@ -109,11 +109,7 @@ def _rag_formats(ws: Worksheet, cols: tuple[Col, ...], last_row: int) -> None:
 
 def _print_setup(ws: Worksheet, freeze: str | None) -> None:
     ws.freeze_panes = freeze
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    st.fit_to_a4(ws, "landscape")
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.center.text = "&A — page &P of &N"
 

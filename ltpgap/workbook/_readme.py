@@ -213,9 +213,5 @@ def write_readme(ws: Worksheet, catalogue: Catalogue, who: Identity) -> None:
         row += 1
     fit_rows(ws, range(5, row), {"A": 24, "B": 100})
     ws.sheet_view.showGridLines = False
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    st.fit_to_a4(ws, "portrait")
     ws.protection.sheet = True

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from copy import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.differential import DifferentialStyle
 
 from ltpgap.schema import RAG_COLOURS
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # NHS identity colours (https://www.england.nhs.uk/nhsidentity/identity-guidelines/colours/).
 NHS_BLUE = "005EB8"
@@ -98,3 +101,12 @@ class StyleCache:
             return
         style(cell)
         self._done[kind] = copy(cell._style)
+
+
+def fit_to_a4(ws: Worksheet, orientation: Literal["portrait", "landscape"]) -> None:
+    """Print on A4 in this orientation, one page wide and as many pages long as it takes."""
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True

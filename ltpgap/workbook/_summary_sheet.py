@@ -121,9 +121,5 @@ def write_summary(
     for letter in "BCDEFGHIJK":
         ws.column_dimensions[letter].width = 11
     ws.sheet_view.showGridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    st.fit_to_a4(ws, "landscape")
     ws.protection.sheet = True

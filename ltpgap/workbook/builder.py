@@ -207,11 +207,7 @@ def _protect_and_print(ws: Worksheet) -> None:
     p.sort = p.autoFilter = p.formatColumns = p.formatRows = False
     p.selectLockedCells = p.selectUnlockedCells = False
     ws.freeze_panes = "B2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    st.fit_to_a4(ws, "landscape")
     ws.print_title_rows = "1:1"
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4

@@ -120,6 +120,19 @@ def test_sheets_tables_and_metadata(
         "Explanation",
     ]
     assert result.written and {s.ref.status for s in result.submissions} == {"submitted"}
+    for ws in wb.worksheets:  # every visible sheet prints on A4, one page wide
+        if ws.sheet_state != "visible":
+            continue
+        ps = ws.page_setup
+        expected = "portrait" if ws.title == "Read me" else "landscape"
+        tall = 1 if ws.title == "Snapshot" else 0  # the snapshot grid is one page; others run on
+        assert (ps.orientation, int(ps.paperSize), int(ps.fitToWidth), int(ps.fitToHeight)) == (
+            expected,
+            9,  # A4
+            1,
+            tall,
+        ), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True, ws.title
 
 
 @SLOW

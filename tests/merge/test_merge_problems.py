@@ -266,40 +266,20 @@ def test_missing_places_are_named(
 def test_real_entry_point(books: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "ICS.xlsx"
     cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ltpgap",
-            "merge",
-            *map(str, books.values()),
-            "--out",
-            str(out),
-            "--catalogue",
-            cat,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "ltpgap",
+        "merge",
+        *map(str, books.values()),
+        "--out",
+        str(out),
+        "--catalogue",
+        cat,
+    ]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Wrote" in proc.stdout and "ICS RAG" in proc.stdout
     assert proc.stderr.count("reading ") == 5  # plain progress lines when not a terminal
-    quiet = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ltpgap",
-            "merge",
-            *map(str, books.values()),
-            "--out",
-            str(out),
-            "--catalogue",
-            cat,
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    quiet = subprocess.run([*command, "--quiet"], capture_output=True, text=True, timeout=120)
     assert quiet.returncode == 0 and "reading" not in quiet.stderr and "ICS RAG" not in quiet.stdout

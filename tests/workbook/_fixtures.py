@@ -327,7 +327,7 @@ _SST_TYPE = (
 )
 
 
-def _rezip(base: Path, target: Path, parts: dict[str, bytes | Entry]) -> Path:
+def rezip(base: Path, target: Path, parts: dict[str, bytes | Entry]) -> Path:
     """Copy ``base`` to ``target`` with some parts replaced or added (Entry: pre-made)."""
     entries = {name: deflated(name, [(data, 1)]) for name, data in read_entries(base).items()}
     for name, part in parts.items():
@@ -359,7 +359,7 @@ def _with_shared_strings(base: Path, sst: bytes) -> dict[str, bytes]:
 
 def hostile_dtd(base: Path, folder: Path) -> Path:
     """Billion laughs: a DTD with nested entities in the shared strings."""
-    return _rezip(base, folder / base.name, _with_shared_strings(base, _LAUGHS))
+    return rezip(base, folder / base.name, _with_shared_strings(base, _LAUGHS))
 
 
 def hostile_zip_bomb(base: Path, folder: Path, *, megabytes: int = 600) -> Path:
@@ -374,7 +374,7 @@ def hostile_zip_bomb(base: Path, folder: Path, *, megabytes: int = 600) -> Path:
         "xl/worksheets/sheet3.xml",
         [(head, 1), (block, megabytes), (b"</sheetData></worksheet>", 1)],
     )
-    return _rezip(base, folder / base.name, {part.name: part})
+    return rezip(base, folder / base.name, {part.name: part})
 
 
 def hostile_far_cell(base: Path, folder: Path, *, keep_dimension: bool = True) -> Path:
@@ -386,7 +386,7 @@ def hostile_far_cell(base: Path, folder: Path, *, keep_dimension: bool = True) -
     start = xml.index(b"<dimension")
     xml = xml[:start] + xml[xml.index(b">", start) + 1 :]
     moved = folder / "no-dimension"
-    return _rezip(target, moved / target.name, {_SHEET_PART: xml})
+    return rezip(target, moved / target.name, {_SHEET_PART: xml})
 
 
 def hostile_huge_cell(base: Path, folder: Path, *, megabytes: int = 64) -> Path:
@@ -402,7 +402,7 @@ def hostile_huge_cell(base: Path, folder: Path, *, megabytes: int = 64) -> Path:
             (b"</t></is></c>" + xml[end:], 1),
         ],
     )
-    return _rezip(base, folder / base.name, {part.name: part})
+    return rezip(base, folder / base.name, {part.name: part})
 
 
 def long_shared_string(base: Path, folder: Path, *, chars: int = 40_000) -> Path:
@@ -417,7 +417,7 @@ def long_shared_string(base: Path, folder: Path, *, chars: int = 40_000) -> Path
     xml = read_entries(base)[_SHEET_PART]
     start, end = _cell_span(xml, "J2")
     parts[_SHEET_PART] = xml[:start] + b'<c r="J2" t="s"><v>1</v></c>' + xml[end:]
-    return _rezip(base, folder / base.name, parts)
+    return rezip(base, folder / base.name, parts)
 
 
 def lying_sizes(base: Path, folder: Path) -> Path:
@@ -427,7 +427,7 @@ def lying_sizes(base: Path, folder: Path) -> Path:
         b'spreadsheetml/2006/main"><sheetData>'
     )
     part = deflated("xl/worksheets/sheet3.xml", [(head, 1), (b" " * (1 << 20), 200)], declare=1024)
-    return _rezip(base, folder / base.name, {part.name: part})
+    return rezip(base, folder / base.name, {part.name: part})
 
 
 def input_cells(path: Path) -> dict[tuple[str, str], object]:

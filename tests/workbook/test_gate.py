@@ -330,16 +330,10 @@ def test_damaged_xml_gives_a_located_error_or_a_read_never_a_crash(
     cut: int,
     junk: bytes,
 ) -> None:
-    import zipfile
-
-    members = fx.read_entries(filled_base)
-    xml = members[part]
+    xml = fx.read_entries(filled_base)[part]
     i = int(at * len(xml))
-    members[part] = xml[:i] + junk + xml[i + cut :]
     path = tmp_path_factory.mktemp("damaged") / "bedford.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+    fx.rezip(filled_base, path, {part: xml[:i] + junk + xml[i + cut :]})
     try:
         book = read_workbook(path)
     except LtpgapError as exc:
@@ -371,16 +365,11 @@ FAR_CELLS: list[tuple[str, bytes]] = [
 def test_a_cell_placed_far_away_by_its_tag_is_refused(
     filled_base: Path, tmp_path: Path, xml: bytes
 ) -> None:
-    members = fx.read_entries(filled_base)
-    sheet = members["xl/worksheets/sheet2.xml"]
+    sheet = fx.read_entries(filled_base)["xl/worksheets/sheet2.xml"]
     assert _MAIN_NS in sheet  # the Gap analysis sheet, default namespace
-    members["xl/worksheets/sheet2.xml"] = sheet.replace(b"</sheetData>", xml + b"</sheetData>")
     path = tmp_path / "bedford.xlsx"
-    import zipfile
-
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+    far = sheet.replace(b"</sheetData>", xml + b"</sheetData>")
+    fx.rezip(filled_base, path, {"xl/worksheets/sheet2.xml": far})
     issues = gate_workbook(path)
     assert {i.code for i in issues} & {"gate-too-many-cells", "unreadable-workbook"}, issues
     assert all(i.severity is Severity.ERROR for i in issues)
@@ -391,16 +380,11 @@ def test_a_cell_reference_in_another_attribute_is_not_a_position(
     filled_base: Path, tmp_path: Path
 ) -> None:
     """x:r is not r: the reader ignores it, so the gate does too (the tag is read in full)."""
-    members = fx.read_entries(filled_base)
-    sheet = members["xl/worksheets/sheet2.xml"]
+    sheet = fx.read_entries(filled_base)["xl/worksheets/sheet2.xml"]
     extra = b'<row r="600"><c x:r="XFD1" r="A600"><v>1</v></c></row>'
-    members["xl/worksheets/sheet2.xml"] = sheet.replace(b"</sheetData>", extra + b"</sheetData>")
     path = tmp_path / "bedford.xlsx"
-    import zipfile
-
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+    moved = sheet.replace(b"</sheetData>", extra + b"</sheetData>")
+    fx.rezip(filled_base, path, {"xl/worksheets/sheet2.xml": moved})
     found = inspect_workbook(path)
     assert found.passed, found.issues
     gap = found.sheet("Gap analysis")

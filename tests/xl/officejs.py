@@ -492,25 +492,8 @@ def _meta_sheet(catalogue: Any, unit: str, scope: str, ics_id: str) -> dict[str,
 
 
 def _table(name: str, rows: int, cols: int) -> dict[str, Any]:
-    last = get_column_letter(cols)
-    return {
-        "name": name,
-        "range_address": f"A1:{last}{rows}",
-        "row_count": rows,
-        "column_count": cols,
-        "columns": [],
-        "header_row_range_address": f"A1:{last}1",
-        "data_body_range_address": f"A2:{last}{rows}",
-        "total_row_range_address": None,
-        "show_headers": True,
-        "show_totals": False,
-        "table_style": "TableStyleLight1",
-        "show_autofilter": True,
-        "show_table_style_first_column": False,
-        "show_table_style_last_column": False,
-        "show_table_style_row_stripes": False,
-        "show_table_style_column_stripes": False,
-    }
+    """A table over A1 and the first ``rows`` × ``cols`` cells (columns not named)."""
+    return _table_meta(name, f"A1:{get_column_letter(cols)}{rows}", [])
 
 
 def place_payload(catalogue: Any, unit: str = "luton", *, scope: str = "place") -> dict[str, Any]:
