@@ -46,6 +46,27 @@ def mb(n: float) -> str:
     return f"{n / MB:,.1f} MB"
 
 
+class _Kept:
+    """A part's reader that also keeps what it hands out, up to ``budget`` bytes."""
+
+    def __init__(self, read: Callable[[int], bytes], budget: int) -> None:
+        self._read, self.budget = read, budget
+        self.chunks: list[bytes] | None = []
+
+    def read(self, n: int) -> bytes:
+        chunk = self._read(n)
+        if self.chunks is not None:
+            self.budget -= len(chunk)
+            if self.budget < 0:
+                self.chunks = None  # over the budget: keep nothing of this part
+            else:
+                self.chunks.append(chunk)
+        return chunk
+
+    def body(self) -> bytes | None:
+        return None if self.chunks is None else b"".join(self.chunks)
+
+
 class Checker:
     """One inspection's checks: the file, the limits and the issues found so far."""
 
@@ -54,6 +75,10 @@ class Checker:
         self.issues: list[Issue] = []
         self.part_sheet: dict[str, str] = {}
         self.prefixes: dict[str, bytes] = {}
+        #: Bytes of decompressed parts still to keep for the reader (0: keep none), and those
+        #: kept, by part: whole parts only, as the scans read them.
+        self.keep = 0
+        self.kept: dict[str, bytes] = {}
 
     def where(self, part: str | None = None, cell: str | None = None) -> Where:
         sheet = self.part_sheet.get(part, part) if part else None
@@ -197,7 +222,15 @@ class Checker:
     ) -> PartScan | None:
         try:
             with zf.open(part) as fh:
-                return run(fh.read)
+                if self.keep <= 0:
+                    return run(fh.read)
+                kept = _Kept(fh.read, self.keep)
+                scan = run(kept.read)
+                body = kept.body()
+                if body is not None and len(body) == zf.getinfo(part).file_size:
+                    self.keep -= len(body)
+                    self.kept[part] = body
+                return scan
         except CellTooLarge as exc:
             self._cell_too_large(zf, part, exc)
         except READ_ERRORS as exc:

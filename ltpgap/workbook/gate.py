@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from ltpgap.issues import Issue, has_errors
 from ltpgap.workbook._gatecheck import MB as _MB
 from ltpgap.workbook._gatecheck import READ_ERRORS, Checker, mb
 from ltpgap.workbook._package import Package, PackageError, read_package, workbook_part
+from ltpgap.workbook._parserzip import KEEP_BYTES, parser_package
 from ltpgap.workbook._sniff import sniff, zip_entry_count
 
 __all__ = ["GateLimits", "Inspection", "SheetFacts", "gate_workbook", "inspect_workbook"]
@@ -66,11 +68,26 @@ class Inspection:
     #: The bytes the gate checked: a reader parses these, never the file again (which could
     #: have been swapped since).
     data: bytes | None = field(default=None, repr=False, compare=False)
+    #: Parts the gate decompressed while scanning them (worksheets, shared strings), kept when
+    #: ``inspect_workbook(..., keep_parts=True)`` asked for them: the reader need not inflate
+    #: them again.
+    parts: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
         """True when nothing stops the file from being parsed."""
         return not has_errors(self.issues)
+
+    def parser_bytes(self) -> bytes | None:
+        """The bytes a parser reads: the package re-made for python-calamine from what the gate
+        checked (:mod:`ltpgap.workbook._parserzip`) when every worksheet was kept, else the
+        checked bytes as they are (``None`` when the gate kept nothing)."""
+        if self.data is None or not self.passed:
+            return None
+        worksheets = {s.part for s in self.sheets if s.part}
+        if not self.parts or not worksheets <= self.parts.keys():
+            return self.data
+        return parser_package(self.data, self.parts, worksheets)
 
     def sheet(self, name: str) -> SheetFacts | None:
         """Facts about the sheet called ``name``."""
@@ -146,13 +163,22 @@ def _inspect_zip(zf: zipfile.ZipFile, gate: Checker) -> Inspection:
     )
     if pkg.shared_strings and not gate.issues:
         gate.scan_shared_strings(zf, pkg.shared_strings)
-    return Inspection(path=gate.file, issues=tuple(gate.issues), sheets=sheets, package=pkg)
+    return Inspection(
+        path=gate.file, issues=tuple(gate.issues), sheets=sheets, package=pkg, parts=gate.kept
+    )
 
 
-def inspect_workbook(path: str | Path, limits: GateLimits | None = None) -> Inspection:
-    """Run the gate and keep what it learnt; ``Inspection.passed`` says whether to go on."""
+def inspect_workbook(
+    path: str | Path, limits: GateLimits | None = None, *, keep_parts: bool = False
+) -> Inspection:
+    """Run the gate and keep what it learnt; ``Inspection.passed`` says whether to go on.
+
+    With ``keep_parts`` the decompressed worksheets and shared strings are kept too (up to
+    :data:`~ltpgap.workbook._parserzip.KEEP_BYTES` in all), for :meth:`Inspection.parser_bytes`.
+    """
     lim = limits or GateLimits()
     gate = Checker(str(path), lim)
+    gate.keep = KEEP_BYTES if keep_parts else 0
     file = Path(path)
     if not file.is_file():
         code = "file-not-found" if not file.exists() else "gate-not-xlsx"

@@ -126,7 +126,7 @@ def _read(
 ) -> tuple[Identity, Layout, RowsRead, list[Issue]]:
     pkg = inspection.package
     assert pkg is not None
-    data = inspection.data  # the bytes the gate passed, not the file again
+    data = inspection.parser_bytes()  # what the gate passed, not the file again
     with _calamine(
         None,
         lambda: (
@@ -165,7 +165,7 @@ def read_workbook(
     typed as a number is recovered from it; without one those checks are skipped.
     """
     file = str(path)
-    inspection = inspect_workbook(path, limits)
+    inspection = inspect_workbook(path, limits, keep_parts=True)
     if not inspection.passed:
         raise _refuse(file, inspection.issues, "refused before reading")
     try:
