@@ -10,22 +10,24 @@ import queue
 import sys
 import threading
 import zipfile
-import zlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
+from ltpgap._zlib import DEFLATED, WRITE_LEVEL, Z_SYNC_FLUSH, compressobj, crc32
+
 __all__ = ["LEVEL", "Writer"]
 
-#: zlib level 1 for the big sheets: on a 200-place merge (116 MB of sheet XML) 3.4x faster than
-#: the default 6 and 1.5x faster than 3, for a file 21% (6%) larger: 16.4 MB, not 13.5 (15.5).
-LEVEL = 1
+#: Deflate level for the big sheets (see :mod:`ltpgap._zlib`): on a 200-place merge (116 MB of
+#: sheet XML) zlib's level 1 is 3.4x faster than its default 6 for a file a fifth larger;
+#: zlib-ng's level 2 is faster still and a little smaller than zlib's 1.
+LEVEL = WRITE_LEVEL
 
 
 def _deflate(chunk: bytes) -> bytes:
     """One chunk as a self-contained run of deflate blocks (not final, byte-aligned)."""
-    c = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    return c.compress(chunk) + c.flush(zlib.Z_SYNC_FLUSH)
+    c = compressobj(LEVEL, DEFLATED, -15)
+    return c.compress(chunk) + c.flush(Z_SYNC_FLUSH)
 
 
 class _Deflated:
@@ -39,7 +41,7 @@ class _Deflated:
 
 
 #: An empty final deflate block: ends a stream made of sync-flushed runs.
-_LAST_BLOCK = zlib.compressobj(1, zlib.DEFLATED, -15).flush()
+_LAST_BLOCK = compressobj(1, DEFLATED, -15).flush()
 #: zipfile's member writer keeps these; without them (another Python), compress in one thread.
 _WRITER_FIELDS = ("_compressor", "_file_size", "_crc")
 
@@ -74,7 +76,7 @@ class Writer:
             if not isinstance(getattr(self.member, "_compressor", None), _Deflated):
                 self.member.write(arg)
                 return
-            self.crc, self.size = zlib.crc32(arg, self.crc), self.size + len(arg)
+            self.crc, self.size = crc32(arg, self.crc), self.size + len(arg)
             self.pending.append(self.pool.submit(_deflate, arg))
             while len(self.pending) > 2:
                 self.member.write(self.pending.popleft().result())

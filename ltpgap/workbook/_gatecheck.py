@@ -6,11 +6,13 @@ collected as a located Issue; nothing here raises on a hostile file.
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ltpgap._zlib import error as zlib_error
 from ltpgap.issues import Issue, Where, make_issue
 from ltpgap.workbook._package import Package, SheetPart
 from ltpgap.workbook._xmlscan import (
@@ -22,6 +24,7 @@ from ltpgap.workbook._xmlscan import (
     scan_sheet,
     split_ref,
 )
+from ltpgap.workbook._zipmember import member, member_head
 
 if TYPE_CHECKING:
     from ltpgap.workbook.gate import GateLimits
@@ -29,10 +32,14 @@ if TYPE_CHECKING:
 __all__ = ["READ_ERRORS", "Checker", "mb"]
 
 MB = 1024 * 1024
+#: Parts up to this size are inflated whole (one call, after the size checks); bigger ones are
+#: streamed through zipfile a chunk at a time.
+WHOLE_PART_BYTES = 64 * MB
 #: What reading a damaged or lying zip member can raise.
 READ_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
+    zlib_error,
     EOFError,
     OSError,
     NotImplementedError,
@@ -46,27 +53,6 @@ def mb(n: float) -> str:
     return f"{n / MB:,.1f} MB"
 
 
-class _Kept:
-    """A part's reader that also keeps what it hands out, up to ``budget`` bytes."""
-
-    def __init__(self, read: Callable[[int], bytes], budget: int) -> None:
-        self._read, self.budget = read, budget
-        self.chunks: list[bytes] | None = []
-
-    def read(self, n: int) -> bytes:
-        chunk = self._read(n)
-        if self.chunks is not None:
-            self.budget -= len(chunk)
-            if self.budget < 0:
-                self.chunks = None  # over the budget: keep nothing of this part
-            else:
-                self.chunks.append(chunk)
-        return chunk
-
-    def body(self) -> bytes | None:
-        return None if self.chunks is None else b"".join(self.chunks)
-
-
 class Checker:
     """One inspection's checks: the file, the limits and the issues found so far."""
 
@@ -75,8 +61,11 @@ class Checker:
         self.issues: list[Issue] = []
         self.part_sheet: dict[str, str] = {}
         self.prefixes: dict[str, bytes] = {}
-        #: Bytes of decompressed parts still to keep for the reader (0: keep none), and those
-        #: kept, by part: whole parts only, as the scans read them.
+        #: The file's bytes: parts are read from them (``zipfile`` only streams the parts
+        #: too big to hold whole).
+        self.data: bytes | None = None
+        #: Bytes of decompressed parts still to keep for the reader (0: keep none), and the
+        #: parts kept, whole, as the scans read them.
         self.keep = 0
         self.kept: dict[str, bytes] = {}
 
@@ -170,8 +159,14 @@ class Checker:
                     info.filename,
                 )
 
-    @staticmethod
-    def _prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> str | None:
+    def _prolog(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> str | None:
+        if self.data is not None:
+            head = member_head(self.data, info, min(1024, cap))
+            problem = prolog_problem(head, complete=len(head) >= info.file_size)
+            if problem and len(head) < cap and len(head) < info.file_size:
+                head = member_head(self.data, info, cap)  # a long prolog: look further
+                problem = prolog_problem(head, complete=len(head) >= info.file_size)
+            return problem
         with zf.open(info) as fh:
             head = fh.read(min(1024, cap))
             problem = prolog_problem(head, complete=len(head) >= info.file_size)
@@ -221,16 +216,16 @@ class Checker:
         self, zf: zipfile.ZipFile, part: str, run: Callable[[Callable[[int], bytes]], PartScan]
     ) -> PartScan | None:
         try:
-            with zf.open(part) as fh:
-                if self.keep <= 0:
+            info = zf.getinfo(part)
+            if self.data is None or info.file_size > WHOLE_PART_BYTES:
+                with zf.open(info) as fh:  # too big to hold: streamed a chunk at a time
                     return run(fh.read)
-                kept = _Kept(fh.read, self.keep)
-                scan = run(kept.read)
-                body = kept.body()
-                if body is not None and len(body) == zf.getinfo(part).file_size:
-                    self.keep -= len(body)
-                    self.kept[part] = body
-                return scan
+            body = member(self.data, info)
+            scan = run(io.BytesIO(body).read)
+            if len(body) <= self.keep:
+                self.keep -= len(body)
+                self.kept[part] = body
+            return scan
         except CellTooLarge as exc:
             self._cell_too_large(zf, part, exc)
         except READ_ERRORS as exc:

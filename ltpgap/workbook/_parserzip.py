@@ -20,8 +20,10 @@ import io
 import re
 import struct
 import zipfile
-import zlib
 from collections.abc import Collection, Mapping
+
+from ltpgap._zlib import crc32
+from ltpgap.workbook._zipmember import member
 
 __all__ = ["KEEP_BYTES", "parser_package"]
 
@@ -91,7 +93,9 @@ def parser_package(data: bytes, parts: Mapping[str, bytes], worksheets: Collecti
         for info in src.infolist():
             if info.is_dir():
                 continue
-            body = parts[info.filename] if info.filename in parts else src.read(info)
+            if info.filename not in parts and info.file_size > KEEP_BYTES:
+                return data  # a big part nobody scanned (a picture?): parse the file itself
+            body = parts[info.filename] if info.filename in parts else member(data, info)
             crc = info.CRC
             pieces = _merge_cells_first(body) if info.filename in worksheets else None
             if pieces is None:
@@ -100,7 +104,7 @@ def parser_package(data: bytes, parts: Mapping[str, bytes], worksheets: Collecti
                 continue
             size, crc = 0, 0
             for piece in pieces:
-                size, crc = size + len(piece), zlib.crc32(piece, crc)
+                size, crc = size + len(piece), crc32(piece, crc)
             members.append((info.filename, pieces, crc, size))
             total += size
     if total > 0x7FFF0000 or len(members) > 0xFFFF:

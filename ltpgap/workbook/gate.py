@@ -214,6 +214,7 @@ def inspect_workbook(
                 gate.add(*_entry_count_problem(count, lim))
                 return Inspection(path=gate.file, issues=tuple(gate.issues))
             with zipfile.ZipFile(fh) as zf:
+                gate.data = data
                 return replace(_inspect_zip(zf, gate), data=data)
     except READ_ERRORS as exc:
         gate.add(
