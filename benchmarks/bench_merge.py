@@ -11,7 +11,8 @@ hidden metadata (checksum recomputed) and its own inputs in the input cells of t
 analysis table (85% of place-level rows filled; Initiatives and Evidence 100-400 characters),
 written straight into the sheet XML so generating 200 files takes seconds, not minutes.
 
-Timed, medians over ``REPEATS`` runs, wall clock and CPU (this process + its workers):
+Timed, medians over ``REPEATS`` rounds in which every run takes its turn (so a host that slows
+down for a while slows them all alike), wall clock and CPU (this process + its workers):
 (a) ``merge_workbooks`` of all 200 into one ICS workbook (gate, read, assess, roll-up, write);
 (a') the same without writing the workbook; (a'') the same in one process (no workers:
 how (a) scales with CPUs); (b) fastexcel reading the same 200 files into
@@ -302,15 +303,25 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _timed(run: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """(median wall seconds, median CPU seconds incl. workers)."""
-    walls, cpus = [], []
+def _timed(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, tuple[float, float]]:
+    """Each run's (median wall seconds, median CPU seconds incl. workers).
+
+    The runs take turns (a, b, c, a, b, c …) rather than each repeating on its own, so a
+    machine that slows down for a while (a shared CI host) slows every run alike and the
+    ratios between them hold.
+    """
+    walls: dict[str, list[float]] = {name: [] for name in runs}
+    cpus: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
-        wall, cpu = time.perf_counter(), _cpu()
-        run()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(_cpu() - cpu)
-    return round(statistics.median(walls), 2), round(statistics.median(cpus), 2)
+        for name, run in runs.items():
+            wall, cpu = time.perf_counter(), _cpu()
+            run()
+            walls[name].append(time.perf_counter() - wall)
+            cpus[name].append(_cpu() - cpu)
+    return {
+        name: (round(statistics.median(walls[name]), 2), round(statistics.median(cpus[name]), 2))
+        for name in runs
+    }
 
 
 def _per_file(paths: list[Path], catalogue: Catalogue) -> dict[str, float]:
@@ -429,14 +440,23 @@ def main(quick: bool = False) -> dict[str, float | str]:
         result = merge()
         assert not result.skipped and len(result.submitted()) == n_places
         workers = pool_size(len(paths), None)
-        a = _timed(merge, repeats)
-        a_compute = _timed(lambda: merge(write=False), repeats)
-        a_serial = _timed(lambda: merge(jobs=1), repeats)  # how (a) scales with CPUs
-        b = _timed(lambda: _fastexcel(paths, 0), repeats)
-        b2 = _timed(lambda: _fastexcel(paths, workers), repeats) if workers else b
-        c = _timed(merge_openpyxl, repeats)
+        merge_openpyxl()
         _check_same_content(out, result)
-        c_reader = _timed(lambda: merge(reader=openpyxl_reader), repeats)
+        timed = _timed(
+            {
+                "a": merge,
+                "a_compute": lambda: merge(write=False),
+                "a_serial": lambda: merge(jobs=1),  # how (a) scales with CPUs
+                "b": lambda: _fastexcel(paths, 0),
+                "b2": lambda: _fastexcel(paths, workers),
+                "c": merge_openpyxl,
+                "c_reader": lambda: merge(reader=openpyxl_reader),
+            },
+            repeats,
+        )
+        a, a_compute, a_serial, b, b2, c, c_reader = (
+            timed[k] for k in ("a", "a_compute", "a_serial", "b", "b2", "c", "c_reader")
+        )
         peak = _peak(folder, n_places)
         stages = _per_file(paths, catalogue)
         return {
