@@ -14,16 +14,23 @@ style so editing them in Excel keeps them text.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import re
+import threading
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import islice, zip_longest
 from pathlib import Path
+from typing import cast
 
 from openpyxl.utils import get_column_letter
 
+from ltpgap._zlib import DEFLATED, Z_SYNC_FLUSH, compressobj, crc32
 from ltpgap.merge._zipwriter import LEVEL as _LEVEL
 from ltpgap.merge._zipwriter import Writer
 from ltpgap.workbook._package import read_package, workbook_part
@@ -189,26 +196,41 @@ def _put_column(
         parts[b : b + 5] = ("", "", "", _special(letter, rs[i], values[i], style), "")
 
 
-def _blocks(bulk: BulkRows) -> Iterator[list[Sequence[object]]]:
-    """The bulk's values as columns, ``_CHUNK`` rows at a time (short rows padded)."""
+def _blocks(
+    bulk: BulkRows, start: int = 0, stop: int | None = None
+) -> Iterator[list[Sequence[object]]]:
+    """The bulk's values as columns, ``_CHUNK`` rows at a time (short rows padded), from data
+    row ``start`` (0-based) up to ``stop``; a range needs ``rows`` to be a sequence."""
     if bulk.columns is not None:
         size = len(bulk.columns[0]) if bulk.columns else 0
-        for start in range(0, size, _CHUNK):
-            yield [c[start : start + _CHUNK] for c in bulk.columns]
+        end = size if stop is None else min(stop, size)
+        for lo in range(start, end, _CHUNK):
+            hi = min(lo + _CHUNK, end)
+            yield [c[lo:hi] for c in bulk.columns]
         return
-    rows = iter(bulk.rows)
+    whole = start == 0 and stop is None
+    rows = (
+        iter(bulk.rows) if whole else iter(cast(Sequence[Sequence[object]], bulk.rows)[start:stop])
+    )
     while block := list(islice(rows, _CHUNK)):
         columns: list[Sequence[object]] = list(zip_longest(*block))
         yield columns[: bulk.width] + [(None,) * len(block)] * (bulk.width - len(columns))
 
 
-def _rows_xml(bulk: BulkRows) -> Iterator[str]:
-    """The rows' XML, a block at a time: a flat list of slots, joined once per block."""
+def _rows_xml(bulk: BulkRows, start: int = 0, stop: int | None = None) -> Iterator[str]:
+    """The rows' XML, a block at a time: a flat list of slots, joined once per block.
+
+    From data row ``start`` (0-based; Excel row ``start + 2``) up to ``stop``: any range of a
+    table comes out exactly as it does within the whole.
+    """
     letters = [get_column_letter(j + 1) for j in range(bulk.width)]
     by_col = [{kind: bulk.styles[kind][j] for kind in KINDS} for j in range(bulk.width)]
-    heights: Iterator[float | None] = iter(bulk.heights) if bulk.heights is not None else iter(())
-    top = 2
-    for columns in _blocks(bulk):
+    heights: Iterator[float | None] = iter(())
+    if bulk.heights is not None:
+        whole = start == 0 and stop is None
+        heights = iter(bulk.heights if whole else cast(Sequence, bulk.heights)[start:stop])
+    top = 2 + start
+    for columns in _blocks(bulk, start, stop):
         n = len(columns[0]) if columns else 0
         rs = list(map(str, range(top, top + n)))
         live = [j for j, values in enumerate(columns) if _any_value(values)]
@@ -257,24 +279,116 @@ def _split_sheet(xml: str, sheet: str) -> tuple[str, str, str, list[str]]:
     return xml[:start], rows[0], xml[end + len("</sheetData>") :], rows
 
 
-def _stream_sheet(w: Writer, part: str, xml: str, bulk: BulkRows, count: int) -> None:
+@dataclass(frozen=True, kw_only=True)
+class _Sheet:
+    """A laid-out table sheet cut where its rows go: what comes before them, the header row,
+    what comes after."""
+
+    part: str
+    bulk: BulkRows
+    before: bytes
+    after: bytes
+
+
+def _prepare(part: str, xml: str, bulk: BulkRows, count: int) -> _Sheet:
+    """Cut a table sheet openpyxl laid out; learn its template rows' styles (into ``bulk``)."""
     before, header, after, rows = _split_sheet(xml, bulk.sheet)
     bulk.styles.update(_template_styles(rows, bulk.width))
     last = f"{get_column_letter(bulk.width)}{max(count + 1, 1)}"
     before = re.sub(
         r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}"/>', before, count=1
     )
-    info = zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0))
+    return _Sheet(
+        part=part,
+        bulk=bulk,
+        before=before.encode("utf-8") + b"<sheetData>" + header.encode("utf-8"),
+        after=b"</sheetData>" + after.encode("utf-8"),
+    )
+
+
+def _stream_sheet(w: Writer, sheet: _Sheet, rendered: list[Future[Rendered]] | None) -> None:
+    """One table sheet into the zip: its rows made here, or the runs workers deflated."""
+    info = zipfile.ZipInfo(sheet.part, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     # A ZipInfo opened for writing takes its level from itself, not from the ZipFile (whose
     # ``compresslevel`` only reaches members written by name): without this, zlib's default 6.
     info._compresslevel = _LEVEL  # type: ignore[attr-defined]
     w.send("begin", info)
-    w.send("data", before.encode("utf-8") + b"<sheetData>" + header.encode("utf-8"))
-    for piece in _rows_xml(bulk):
-        w.send("data", piece.encode("utf-8"))
-    w.send("data", b"</sheetData>" + after.encode("utf-8"))
+    w.send("data", sheet.before)
+    if rendered is None:
+        for piece in _rows_xml(sheet.bulk):
+            w.send("data", piece.encode("utf-8"))
+    else:
+        for future in rendered:
+            w.send("deflated", future.result())
+    w.send("data", sheet.after)
     w.send("end")
+
+
+# --- rows made by worker processes ----------------------------------------------------------
+#: From this many rows in all, the rows are made and deflated by worker processes (forked, so
+#: they read the tables without copying them), a range of rows each; below, here.
+PARALLEL_ROWS = 20_000
+#: Cells per range handed to a worker (about 4 MB of sheet XML).
+_RANGE_CELLS = 40_000
+#: The sheets' rows as the forked workers inherit them (set just before they start).
+_RENDERING: list[BulkRows] = []
+#: A range's rows as one run of deflate blocks, with the CRC-32 and length of its XML.
+Rendered = tuple[bytes, int, int]
+
+
+def _render(task: tuple[int, int, int]) -> Rendered:
+    """Rows ``start``–``stop`` of table ``i`` as one self-contained run of deflate blocks."""
+    i, start, stop = task
+    deflate = compressobj(_LEVEL, DEFLATED, -15)
+    out: list[bytes] = []
+    crc = size = 0
+    for piece in _rows_xml(_RENDERING[i], start, stop):
+        data = piece.encode("utf-8")
+        crc, size = crc32(data, crc), size + len(data)
+        out.append(deflate.compress(data))
+    out.append(deflate.flush(Z_SYNC_FLUSH))
+    return b"".join(out), crc, size
+
+
+def _ranges(bulk: BulkRows, count: int) -> list[tuple[int, int]]:
+    step = max(1, _RANGE_CELLS // max(bulk.width, 1))
+    return [(lo, min(lo + step, count)) for lo in range(0, count, step)]
+
+
+def _workers(sheets: Sequence[_Sheet], counts: dict[str, int]) -> int:
+    """How many worker processes should make the rows (0: make them here)."""
+    if sum(counts[s.bulk.sheet] for s in sheets) < PARALLEL_ROWS:
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return 0  # forking a process that runs other threads is not safe
+    if any(s.bulk.columns is None and not isinstance(s.bulk.rows, Sequence) for s in sheets):
+        return 0
+    return min(os.cpu_count() or 1, 4) if (os.cpu_count() or 1) > 1 else 0
+
+
+@contextmanager
+def _rendered(
+    sheets: Sequence[_Sheet], counts: dict[str, int]
+) -> Iterator[dict[str, list[Future[Rendered]]]]:
+    """Every table's row ranges, handed to forked workers as soon as they start ({}: none)."""
+    workers = _workers(sheets, counts)
+    if not workers:
+        yield {}
+        return
+    _RENDERING[:] = [s.bulk for s in sheets]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            yield {
+                s.bulk.sheet: [
+                    pool.submit(_render, (i, lo, hi))
+                    for lo, hi in _ranges(s.bulk, counts[s.bulk.sheet])
+                ]
+                for i, s in enumerate(sheets)
+            }
+    finally:
+        _RENDERING.clear()
 
 
 def splice_rows(
@@ -283,21 +397,29 @@ def splice_rows(
     """Copy the package ``source`` to ``target``, streaming each bulk sheet's rows in.
 
     ``counts`` gives the number of data rows of each bulk sheet (for the sheet dimension).
+    A big workbook's rows are made by worker processes (see :data:`PARALLEL_ROWS`), a range
+    each, deflated there; the runs are joined in order, so the file is the same either way.
     """
     wanted = {b.sheet: b for b in bulks}
-    with (
-        zipfile.ZipFile(source) as zf,
-        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=_LEVEL) as out,
-        Writer(out) as w,
-    ):
+    with zipfile.ZipFile(source) as zf:
         names = set(zf.namelist())
         main = workbook_part(zf, names)
         assert main is not None
         parts = {s.part: s.name for s in read_package(zf, names, main).sheets if s.part}
-        for info in zf.infolist():
-            title = parts.get(info.filename)
-            if title in wanted:
-                xml = zf.read(info).decode("utf-8")
-                _stream_sheet(w, info.filename, xml, wanted[title], counts[title])
+        members = [(info, zf.read(info)) for info in zf.infolist()]
+    sheets = {
+        info.filename: _prepare(info.filename, data.decode("utf-8"), wanted[title], counts[title])
+        for info, data in members
+        if (title := parts.get(info.filename)) in wanted
+    }
+    with (
+        _rendered(list(sheets.values()), counts) as rendered,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=_LEVEL) as out,
+        Writer(out) as w,
+    ):
+        for info, data in members:
+            sheet = sheets.get(info.filename)
+            if sheet is None:
+                w.send("whole", (info, data))
             else:
-                w.send("whole", (info, zf.read(info)))
+                _stream_sheet(w, sheet, rendered.get(sheet.bulk.sheet))

@@ -14,7 +14,15 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
-from ltpgap._zlib import DEFLATED, WRITE_LEVEL, Z_SYNC_FLUSH, compressobj, crc32
+from ltpgap._zlib import (
+    DEFLATED,
+    WRITE_LEVEL,
+    Z_SYNC_FLUSH,
+    compressobj,
+    crc32,
+    crc32_combine,
+    decompressobj,
+)
 
 __all__ = ["LEVEL", "Writer"]
 
@@ -80,6 +88,16 @@ class Writer:
             self.pending.append(self.pool.submit(_deflate, arg))
             while len(self.pending) > 2:
                 self.member.write(self.pending.popleft().result())
+        elif op == "deflated":  # (run of deflate blocks, CRC-32 and length of its data)
+            assert self.member is not None and isinstance(arg, tuple)
+            run, crc, size = arg
+            while self.pending:
+                self.member.write(self.pending.popleft().result())
+            if isinstance(getattr(self.member, "_compressor", None), _Deflated):
+                self.member.write(run)
+                self.crc, self.size = crc32_combine(self.crc, crc, size), self.size + size
+            else:  # zipfile compresses for itself: give it the data
+                self.member.write(decompressobj(-15).decompress(run))
         elif op == "begin":
             assert isinstance(arg, zipfile.ZipInfo)
             self.member = self.out.open(arg, "w", force_zip64=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import zipfile
+import zlib
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -102,3 +104,61 @@ def test_the_writer_keeps_every_byte(tmp_path: Path, parallel: bool) -> None:
         assert zf.namelist() == ["first.txt", "big.xml", "last.txt"]
         assert zf.read("big.xml") == b"".join(chunks)
         assert zf.getinfo("big.xml").compress_size < len(b"".join(chunks)) // 10
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(st.lists(_MOSTLY_TEXT, min_size=4, max_size=4), max_size=30),
+    by_column=st.booleans(),
+    tall=st.booleans(),
+    cuts=st.lists(st.integers(0, 30), max_size=4),
+    chunk=st.integers(1, 7),
+)
+def test_row_ranges_join_to_the_whole(
+    rows: list[list[object]], by_column: bool, tall: bool, cuts: list[int], chunk: int
+) -> None:
+    """What a worker makes of rows start–stop is that stretch of the whole table's XML."""
+    heights = [12.75 * (i % 3) or None for i in range(len(rows))] if tall else None
+    bulk = BulkRows(
+        sheet="s",
+        width=4,
+        rows=() if by_column else rows,
+        columns=[[row[j] for row in rows] for j in range(4)] if by_column else None,
+        heights=heights,
+        styles={k: list(v) for k, v in _STYLES.items()},
+    )
+    bounds = sorted({0, len(rows), *(min(c, len(rows)) for c in cuts)})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_fastrows, "_CHUNK", chunk)
+        whole = "".join(_fastrows._rows_xml(bulk))
+        pieces = [
+            "".join(_fastrows._rows_xml(bulk, lo, hi)) for lo, hi in itertools.pairwise(bounds)
+        ]
+    assert "".join(pieces) == whole
+
+
+@pytest.mark.parametrize("passthrough", [True, False], ids=["as-deflated", "re-inflated"])
+def test_runs_deflated_elsewhere_join_the_member(tmp_path: Path, passthrough: bool) -> None:
+    """The writer mixes its own chunks with runs deflated by workers; bytes and CRC hold."""
+    texts = [bytes([65 + i % 26]) * (50_000 + i) for i in range(12)]
+    target = tmp_path / "out.zip"
+    with pytest.MonkeyPatch.context() as mp:
+        if not passthrough:
+            mp.setattr(_zipwriter, "_WRITER_FIELDS", ("_no_such_field",))
+        with (
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+            _zipwriter.Writer(out) as w,
+        ):
+            info = zipfile.ZipInfo("big.xml")
+            info.compress_type = zipfile.ZIP_DEFLATED
+            w.send("begin", info)
+            for i, text in enumerate(texts):
+                if i % 3:
+                    w.send("data", text)
+                else:  # as _fastrows._render returns it
+                    run = _zipwriter._deflate(text)
+                    w.send("deflated", (run, zlib.crc32(text), len(text)))
+            w.send("end")
+    with zipfile.ZipFile(target) as zf:
+        assert zf.testzip() is None
+        assert zf.read("big.xml") == b"".join(texts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from rich.console import Console
 import ltpgap.cli.merge as merge_cli
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
+from ltpgap.merge import _fastrows as fastrows
 from ltpgap.merge import merge_workbooks
 from ltpgap.merge._collect import pool_size
 from ltpgap.merge._fastrows import KINDS, BulkRows, splice_rows
@@ -121,3 +123,35 @@ def test_a_big_ics_keeps_its_metadata_whole(tmp_path: Path, cat1: Catalogue) -> 
     wb = read_ics_workbook(out)
     assert wb.intact and len(wb.places) == 150 and wb.places[7].status == "submitted"
     assert wb.matrix.set_index("para").loc["1.8", "p007"] == "Red"
+
+
+def test_rows_made_by_worker_processes_are_the_rows_made_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big workbook's rows are made and deflated by forked workers, a range each; the sheet
+    XML is byte for byte what one process writes."""
+    rows = [
+        [f"{t} {i}", i, float(i) / 7, None if i % 4 else "x", i % 2 == 0]
+        for i, t in enumerate(TRICKY * 40)
+    ]
+    layout = tmp_path / "layout.xlsx"
+    _laid_out(layout, 5)
+    written, ranges = {}, {}
+    stream = fastrows._stream_sheet
+
+    def spy(w: object, sheet: object, rendered: list[object] | None) -> None:
+        ranges[name] = None if rendered is None else len(rendered)
+        stream(w, sheet, rendered)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fastrows, "_stream_sheet", spy)
+    for name, threshold in (("here", 10**9), ("workers", 0)):
+        monkeypatch.setattr(fastrows, "PARALLEL_ROWS", threshold)
+        monkeypatch.setattr(fastrows, "_RANGE_CELLS", 37 * 5)  # ranges of 37 rows
+        target = tmp_path / f"{name}.xlsx"
+        bulk = BulkRows(sheet="Data", width=5, rows=rows)
+        splice_rows(layout, target, [bulk], {"Data": len(rows)})
+        with zipfile.ZipFile(target) as zf:
+            assert zf.testzip() is None
+            written[name] = {n: zf.read(n) for n in zf.namelist()}
+    assert ranges == {"here": None, "workers": -(-len(rows) // 37)}
+    assert written["workers"] == written["here"]
