@@ -56,14 +56,13 @@ class CellPositions:
         if prefix not in self.fast:
             p = re.escape(prefix)
             self.fast[prefix] = (
-                re.compile(rb"<" + p + rb'c r="([A-Z]{1,3}+[0-9]{1,7}+)"'),
-                re.compile(rb"<" + p + rb'row r="([0-9]{1,9}+)"'),
-                # a cell tag that is not exactly the fast path's shape (possessive: no
-                # backtracking, a third faster)
+                # every cell tag: its reference when it has exactly the fast path's shape, b""
+                # when it does not (one pass for both; possessive: no backtracking)
                 re.compile(
-                    rb"<" + p + rb'c(?! r="[A-Z]{1,3}+[0-9]{1,7}+"'
-                    rb'(?: [a-qs-z]{1,2}+="[^"<>]*+")*+/?>)[\s>/]'
+                    rb"<" + p + rb'c(?: r="([A-Z]{1,3}+[0-9]{1,7}+)"'
+                    rb'(?: [a-qs-z]{1,2}+="[^"<>]*+")*+/?>|[\s>/])'
                 ),
+                re.compile(rb"<" + p + rb'row r="([0-9]{1,9}+)"'),
                 # a row or cell tag under any other namespace prefix
                 re.compile(rb":(?:c|row)(?=[\s>/])" if not prefix else rb"<[^>\s]*:(?:c|row)\b"),
             )
@@ -71,14 +70,15 @@ class CellPositions:
 
     def update(self, prefix: bytes, data: bytes) -> None:
         """Take in a chunk of whole tags."""
-        cells, rows, odd, foreign = self._patterns(prefix)
-        if not self.canonical or odd.search(data) or foreign.search(data):
+        cells, rows, foreign = self._patterns(prefix)
+        found = cells.findall(data) if self.canonical else []
+        if not self.canonical or b"" in found or foreign.search(data):
             self.canonical = False
             self._slow(data)
             return
         # One regex pass; letters and digits are split with C-level bytes operations, so no
         # per-cell Python objects are made (a 500-row sheet has ~10,000 cells).
-        refs = b" ".join(cells.findall(data))
+        refs = b" ".join(found)
         numbers = set(rows.findall(data))
         if refs:
             letters = set(refs.translate(None, b"0123456789").split())

@@ -291,6 +291,56 @@ def test_scan_does_not_depend_on_where_chunks_fall(
     assert (whole.max_row, whole.max_col) == (len(rows), max(len(r) for r in rows))
 
 
+#: Cell and other tags as writers (and forgers) shape them: the fast path may take only the
+#: first two shapes; any other cell tag must send the sheet down the tag-by-tag path.
+_TAGS = [
+    '<c r="{ref}" s="3" t="s"><v>1</v></c>',
+    '<c r="{ref}"/>',
+    "<c><v>1</v></c>",
+    '<c s="3" r="{ref}"><v>1</v></c>',
+    '<c r="{ref}" r="XFD9"><v>1</v></c>',
+    '<c  r="{ref}"><v>1</v></c>',
+    "<c r='{ref}'><v>1</v></c>",
+    '<c\tr="{ref}"><v>1</v></c>',
+    '<c r="{ref}" xr:uid="a"><v>1</v></c>',
+    '<c r="{ref}" t="inlineStr"><is><r><rPr><color rgb="FF0000"/></rPr><t>x</t></r></is></c>',
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    shapes=st.lists(
+        st.lists(st.tuples(st.integers(0, len(_TAGS) - 1), st.integers(0, 30)), max_size=5),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_fast_path_places_cells_as_the_tag_by_tag_path(
+    shapes: list[list[tuple[int, int]]],
+) -> None:
+    """Whatever mix of cell tags a sheet holds, the one-regex fast path finds the same used
+    range (and the same refusal) as reading every tag, or gives way to it."""
+    from ltpgap.workbook._xmlpos import CellPositions, column_number
+
+    rows = []
+    for r, cells in enumerate(shapes, start=1):
+        tags = "".join(_TAGS[k].format(ref=f"{chr(65 + c % 26)}{r + c}") for k, c in cells)
+        rows.append(f'<row r="{r}">{tags}</row>')
+    data = ("<sheetData>" + "".join(rows) + "</sheetData>").encode()
+    fast, slow = CellPositions(), CellPositions()
+    slow.canonical = False
+    fast.update(b"", data)
+    slow.update(b"", data)
+    assert (fast.max_row, fast.max_col, fast.bad_reference) == (
+        slow.max_row,
+        slow.max_col,
+        slow.bad_reference,
+    )
+    if all(k in (0, 1) for cells in shapes for k, _ in cells):
+        assert fast.canonical  # the usual sheet stays on the fast path
+    assert column_number("XFD") == 16384
+
+
 def test_cells_without_references_are_followed() -> None:
     xml = (
         b'<worksheet xmlns="urn:x"><sheetData><row><c><v>1</v></c><c><v>2</v></c></row>'
