@@ -328,17 +328,16 @@ def summary_table(content: IcsContent, by: Literal["chapter", "programme_area"])
 def _first_inputs(sub: PlaceSubmission, paras: set[str]) -> dict[str, tuple[object, object]]:
     """Para → (initiatives, lead) of its first row, for the Paras asked about."""
     frame = sub.assessed_inputs
-    column = [
-        frame[k].tolist() if k in frame.columns else [None] * len(frame)
-        for k in ("initiatives", "lead")
-    ]
-    at: dict[str, int] = {}
-    for i, para in enumerate(frame["para"].tolist()):
-        key = str(para or "")
-        if key in paras and key not in at:
-            at[key] = i
-    initiatives, lead = column
-    return {key: (initiatives[i], lead[i]) for key, i in at.items()}
+    n = len(frame)
+    initiatives, lead = (
+        frame[k].tolist() if k in frame.columns else [None] * n for k in ("initiatives", "lead")
+    )
+    keys = frame["para"].tolist()
+    if not all(type(p) is str for p in keys):
+        keys = [str(p or "") for p in keys]
+    # Built from the last row back, so each Para keeps the position of its first row.
+    at = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
+    return {key: (initiatives[i], lead[i]) for key in paras if (i := at.get(key)) is not None}
 
 
 def _text(value: object) -> str:
@@ -351,12 +350,13 @@ def gaps_table(content: IcsContent) -> TableData:
     """``Gaps``: every Red, with place, initiatives, lead and reason; must-dos first."""
     cat = content.catalogue
     subs = {s.unit_id: s for s in content.submissions}
-    found: list[tuple[tuple[object, ...], list[object]]] = []
     order = [*(u.id for u in content.units), *([content.team.id] if content.team else [])]
     names = names_of(content)
-    order_of: dict[str, tuple[object, ...]] = {}  # para → (must-dos first, para order)
-    in_para_order = cat.para_rank
-    for rank, unit in enumerate(order):
+    # Rows gathered per Para, each Para's in unit order; then the Paras in order (must-dos
+    # first, then paragraph order): the same as sorting every row, without the sort.
+    by_para: dict[str, list[list[object]]] = {}
+    shown: dict[str, tuple[str, str]] = {}  # para → (title, must-do)
+    for unit in order:
         if unit not in content.assessments:
             continue
         sub = subs.get(unit)
@@ -369,31 +369,25 @@ def gaps_table(content: IcsContent) -> TableData:
         inputs = _first_inputs(sub, set(red_paras)) if sub else {}
         every = columns.get("reason")
         reasons = [every[i] for i in reds] if every is not None else [""] * len(reds)
+        name = names.get(unit, unit)
         for para, reason in zip(red_paras, reasons, strict=True):
-            c = cat.by_id[para]
+            title_must = shown.get(para)
+            if title_must is None:
+                c = cat.by_id[para]
+                title_must = shown[para] = (c.title, "Yes" if c.must_do else "No")
             initiatives, lead = inputs.get(para, (None, None))
-            key = order_of.get(para)
-            if key is None:
-                key = order_of[para] = (not c.must_do, in_para_order[para])
-            found.append(
-                (
-                    (*key, rank),
-                    [
-                        names.get(unit, unit),
-                        para,
-                        c.title,
-                        "Yes" if c.must_do else "No",
-                        _text(initiatives),
-                        _text(lead),
-                        _text(reason),
-                    ],
-                )
-            )
-    found.sort(key=lambda item: item[0])
+            row: list[object] = [name, para, *title_must, _text(initiatives)]
+            row += [_text(lead), _text(reason)]
+            if para in by_para:
+                by_para[para].append(row)
+            else:
+                by_para[para] = [row]
+    rank = cat.para_rank
+    ordered = sorted(by_para, key=lambda para: (shown[para][1] == "No", rank[para]))
     widths = (24, 8, 36, 9, 48, 20, 48)
     kinds: tuple[Kind, ...] = ("text", "centre", "wrap", "centre", "wrap", "wrap", "wrap")
     cols = [Col(h, w, k) for h, w, k in zip(GAPS_HEADERS, widths, kinds, strict=True)]
-    return _table(GAPS, cols, [row for _, row in found], freeze="C2")
+    return _table(GAPS, cols, [row for para in ordered for row in by_para[para]], freeze="C2")
 
 
 def checks_rows(issues: Sequence[Issue]) -> list[list[object]]:

@@ -346,3 +346,29 @@ def test_read_ics_workbook_round_trips(
     assert data.loc[("luton", "1.8"), "lead"] == "Ann"
     assert data.loc[("blmk", "1.52"), "status"] == "In progress"
     assert set(wb.place_data["place"]) == {"luton", "bedford", "blmk"}
+
+
+def test_gaps_list_every_red_must_dos_first_then_paragraph_then_place_order(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """Seed 002's gap list: must-dos before the rest, each in paragraph order, and within a
+    paragraph the places in the ICS file's order (the ICS team's own rows last)."""
+    red = {"status": "None"}
+    typed = {  # files given in another order than the ICS file's
+        "milton_keynes": {"3.10": red, "2.9": red, "1.8": red},
+        "luton": {"2.16": red, "1.8": red, "3.110": red},
+        "bedford": {"2.9": red, "3.10": red},
+        "blmk": {"6.4": red, "1.52": red},
+    }
+    _, out = _merge(tmp_path, blanks, typed, cat1, ics)
+    gaps = [(r["Place"], r["Para"], r["Must-do"]) for r in sheet_rows(out, "Gaps")]
+    matrix = sheet_rows(out, "ICS matrix")
+    names = [u.name for u in ics.places] + [ics.name]
+    reds = {(name, r["Para"]) for r in matrix for name in names if r.get(name) == "Red"}
+    reds |= {(ics.name, "1.52"), (ics.name, "6.4")}  # the ICS team's own (no matrix column)
+    assert {(place, para) for place, para, _ in gaps} == reds
+    assert len(gaps) == len(reds) >= 9
+    rank = {c.id: i for i, c in enumerate(cat1)}
+    keys = [(must == "No", rank[para], names.index(place)) for place, para, must in gaps]
+    assert keys == sorted(keys)
+    assert {must for _, _, must in gaps} == {"Yes", "No"}
