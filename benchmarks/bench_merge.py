@@ -230,7 +230,7 @@ def openpyxl_reader(path: Path, catalogue: Catalogue) -> PlaceWorkbook:
         sheet=layout.sheet,
         header_row=layout.header_row,
         columns=letters,
-        inputs=rows.frame,
+        input_columns=rows.columns,
         extra_headers=tuple(n for _, n in layout.extras),
         issues=(*identity.issues, *issues, *rows.issues),
     )

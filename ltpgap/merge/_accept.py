@@ -263,7 +263,7 @@ def accept(
         PlaceSubmission(
             ref=ref,
             scope=book.scope,
-            inputs=book.inputs,
+            input_columns=book.input_columns,
             extra_headers=book.extra_headers,
             assessment=assessment,
             issues=(*done.issues, *assessment.issues),

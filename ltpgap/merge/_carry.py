@@ -18,6 +18,7 @@ from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, UnitInputs, assess_units
+from ltpgap.rag._table import table_columns
 from ltpgap.schema import INPUT_KEYS
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ def _kept_one(
         return PlaceSubmission(
             ref=kept,
             scope=scope,
-            inputs=inputs,
+            input_columns=table_columns(inputs),
             extra_headers=extras,
             assessment=None,
             issues=(problem,),
@@ -165,7 +166,7 @@ def _kept_one(
     return PlaceSubmission(
         ref=kept,
         scope=scope,
-        inputs=inputs,
+        input_columns=table_columns(inputs),
         extra_headers=extras,
         assessment=assessment,
         issues=(*notes, *assessment.issues),
@@ -230,7 +231,7 @@ def carry_forward(
             PlaceSubmission(
                 ref=replace(ref, status="kept"),
                 scope=unit.scope,
-                inputs=inputs,
+                input_columns=table_columns(inputs),
                 extra_headers=extras,
                 assessment=assessment,
                 issues=assessment.issues,

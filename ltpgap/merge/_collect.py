@@ -82,7 +82,7 @@ def read_one(path: Path, catalogue: Catalogue, reader: BookReader = default_read
     if book.meta is not None and book.meta.catalogue_hash == catalogue.content_hash:
         assessment = assess_place(
             catalogue,
-            book.inputs,
+            book.input_columns,
             unit_id=book.unit_id,
             scope=book.scope,
             locate=cell_locator(book),

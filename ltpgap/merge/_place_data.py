@@ -8,8 +8,6 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 
-import pandas as pd
-
 from ltpgap.merge._sheets import DATA_LEAD, PLACE_DATA, TABLES
 from ltpgap.merge._tables import Col, TableData, names_of
 from ltpgap.merge.model import IcsContent, PlaceSubmission
@@ -21,7 +19,7 @@ _HEADER = {c.key: c.header for c in COLUMNS}
 _WIDTH = {c.key: c.width for c in COLUMNS}
 
 
-def _filled_rows(columns: Sequence[list[object]]) -> list[int]:
+def _filled_rows(columns: Sequence[Sequence[object]]) -> list[int]:
     """Positions of the rows with a value (not blank, not whitespace, not NaN) in a column.
 
     Each column is only checked on the rows no earlier column has filled.
@@ -48,10 +46,8 @@ def _data_columns(
     keys = ("row", "para", *INPUT_KEYS, *extras)
     out: list[list[object]] = [[] for _ in range(2 + len(keys))]
     for name, sub in subs:
-        frame = sub.inputs
-        lists = _frame_lists(frame)
-        inputs = [k for k in (*INPUT_KEYS, *sub.extra_headers) if k in frame.columns]
-        wanted = _filled_rows([lists[k] if k in lists else frame[k].tolist() for k in inputs])
+        lists = sub.input_columns
+        wanted = _filled_rows([lists[k] for k in (*INPUT_KEYS, *sub.extra_headers) if k in lists])
         n = len(wanted)
         out[0] += [name] * n
         out[1] += [sub.ref.file] * n
@@ -67,16 +63,6 @@ def _data_columns(
             elif n:
                 column.append(values[wanted[0]])
     return out
-
-
-def _frame_lists(frame: pd.DataFrame) -> dict[str, list[object]]:
-    """Every column of a frame as a list, in one conversion when the names are unique."""
-    if not frame.columns.is_unique:  # the first of each name
-        lists: dict[str, list[object]] = {}
-        for i, k in enumerate(frame.columns):
-            lists.setdefault(k, frame.iloc[:, i].tolist())
-        return lists
-    return dict(zip(frame.columns, frame.to_numpy(dtype=object).T.tolist(), strict=True))
 
 
 def place_data_table(content: IcsContent) -> TableData:

@@ -327,12 +327,10 @@ def summary_table(content: IcsContent, by: Literal["chapter", "programme_area"])
 
 def _first_inputs(sub: PlaceSubmission, paras: set[str]) -> dict[str, tuple[object, object]]:
     """Para → (initiatives, lead) of its first row, for the Paras asked about."""
-    frame = sub.assessed_inputs
-    n = len(frame)
-    initiatives, lead = (
-        frame[k].tolist() if k in frame.columns else [None] * n for k in ("initiatives", "lead")
-    )
-    keys = frame["para"].tolist()
+    columns = sub.assessed_columns
+    keys = list(columns["para"])
+    n = len(keys)
+    initiatives, lead = (columns.get(k) or [None] * n for k in ("initiatives", "lead"))
     if not all(type(p) is str for p in keys):
         keys = [str(p or "") for p in keys]
     # Built from the last row back, so each Para keeps the position of its first row.

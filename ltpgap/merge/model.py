@@ -7,6 +7,7 @@ submission times, its assessment frame with an inputs hash per row, and the roll
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Rules
 from ltpgap.issues import Issue
 from ltpgap.rag import IcsRollup, PlaceAssessment
+from ltpgap.rag._table import table_columns, table_frame
 from ltpgap.store.records import MergeRecord, SubmissionRecord, inputs_hash
 
 if TYPE_CHECKING:
@@ -126,7 +128,8 @@ class PlaceSubmission:
 
     ref: PlaceRef
     scope: Literal["place", "ics"]
-    inputs: pd.DataFrame  # para, row, input keys, extras: verbatim, as in the workbook
+    #: para, row, input keys, extras: verbatim, as in the workbook, column by column
+    input_columns: Mapping[str, Sequence[object]]
     extra_headers: tuple[str, ...]
     assessment: PlaceAssessment | None  # None when its data could not be assessed
     issues: tuple[Issue, ...] = ()
@@ -138,10 +141,22 @@ class PlaceSubmission:
         """The place id (or the ICS id for the ICS team's workbook)."""
         return self.ref.id
 
+    @functools.cached_property
+    def inputs(self) -> pd.DataFrame:
+        """The inputs as a frame, built on first use (the sheets read ``input_columns``)."""
+        return table_frame(self.input_columns, ints=("row",))
+
     @property
     def assessed_inputs(self) -> pd.DataFrame:
         """The inputs the RAG was computed from (migrated ones when the catalogue changed)."""
         return self.inputs if self.migrated_inputs is None else self.migrated_inputs
+
+    @property
+    def assessed_columns(self) -> Mapping[str, Sequence[object]]:
+        """:attr:`assessed_inputs` column by column."""
+        if self.migrated_inputs is None:
+            return self.input_columns
+        return table_columns(self.migrated_inputs)
 
     def frame(self) -> pd.DataFrame:
         """The assessment frame plus an ``inputs_hash`` column (what a snapshot stores)."""

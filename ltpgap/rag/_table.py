@@ -11,7 +11,7 @@ from typing import TypeAlias
 
 import pandas as pd
 
-__all__ = ["Table", "column_list", "has_column"]
+__all__ = ["Table", "column_list", "has_column", "table_columns", "table_frame"]
 
 #: A DataFrame, or its columns as lists of the same length.
 Table: TypeAlias = pd.DataFrame | Mapping[str, Sequence[object]]
@@ -27,3 +27,23 @@ def column_list(table: Table, name: str) -> list[object]:
 def has_column(table: Table, name: str) -> bool:
     """Whether the table has this column."""
     return name in (table.columns if isinstance(table, pd.DataFrame) else table)
+
+
+def table_frame(
+    columns: Mapping[str, Sequence[object]], *, ints: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Plain columns as a frame: object columns as given, the ``ints`` ones as int64."""
+    frame = pd.DataFrame(dict(columns), dtype=object)
+    for name in ints:
+        if name in frame.columns:
+            frame[name] = frame[name].astype("int64")
+    return frame
+
+
+def table_columns(frame: pd.DataFrame) -> dict[str, list[object]]:
+    """A frame's columns as lists (the first column of each repeated name)."""
+    lists: dict[str, list[object]] = {}
+    for i, name in enumerate(frame.columns):
+        if str(name) not in lists:
+            lists[str(name)] = frame.iloc[:, i].tolist()
+    return lists

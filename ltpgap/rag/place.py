@@ -12,6 +12,7 @@ import pandas as pd
 from ltpgap.catalogue import Catalogue, Commitment
 from ltpgap.issues import Issue
 from ltpgap.rag._batch import RowResults, assess_parts, assess_rows
+from ltpgap.rag._table import Table, column_list, has_column
 from ltpgap.rag.normalise import Locator, is_blank, normalise_inputs
 from ltpgap.rag.rules import RagResult, apply_rules
 from ltpgap.schema import INPUT_KEYS
@@ -234,12 +235,12 @@ def assess_rows_reference(
     return [_assess_one(c, rows.get(c.id), scope, locate) for c in commitments]
 
 
-def _first_rows(inputs: pd.DataFrame) -> dict[str, int]:
+def _first_rows(inputs: Table) -> dict[str, int]:
     """Para → position of its first row (blank Paras skipped; the reader reports repeats)."""
-    if "para" not in inputs.columns:
+    if not has_column(inputs, "para"):
         return {}
     first: dict[str, int] = {}
-    for i, para in enumerate(inputs["para"].tolist()):
+    for i, para in enumerate(column_list(inputs, "para")):
         text = para.strip() if type(para) is str else None if is_blank(para) else str(para).strip()
         if text and text not in first:
             first[text] = i
@@ -247,7 +248,10 @@ def _first_rows(inputs: pd.DataFrame) -> dict[str, int]:
 
 
 def _in_bulk(
-    commitments: list[Commitment], inputs: pd.DataFrame, scope: Scope, locate: Locator | None
+    commitments: list[Commitment],
+    inputs: Table,
+    scope: Scope,
+    locate: Locator | None,
 ) -> RowResults:
     first = _first_rows(inputs)
     fixed = {
@@ -255,7 +259,7 @@ def _in_bulk(
         for j, c in enumerate(commitments)
         if scope == "place" and c.level in _LEVEL_REASONS
     }
-    columns = {k: inputs[k].tolist() for k in INPUT_KEYS if k in inputs.columns}
+    columns = {k: column_list(inputs, k) for k in INPUT_KEYS if has_column(inputs, k)}
     row_of = [first.get(c.id, -1) for c in commitments]
     return assess_rows(commitments, row_of, columns, fixed, locate)
 
@@ -275,15 +279,24 @@ def _by_reference(
 
 def assess_place(
     catalogue: Catalogue,
-    inputs: pd.DataFrame,
+    inputs: Table,
     *,
     unit_id: str,
     scope: Scope = "place",
     locate: Locator | None = None,
 ) -> PlaceAssessment:
-    """Apply the §5 rules to one workbook's inputs: one row per commitment in scope."""
+    """Apply the §5 rules to one workbook's inputs: one row per commitment in scope.
+
+    ``inputs`` is a frame, or the same columns as lists (``PlaceWorkbook.input_columns``:
+    no frame is built; the results are the same).
+    """
     _check_scope(scope)
     base = _scope_base(catalogue, scope)
+    if not isinstance(inputs, pd.DataFrame):
+        results = _in_bulk(base.commitments, inputs, scope, locate)  # names are unique
+        return PlaceAssessment(
+            unit_id=unit_id, scope=scope, columns=(base, _computed(results)), issues=results.issues
+        )
     run = _in_bulk if inputs.columns.is_unique else _by_reference
     results = run(base.commitments, inputs, scope, locate)
     return PlaceAssessment(

@@ -14,12 +14,14 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
+from typing import cast
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, Where, make_issue
+from ltpgap.rag._table import table_frame
 from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank
 from ltpgap.workbook._layout import Layout, fold
 from ltpgap.workbook._xmlscan import split_ref
@@ -45,11 +47,16 @@ class ExcelError(str):
 
 @dataclass(slots=True, kw_only=True)
 class RowsRead:
-    """The inputs frame, the issues found, and the first Excel row of each Para."""
+    """The inputs column by column (para, row, input keys, extras), the issues found, and
+    the first Excel row of each Para. ``frame`` builds them into a DataFrame."""
 
-    frame: pd.DataFrame
+    columns: dict[str, list[object]]
     issues: list[Issue] = field(default_factory=list)
     first_row: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return table_frame(self.columns, ints=("row",))
 
 
 def _shortest(number: float) -> str:
@@ -217,13 +224,11 @@ def read_rows(
         data[key] = none if j is None else _pick(t.column(j), keep)
     for j, name in lay.extras:
         data[name] = _pick(t.column(j), keep)
-    frame = pd.DataFrame(data, dtype=object)
-    frame["row"] = frame["row"].astype("int64")
     first: dict[str, int] = {}
     for i in keep:
         if paras[i]:
             first.setdefault(paras[i], t.excel_row(i))
-    return RowsRead(frame=frame, issues=t.issues, first_row=first)
+    return RowsRead(columns=data, issues=t.issues, first_row=first)
 
 
 def _kept_rows(t: _Table, paras: list[str], columns: list[int]) -> list[int]:
@@ -360,7 +365,8 @@ def check_paras(
     in_scope = [c for c in catalogue if scope == "place" or c.level == "ics"]
     wanted = {c.id for c in in_scope}
     name = f"{catalogue.info.id} {catalogue.info.version}"
-    for para, row in zip(read.frame["para"].tolist(), read.frame["row"].tolist(), strict=True):
+    paras, rows = cast(list[str], read.columns["para"]), cast(list[int], read.columns["row"])
+    for para, row in zip(paras, rows, strict=True):
         if not para:
             continue
         first = read.first_row.get(para)

@@ -9,6 +9,7 @@ ever opened for reading.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from python_calamine import CalamineWorkbook
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import LISTS_SHEET, META_SHEET
+from ltpgap.rag._table import table_frame
 from ltpgap.workbook._layout import Layout, find_layout
 from ltpgap.workbook._metadata import Identity, WorkbookMeta, read_identity
 from ltpgap.workbook._numfmt import shown_decimals
@@ -35,7 +37,12 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True, kw_only=True)
 class PlaceWorkbook:
-    """A workbook as read: identity, where the table is, the raw inputs and every problem."""
+    """A workbook as read: identity, where the table is, the raw inputs and every problem.
+
+    The inputs are held column by column (``input_columns``); ``inputs`` is the same as a
+    DataFrame, built on first use. A merge reads hundreds of workbooks in worker processes and
+    needs only the columns, so they travel without a frame.
+    """
 
     path: str
     meta: WorkbookMeta | None  # None when the metadata sheet is missing
@@ -44,9 +51,20 @@ class PlaceWorkbook:
     sheet: str  # actual name of the data sheet (it may have been renamed)
     header_row: int  # 1-based Excel row of the header
     columns: Mapping[str, str]  # schema key → Excel column letter, as found by header
-    inputs: pd.DataFrame  # para, row, every INPUT_KEYS key (raw), then extra columns by header
+    #: para, row, every INPUT_KEYS key (raw), then extra columns by header: lists of equal length
+    input_columns: Mapping[str, list[object]]
     extra_headers: tuple[str, ...]
     issues: tuple[Issue, ...]
+
+    @functools.cached_property
+    def inputs(self) -> pd.DataFrame:
+        """The inputs as a frame (object columns as read, ``row`` as int64)."""
+        return table_frame(self.input_columns, ints=("row",))
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("inputs", None)  # the frame is rebuilt from the columns when asked for
+        return state
 
 
 class _ParserFailed(Exception):
@@ -95,7 +113,7 @@ def _refuse(file: str, issues: tuple[Issue, ...] | list[Issue], why: str) -> Ltp
     return LtpgapError(errors or list(issues), summary=f"{file}: {why}")
 
 
-def _infer_scope(frame: pd.DataFrame, catalogue: Catalogue | None) -> Literal["place", "ics"]:
+def _infer_scope(paras: list[object], catalogue: Catalogue | None) -> Literal["place", "ics"]:
     """Without metadata: the ICS team's workbook is one whose known Paras are mostly ICS-level.
 
     A place workbook holds every commitment (about a sixth of them ICS-level); the ICS team's
@@ -103,7 +121,7 @@ def _infer_scope(frame: pd.DataFrame, catalogue: Catalogue | None) -> Literal["p
     """
     if catalogue is None:
         return "place"
-    levels = [catalogue.by_id[p].level for p in frame["para"] if p in catalogue]
+    levels = [catalogue.by_id[str(p)].level for p in paras if p in catalogue]
     return "ics" if levels and levels.count("ics") * 2 > len(levels) else "place"
 
 
@@ -183,7 +201,7 @@ def read_workbook(
             ],
             summary=f"{file}: unreadable",
         ) from None
-    scope = identity.scope or _infer_scope(rows.frame, catalogue)
+    scope = identity.scope or _infer_scope(rows.columns["para"], catalogue)
     if catalogue is not None:
         para = layout.letter("para") or "A"
         issues += check_paras(
@@ -202,7 +220,7 @@ def read_workbook(
         sheet=layout.sheet,
         header_row=layout.header_row,
         columns=letters,
-        inputs=rows.frame,
+        input_columns=rows.columns,
         extra_headers=tuple(name for _, name in layout.extras),
         issues=tuple(issues),
     )
@@ -211,9 +229,9 @@ def read_workbook(
 def cell_locator(wb: PlaceWorkbook) -> Callable[[str, str], Where]:
     """(para, input key) → file › sheet › cell, for issues raised about a workbook's inputs."""
     rows: dict[str, int] = {}
-    for para, row in zip(wb.inputs["para"], wb.inputs["row"], strict=True):
+    for para, row in zip(wb.input_columns["para"], wb.input_columns["row"], strict=True):
         if para:
-            rows.setdefault(str(para), int(row))
+            rows.setdefault(str(para), int(cast(int, row)))
     para_letter = wb.columns.get("para")
 
     def locate(para: str, key: str) -> Where:

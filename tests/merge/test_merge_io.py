@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import pickle
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from mergekit import copy_books, sheet_rows, type_inputs
 from python_calamine import CalamineWorkbook
@@ -18,8 +20,11 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
 from ltpgap.merge import _fastrows as fastrows
 from ltpgap.merge import merge_workbooks
+from ltpgap.merge import model as model_module
 from ltpgap.merge._collect import pool_size
 from ltpgap.merge._fastrows import KINDS, BulkRows, splice_rows
+from ltpgap.workbook import read_workbook
+from ltpgap.workbook import reader as reader_module
 
 TRICKY = [
     "plain",
@@ -155,3 +160,49 @@ def test_rows_made_by_worker_processes_are_the_rows_made_here(
             written[name] = {n: zf.read(n) for n in zf.namelist()}
     assert ranges == {"here": None, "workers": -(-len(rows) // 37)}
     assert written["workers"] == written["here"]
+
+
+def test_a_merge_builds_no_inputs_frame(
+    tmp_path: Path,
+    blanks: dict[str, Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers assess, and the sheets are written, from the inputs' columns: neither a
+    workbook's nor a submission's inputs frame is ever built (each would cost a frame per
+    file, and a pickled one per file to send back)."""
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(books["luton"], {"1.8": {"status": "None", "lead": "Ann"}})
+    type_inputs(books["bedford"], {"2.9": {"status": "In place", "coverage": "Full"}})
+    expected = merge_workbooks(
+        list(books.values()), out=tmp_path / "framed.xlsx", catalogue=cat1, ics=ics, jobs=1
+    )
+
+    def no_frame(*_: object, **__: object) -> object:
+        raise AssertionError("an inputs frame was built")
+
+    monkeypatch.setattr(reader_module, "table_frame", no_frame)
+    monkeypatch.setattr(model_module, "table_frame", no_frame)
+    got = merge_workbooks(
+        list(books.values()), out=tmp_path / "columns.xlsx", catalogue=cat1, ics=ics, jobs=1
+    )
+    assert got.rollup.frame.equals(expected.rollup.frame)
+    for sheet in ("Place data", "Gaps", "ICS matrix"):
+        assert sheet_rows(tmp_path / "columns.xlsx", sheet) == sheet_rows(
+            tmp_path / "framed.xlsx", sheet
+        )
+
+
+def test_a_workbook_travels_without_its_frame(tmp_path: Path, blanks: dict[str, Path]) -> None:
+    """What a worker sends back holds the inputs' columns only; the frame is rebuilt, the same,
+    on first use."""
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(books["luton"], {"1.8": {"status": "None", "lead": "Ann", "evidence": "x"}})
+    book = read_workbook(books["luton"])
+    frame = book.inputs  # built and cached here
+    back = pickle.loads(pickle.dumps(book))
+    assert "inputs" in book.__dict__ and "inputs" not in back.__dict__
+    pd.testing.assert_frame_equal(back.inputs, frame)
+    assert back.inputs["row"].dtype == "int64"
+    assert len(pickle.dumps(book)) == len(pickle.dumps(back))  # the cached frame stays home

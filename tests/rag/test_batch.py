@@ -122,6 +122,18 @@ def test_bulk_equals_row_by_row(inputs: pd.DataFrame, scope: str, located: bool)
 
 
 @SETTINGS
+@given(inputs=input_frames(), scope=st.sampled_from(["place", "ics"]))
+def test_columns_as_lists_assess_as_the_frame(inputs: pd.DataFrame, scope: str) -> None:
+    """A workbook's inputs column by column (what the merge's workers pass) give the same
+    assessment, issues included, as the same inputs as a frame."""
+    columns = {str(k): inputs[k].tolist() for k in inputs.columns}
+    framed = assess_place(CATALOGUE, inputs, unit_id="u", scope=scope, locate=locate)  # type: ignore[arg-type]
+    listed = assess_place(CATALOGUE, columns, unit_id="u", scope=scope, locate=locate)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(listed.frame, framed.frame, check_exact=True)
+    assert listed.issues == framed.issues
+
+
+@SETTINGS
 @given(inputs=input_frames())
 def test_the_same_answer_twice(inputs: pd.DataFrame) -> None:
     """Readings and decisions are cached across calls: a second run must not differ."""

@@ -561,6 +561,7 @@ def merged_workbook(catalogue: Any, ics: Any, path: Path, *, every: int = 1) -> 
     from ltpgap.merge import PlaceRef, PlaceSubmission, write_ics_workbook
     from ltpgap.merge._content import ics_content
     from ltpgap.rag import assess_place
+    from ltpgap.rag._table import table_columns
 
     subs = []
     people = {p.id: (p.name, p.population) for p in ics.places}
@@ -579,7 +580,11 @@ def merged_workbook(catalogue: Any, ics: Any, path: Path, *, every: int = 1) -> 
         assessment = assess_place(catalogue, inputs, unit_id=unit, scope=scope)
         subs.append(
             PlaceSubmission(
-                ref=ref, scope=scope, inputs=inputs, extra_headers=(), assessment=assessment
+                ref=ref,
+                scope=scope,
+                input_columns=table_columns(inputs),
+                extra_headers=(),
+                assessment=assessment,
             )
         )
     content = ics_content(
