@@ -31,6 +31,7 @@ from typing import cast
 from openpyxl.utils import get_column_letter
 
 from ltpgap._zlib import DEFLATED, Z_SYNC_FLUSH, compressobj, crc32
+from ltpgap.merge._tables import row_heights
 from ltpgap.merge._zipwriter import LEVEL as _LEVEL
 from ltpgap.merge._zipwriter import Writer
 from ltpgap.workbook._package import read_package, workbook_part
@@ -66,6 +67,9 @@ class BulkRows:
     rows: Iterable[Sequence[object]] = ()
     columns: Sequence[Sequence[object]] | None = None
     heights: Iterable[float | None] | None = None
+    #: Wrapped columns (index, width) whose text sets each row's height, worked out a block
+    #: at a time where the rows are made (instead of ``heights``).
+    fit: Sequence[tuple[int, float]] = ()
     styles: dict[str, list[int]] = field(default_factory=dict)  # filled from the templates
 
 
@@ -232,6 +236,8 @@ def _rows_xml(bulk: BulkRows, start: int = 0, stop: int | None = None) -> Iterat
     top = 2 + start
     for columns in _blocks(bulk, start, stop):
         n = len(columns[0]) if columns else 0
+        if bulk.fit:
+            heights = iter(row_heights(columns, bulk.fit, n))
         rs = list(map(str, range(top, top + n)))
         live = [j for j, values in enumerate(columns) if _any_value(values)]
         stride = 4 + 5 * len(live)  # <row r=" · row · "> · cells… · </row>

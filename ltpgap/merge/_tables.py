@@ -36,7 +36,7 @@ from ltpgap.rag import PlaceAssessment
 from ltpgap.rag.summary import Counts, summary_counts
 from ltpgap.schema import COLUMNS, RAG_VALUES
 
-__all__ = ["Col", "TableData", "names_of", "snapshot_grid", "table_sheets"]
+__all__ = ["Col", "TableData", "names_of", "row_heights", "snapshot_grid", "table_sheets"]
 
 Kind = Literal["text", "wrap", "centre", "rag", "int", "percent", "score"]
 _HEADER = {c.key: c.header for c in COLUMNS}
@@ -69,12 +69,13 @@ class TableData:
     freeze: str = "B2"
     by_column: Sequence[Sequence[object]] | None = None
 
-    @functools.cached_property
-    def heights(self) -> Sequence[float | None] | None:
-        """Row heights for the wrapped text, worked out when a writer asks (None: default)."""
-        if not self.fit_heights or not isinstance(self.rows, Sequence):
-            return None
-        return _heights(self.rows, self.columns)
+    @property
+    def fit(self) -> tuple[tuple[int, float], ...]:
+        """The wrapped columns (index, width) whose text sets each row's height (see
+        :func:`row_heights`; worked out by the writer a block of rows at a time)."""
+        if not self.fit_heights:
+            return ()
+        return tuple((j, c.width) for j, c in enumerate(self.columns) if c.kind == "wrap")
 
 
 def _lines(values: Sequence[object], width: float) -> list[int]:
@@ -111,14 +112,17 @@ def _per_line(width: float) -> int:
     return low
 
 
-def _heights(rows: Sequence[Sequence[object]], cols: Sequence[Col]) -> list[float | None]:
+def row_heights(
+    columns: Sequence[Sequence[object]], fit: Sequence[tuple[int, float]], n: int
+) -> list[float | None]:
+    """Each of ``n`` rows' height (points) for the wrapped text in the ``fit`` columns (index,
+    width) of ``columns``; None where one line is enough (the default height)."""
     from ltpgap.workbook._heights import LINE_HEIGHT  # openpyxl: only a writer asks
 
-    wrap = [(j, c.width) for j, c in enumerate(cols) if c.kind == "wrap"]
-    if not wrap or not rows:
-        return [None] * len(rows)
-    lines = map(max, *(_lines([row[j] for row in rows], w) for j, w in wrap), [1] * len(rows))
-    return [round(LINE_HEIGHT * min(n, 15) + 3, 2) if n > 1 else None for n in lines]
+    if not fit or not n:
+        return [None] * n
+    lines = map(max, *(_lines(columns[j], w) for j, w in fit), [1] * n)
+    return [round(LINE_HEIGHT * min(k, 15) + 3, 2) if k > 1 else None for k in lines]
 
 
 def _table(
@@ -182,18 +186,22 @@ def names_of(content: IcsContent) -> dict[str, str]:
 
 
 def _name_list(text: object, names: dict[str, str], seen: dict[str, str] | None = None) -> str:
-    """'bedford, luton (N/A)' → 'Bedford Borough, Luton (N/A)' (``seen``: earlier answers)."""
+    """'bedford, luton (N/A)' → 'Bedford Borough, Luton (N/A)' (``seen``: earlier answers,
+    of whole lists and of single items alike: a one-item list reads as its item)."""
     if not isinstance(text, str) or not text:
         return ""
-    if seen is not None:
-        if text not in seen:
-            seen[text] = _name_list(text, names)
-        return seen[text]
+    known = {} if seen is None else seen
+    if text in known:
+        return known[text]
     out = []
     for item in text.split(", "):
-        unit, sep, why = item.partition(" (")
-        out.append(f"{names.get(unit, unit)}{sep}{why}")
-    return ", ".join(out)
+        shown = known.get(item)
+        if shown is None:
+            unit, sep, why = item.partition(" (")
+            shown = known[item] = f"{names.get(unit, unit)}{sep}{why}"
+        out.append(shown)
+    known[text] = answer = ", ".join(out)
+    return answer
 
 
 def matrix_table(content: IcsContent) -> TableData:

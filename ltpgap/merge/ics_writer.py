@@ -144,7 +144,7 @@ def _table_sheet(wb: Workbook, data: TableData) -> BulkRows:
         width=len(data.columns),
         rows=data.rows,
         columns=data.by_column,
-        heights=data.heights,
+        fit=data.fit,
     )
 
 

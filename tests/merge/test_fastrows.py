@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from ltpgap.merge import _fastrows, _zipwriter
 from ltpgap.merge._fastrows import KINDS, BulkRows
+from ltpgap.merge._tables import row_heights
 from ltpgap.workbook._rows import ExcelError
 
 #: Text that needs no escaping, text that does, text that looks like a formula.
@@ -162,3 +163,32 @@ def test_runs_deflated_elsewhere_join_the_member(tmp_path: Path, passthrough: bo
     with zipfile.ZipFile(target) as zf:
         assert zf.testzip() is None
         assert zf.read("big.xml") == b"".join(texts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.one_of(st.none(), st.text("ab c\n", max_size=300)), min_size=4, max_size=4),
+        max_size=25,
+    ),
+    chunk=st.integers(1, 7),
+    lo=st.integers(0, 25),
+)
+def test_heights_fitted_a_block_at_a_time_are_the_whole_tables(
+    rows: list[list[object]], chunk: int, lo: int
+) -> None:
+    """Row heights worked out per block (and per range, in a worker) are those of the table."""
+    fit = ((1, 36.0), (3, 12.0))
+    columns = [[row[j] for row in rows] for j in range(4)]
+    whole = row_heights(columns, fit, len(rows))
+    assert all(h is None or h > 15 for h in whole)
+    styles = {k: list(v) for k, v in _STYLES.items()}
+    fitted = BulkRows(sheet="s", width=4, rows=rows, fit=fit, styles=styles)
+    given_ = BulkRows(sheet="s", width=4, rows=rows, heights=whole, styles=styles)
+    start = min(lo, len(rows))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_fastrows, "_CHUNK", chunk)
+        assert "".join(_fastrows._rows_xml(fitted)) == "".join(_fastrows._rows_xml(given_))
+        assert "".join(_fastrows._rows_xml(fitted, start)) == "".join(
+            _fastrows._rows_xml(given_, start)
+        )
