@@ -73,7 +73,8 @@ def keep_text(value: object) -> object:
         stripped = value.strip()
         if not stripped:
             return None
-        if value[0] in _TRIGGERS or _coercible(value, stripped):
+        # " =A1" or " @x": Excel may skip the spaces and read the rest as a formula.
+        if value[0] in _TRIGGERS or stripped[0] in _TRIGGERS or _coercible(value, stripped):
             return CellText("'" + value)
         return CellText(value)
     if is_blank(value):
@@ -81,7 +82,8 @@ def keep_text(value: object) -> object:
     if isinstance(value, CellText):
         return value
     if isinstance(value, str):
-        if value.startswith((*FORMULA_START, "'")) or _coercible(value, value.strip()):
+        stripped = value.strip()
+        if stripped[:1] in _TRIGGERS or value[:1] in _TRIGGERS or _coercible(value, stripped):
             return CellText("'" + value)
         return CellText(value)
     if isinstance(value, datetime | date | bool | int | float):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 import xlwings as xw
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from officejs import ExcelStandIn, _sheet, envelope
 
@@ -84,6 +84,8 @@ def test_column_letter(n: int, letters: str) -> None:
 
 
 @given(st.one_of(st.text(max_size=40), st.dates(), st.floats(allow_nan=False), st.integers()))
+@example(" @")  # spaces, then a formula start: once written bare (found by this test)
+@example("\t =A1")
 def test_round_trip_through_excel(value: object) -> None:
     """Whatever a planner typed comes back identical after ltpgap writes it into a cell."""
     excel = ExcelStandIn({"sheets": [{"name": "S", "values": [[""]], "tables": []}]})
