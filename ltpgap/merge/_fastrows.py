@@ -13,13 +13,14 @@ style so editing them in Excel keeps them text.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
 import re
 import threading
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from ltpgap.merge._zipwriter import LEVEL as _LEVEL
 from ltpgap.merge._zipwriter import Writer
 from ltpgap.workbook._package import read_package, workbook_part
 
-__all__ = ["KINDS", "BulkRows", "splice_rows"]
+__all__ = ["KINDS", "BulkRows", "rendering", "splice_rows"]
 
 #: The template rows, in order, right under the header: one per kind of cell value.
 KINDS: tuple[str, ...] = ("text", "quoted", "number", "date", "datetime", "time")
@@ -294,12 +295,18 @@ class _Sheet:
     bulk: BulkRows
     before: bytes
     after: bytes
+    stale: bool = False  # rows made before the layout was saved used other style ids
 
 
 def _prepare(part: str, xml: str, bulk: BulkRows, count: int) -> _Sheet:
-    """Cut a table sheet openpyxl laid out; learn its template rows' styles (into ``bulk``)."""
+    """Cut a table sheet openpyxl laid out. Its template rows' styles go into ``bulk``: if
+    they differ from those the bulk was given, its rows made elsewhere are stale (the
+    returned sheet says so)."""
     before, header, after, rows = _split_sheet(xml, bulk.sheet)
-    bulk.styles.update(_template_styles(rows, bulk.width))
+    styles = _template_styles(rows, bulk.width)
+    stale = bool(bulk.styles) and bulk.styles != styles
+    bulk.styles.clear()
+    bulk.styles.update(styles)
     last = f"{get_column_letter(bulk.width)}{max(count + 1, 1)}"
     before = re.sub(
         r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}"/>', before, count=1
@@ -309,6 +316,7 @@ def _prepare(part: str, xml: str, bulk: BulkRows, count: int) -> _Sheet:
         bulk=bulk,
         before=before.encode("utf-8") + b"<sheetData>" + header.encode("utf-8"),
         after=b"</sheetData>" + after.encode("utf-8"),
+        stale=stale,
     )
 
 
@@ -362,49 +370,62 @@ def _ranges(bulk: BulkRows, count: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + step, count)) for lo in range(0, count, step)]
 
 
-def _workers(sheets: Sequence[_Sheet], counts: dict[str, int]) -> int:
+def _workers(bulks: Sequence[BulkRows], counts: Mapping[str, int]) -> int:
     """How many worker processes should make the rows (0: make them here)."""
-    if sum(counts[s.bulk.sheet] for s in sheets) < PARALLEL_ROWS:
+    if sum(counts[b.sheet] for b in bulks) < PARALLEL_ROWS:
         return 0
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return 0  # forking a process that runs other threads is not safe
-    if any(s.bulk.columns is None and not isinstance(s.bulk.rows, Sequence) for s in sheets):
+    if any(b.columns is None and not isinstance(b.rows, Sequence) for b in bulks):
         return 0
+    if any(not b.styles for b in bulks):
+        return 0  # the style ids are learnt from the saved layout: nothing to start with
     return min(os.cpu_count() or 1, 4) if (os.cpu_count() or 1) > 1 else 0
 
 
 @contextmanager
-def _rendered(
-    sheets: Sequence[_Sheet], counts: dict[str, int]
+def rendering(
+    bulks: Sequence[BulkRows], counts: Mapping[str, int]
 ) -> Iterator[dict[str, list[Future[Rendered]]]]:
-    """Every table's row ranges, handed to forked workers as soon as they start ({}: none)."""
-    workers = _workers(sheets, counts)
+    """Start making every table's rows now, a range at a time, in forked workers.
+
+    Yields each sheet's ranges as futures, in order ({}: the rows are made in this process
+    when written). The bulks must carry their template rows' style ids already; the caller
+    goes on laying out the workbook meanwhile and hands the futures to :func:`splice_rows`.
+    """
+    workers = _workers(bulks, counts)
     if not workers:
         yield {}
         return
-    _RENDERING[:] = [s.bulk for s in sheets]
+    _RENDERING[:] = list(bulks)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             yield {
-                s.bulk.sheet: [
+                bulk.sheet: [
                     pool.submit(_render, (i, lo, hi))
-                    for lo, hi in _ranges(s.bulk, counts[s.bulk.sheet])
+                    for lo, hi in _ranges(bulk, counts[bulk.sheet])
                 ]
-                for i, s in enumerate(sheets)
+                for i, bulk in enumerate(bulks)
             }
     finally:
         _RENDERING.clear()
 
 
 def splice_rows(
-    source: Path, target: Path, bulks: Sequence[BulkRows], counts: dict[str, int]
+    source: Path,
+    target: Path,
+    bulks: Sequence[BulkRows],
+    counts: dict[str, int],
+    rendered: Mapping[str, list[Future[Rendered]]] | None = None,
 ) -> None:
     """Copy the package ``source`` to ``target``, streaming each bulk sheet's rows in.
 
     ``counts`` gives the number of data rows of each bulk sheet (for the sheet dimension).
     A big workbook's rows are made by worker processes (see :data:`PARALLEL_ROWS`), a range
     each, deflated there; the runs are joined in order, so the file is the same either way.
+    ``rendered`` holds rows already under way (:func:`rendering`); without it they are
+    started here, once the layout's styles are known.
     """
     wanted = {b.sheet: b for b in bulks}
     with zipfile.ZipFile(source) as zf:
@@ -419,7 +440,9 @@ def splice_rows(
         if (title := parts.get(info.filename)) in wanted
     }
     with (
-        _rendered(list(sheets.values()), counts) as rendered,
+        contextlib.nullcontext(rendered)
+        if rendered is not None
+        else rendering([s.bulk for s in sheets.values()], counts) as under_way,
         zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=_LEVEL) as out,
         Writer(out) as w,
     ):
@@ -428,4 +451,5 @@ def splice_rows(
             if sheet is None:
                 w.send("whole", (info, data))
             else:
-                _stream_sheet(w, sheet, rendered.get(sheet.bulk.sheet))
+                ranges = None if sheet.stale else under_way.get(sheet.bulk.sheet)
+                _stream_sheet(w, sheet, ranges)

@@ -14,6 +14,8 @@ import functools
 import json
 import os
 import tempfile
+from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ltpgap import TEMPLATE_VERSION, __version__
-from ltpgap.merge._fastrows import KINDS, BulkRows, splice_rows
+from ltpgap.merge._fastrows import KINDS, BulkRows, Rendered, rendering, splice_rows
 from ltpgap.merge._history_sheet import add_history_sheet
 from ltpgap.merge._readme import write_readme
 from ltpgap.merge._sheets import (
@@ -139,12 +141,20 @@ def _table_sheet(wb: Workbook, data: TableData) -> BulkRows:
     _rag_formats(ws, data.columns, last_row)
     _print_setup(ws, data.freeze)
     ws.print_title_rows = "1:1"
+    # openpyxl numbers a cell style the first time it is asked for its id, and keeps that
+    # number when it saves: asking now lets the rows be made before the layout is saved (if
+    # the saved layout says otherwise, they are made again, here).
+    styles = {
+        kind: [ws.cell(row=offset, column=j).style_id for j in range(1, len(data.columns) + 1)]
+        for offset, kind in enumerate(KINDS, start=2)
+    }
     return BulkRows(
         sheet=data.sheet,
         width=len(data.columns),
         rows=data.rows,
         columns=data.by_column,
         fit=data.fit,
+        styles=styles,
     )
 
 
@@ -214,10 +224,17 @@ def _meta_sheet(wb: Workbook, content: IcsContent) -> None:
 
 
 class _Package:
-    """What :func:`atomic_save` saves: openpyxl's layout, then the rows streamed in."""
+    """What :func:`atomic_save` saves: openpyxl's layout, then the rows streamed in (made
+    meanwhile by workers when ``rendered`` holds them)."""
 
-    def __init__(self, wb: Workbook, bulks: list[BulkRows], counts: dict[str, int]) -> None:
-        self.wb, self.bulks, self.counts = wb, bulks, counts
+    def __init__(
+        self,
+        wb: Workbook,
+        bulks: list[BulkRows],
+        counts: dict[str, int],
+        rendered: Mapping[str, list[Future[Rendered]]] | None = None,
+    ) -> None:
+        self.wb, self.bulks, self.counts, self.rendered = wb, bulks, counts, rendered
 
     def save(self, target: Path) -> None:
         fd, name = tempfile.mkstemp(prefix=".layout.", suffix=".xlsx", dir=Path(target).parent)
@@ -225,7 +242,7 @@ class _Package:
         layout = Path(name)
         try:
             self.wb.save(layout)
-            splice_rows(layout, Path(target), self.bulks, self.counts)
+            splice_rows(layout, Path(target), self.bulks, self.counts, self.rendered or None)
         finally:
             layout.unlink(missing_ok=True)
 
@@ -245,8 +262,10 @@ def write_ics_workbook(content: IcsContent, path: str | Path) -> Path:
         counts[data.sheet] = data.count
         if data.sheet == "Gaps":
             _snapshot_sheet(wb, content)
-    add_history_sheet(wb, content)  # only when the merge recorded history (issue 9)
-    _meta_sheet(wb, content)
-    wb.active = 0
-    atomic_save(_Package(wb, bulks, counts), path)
+    # A big workbook's rows are made by workers from here on, while the rest is laid out.
+    with rendering(bulks, counts) as rendered:
+        add_history_sheet(wb, content)  # only when the merge recorded history (issue 9)
+        _meta_sheet(wb, content)
+        wb.active = 0
+        atomic_save(_Package(wb, bulks, counts, rendered), path)
     return path

@@ -7,6 +7,7 @@ import pickle
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -19,7 +20,7 @@ import ltpgap.cli.merge as merge_cli
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
 from ltpgap.merge import _fastrows as fastrows
-from ltpgap.merge import merge_workbooks
+from ltpgap.merge import ics_writer, merge_workbooks
 from ltpgap.merge import model as model_module
 from ltpgap.merge._collect import pool_size
 from ltpgap.merge._fastrows import KINDS, BulkRows, splice_rows
@@ -206,3 +207,53 @@ def test_a_workbook_travels_without_its_frame(tmp_path: Path, blanks: dict[str, 
     pd.testing.assert_frame_equal(back.inputs, frame)
     assert back.inputs["row"].dtype == "int64"
     assert len(pickle.dumps(book)) == len(pickle.dumps(back))  # the cached frame stays home
+
+
+@pytest.mark.parametrize("foretold", ["right", "wrong"])
+def test_rows_made_before_the_layout_is_saved_carry_its_styles(
+    tmp_path: Path,
+    blanks: dict[str, Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    monkeypatch: pytest.MonkeyPatch,
+    foretold: str,
+) -> None:
+    """Workers start on the rows with the style ids openpyxl gave the template rows before
+    saving; the saved layout is checked against them, and rows made with ids that turn out
+    wrong are made again here. Either way the workbook is the one written in one process."""
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(books["luton"], {"1.8": {"status": "None", "lead": "Ann"}, "2.9": {"status": "x"}})
+    type_inputs(books["bedford"], {"2.9": {"status": "In place", "expected_delivery": "2020"}})
+    files = list(books.values())
+    monkeypatch.setattr(fastrows, "PARALLEL_ROWS", 10**9)
+    merge_workbooks(files, out=tmp_path / "here.xlsx", catalogue=cat1, ics=ics, jobs=1)
+
+    stale: list[bool] = []
+    prepare, table_sheet = fastrows._prepare, ics_writer._table_sheet
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        sheet = prepare(*args, **kwargs)
+        stale.append(sheet.stale)
+        return sheet
+
+    def mistaken(*args: Any) -> BulkRows:
+        bulk = table_sheet(*args)
+        for ids in bulk.styles.values():
+            ids[:] = [i + 1 for i in ids]
+        return bulk
+
+    monkeypatch.setattr(fastrows, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(fastrows, "_prepare", spy)
+    if foretold == "wrong":
+        monkeypatch.setattr(ics_writer, "_table_sheet", mistaken)
+    merge_workbooks(files, out=tmp_path / "workers.xlsx", catalogue=cat1, ics=ics, jobs=1)
+    assert stale == [foretold == "wrong"] * 6
+    here, workers = (openpyxl.load_workbook(tmp_path / f) for f in ("here.xlsx", "workers.xlsx"))
+    for name in ("ICS matrix", "Gaps", "Place data", "Checks"):
+        cells = [
+            [(c.value, c.number_format, repr(c.font), repr(c.fill), c.quotePrefix) for c in row]
+            for book in (here, workers)
+            for row in [*book[name].iter_rows()]
+        ]
+        half = len(cells) // 2
+        assert cells[:half] == cells[half:], name
