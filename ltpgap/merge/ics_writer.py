@@ -253,8 +253,7 @@ def write_ics_workbook(content: IcsContent, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     readme = wb.active
-    readme.title = README
-    write_readme(readme, content)
+    readme.title = README  # the first sheet; written once the workers have started
     tables = table_sheets(content)
     bulks, counts = [], {}
     for data in tables:
@@ -264,6 +263,7 @@ def write_ics_workbook(content: IcsContent, path: str | Path) -> Path:
             _snapshot_sheet(wb, content)
     # A big workbook's rows are made by workers from here on, while the rest is laid out.
     with rendering(bulks, counts) as rendered:
+        write_readme(readme, content)
         add_history_sheet(wb, content)  # only when the merge recorded history (issue 9)
         _meta_sheet(wb, content)
         wb.active = 0
