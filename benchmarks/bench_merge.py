@@ -345,8 +345,11 @@ def _per_file(paths: list[Path], catalogue: Catalogue) -> dict[str, float]:
     stages: dict[str, Callable[[int], object]] = {
         "gate": lambda i: gate_workbook(sample[i]),
         "read_incl_gate": lambda i: read_workbook(sample[i], catalogue=catalogue),
-        "assess": lambda i: assess_place(
-            catalogue, books[i].inputs, unit_id=books[i].unit_id, locate=cell_locator(books[i])
+        "assess": lambda i: assess_place(  # from the columns, as the merge's workers do
+            catalogue,
+            books[i].input_columns,
+            unit_id=books[i].unit_id,
+            locate=cell_locator(books[i]),
         ),
         "fastexcel": lambda i: _fastexcel_one(sample[i]),
         "openpyxl_read_incl_gate": lambda i: openpyxl_reader(sample[i], catalogue),

@@ -229,9 +229,10 @@ def read_workbook(
 def cell_locator(wb: PlaceWorkbook) -> Callable[[str, str], Where]:
     """(para, input key) → file › sheet › cell, for issues raised about a workbook's inputs."""
     rows: dict[str, int] = {}
-    for para, row in zip(wb.input_columns["para"], wb.input_columns["row"], strict=True):
+    numbers = cast(list[int], wb.input_columns["row"])
+    for para, row in zip(wb.input_columns["para"], numbers, strict=True):
         if para:
-            rows.setdefault(str(para), int(cast(int, row)))
+            rows.setdefault(str(para), int(row))
     para_letter = wb.columns.get("para")
 
     def locate(para: str, key: str) -> Where:
