@@ -18,7 +18,7 @@ from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, UnitInputs, assess_units
-from ltpgap.rag._table import table_columns
+from ltpgap.rag._table import table_columns, table_frame
 from ltpgap.schema import INPUT_KEYS
 
 if TYPE_CHECKING:
@@ -109,22 +109,16 @@ class _Rows:
         self.first_extra = 2 + len(INPUT_KEYS)
         self.cells = data.to_numpy(dtype=object)[:, [names.index(c) for c in self.names]]
 
-    def unit(self, positions: list[int]) -> tuple[pd.DataFrame, tuple[str, ...]]:
-        """The kept rows (para, row, inputs, extras that hold something), as _inputs gives."""
+    def unit(self, positions: list[int]) -> tuple[dict[str, list[object]], tuple[str, ...]]:
+        """The kept rows (para, row, inputs, extras that hold something) column by column,
+        as :func:`_inputs` gives them as a frame."""
         block = self.cells[positions]
         held = ~pd.isna(block[:, self.first_extra :]).all(axis=0)
         found = np.flatnonzero(held).tolist()
         keep = [*range(self.first_extra), *(self.first_extra + j for j in found)]
         names = [self.names[j] for j in keep]
-        columns = pd.Index(names, dtype=object)  # looked up by name, not searched as text
-        return pd.DataFrame(block[:, keep], columns=columns, dtype=object), tuple(
-            names[self.first_extra :]
-        )
-
-    def located(self, positions: list[int]) -> tuple[list[object], list[object]]:
-        """The rows' paras and Excel rows (what :func:`ref_locator` reads)."""
-        block = self.cells[positions]
-        return block[:, 0].tolist(), block[:, 1].tolist()
+        values = block[:, keep].T.tolist() if len(positions) else [[] for _ in keep]
+        return dict(zip(names, values, strict=True)), tuple(names[self.first_extra :])
 
 
 def _kept_one(
@@ -195,17 +189,18 @@ def carry_forward(
         at.setdefault(place, []).append(i)
     rows = _Rows(data) if data.columns.is_unique else None
     built: list[tuple[str, PlaceSubmission | None]] = []  # in the units' order
-    current: list[tuple[int, PlaceRef, pd.DataFrame, tuple[str, ...], UnitInputs]] = []
+    current: list[tuple[int, PlaceRef, dict[str, list[object]], tuple[str, ...], UnitInputs]] = []
     for ref, scope in units:
         if ref.id in submitted or ref.id not in wanted or ref.status not in ("submitted", "kept"):
             continue
         positions = at.get(ref.id, [])
         if rows is not None:
             inputs, extras = rows.unit(positions)
-            locate = _locator(ref, *rows.located(positions))
+            locate = _locator(ref, inputs["para"], inputs["row"])
         else:
-            inputs, extras = _inputs(data.take(positions))
-            locate = ref_locator(ref, inputs)
+            framed, extras = _inputs(data.take(positions))
+            inputs = table_columns(framed)
+            locate = ref_locator(ref, framed)
         unit_scope: Literal["place", "ics"] = "ics" if scope == "ics" else "place"
         if not ref.catalogue_hash or ref.catalogue_hash == catalogue.content_hash:
             unit = UnitInputs(unit_id=ref.id, inputs=inputs, scope=unit_scope, locate=locate)
@@ -214,7 +209,7 @@ def carry_forward(
             continue
         other = _kept_one(
             ref,
-            inputs,
+            table_frame(inputs),
             extras,
             locate,
             scope=unit_scope,
@@ -231,7 +226,7 @@ def carry_forward(
             PlaceSubmission(
                 ref=replace(ref, status="kept"),
                 scope=unit.scope,
-                input_columns=table_columns(inputs),
+                input_columns=inputs,
                 extra_headers=extras,
                 assessment=assessment,
                 issues=assessment.issues,

@@ -32,10 +32,11 @@ def has_column(table: Table, name: str) -> bool:
 def table_frame(
     columns: Mapping[str, Sequence[object]], *, ints: Sequence[str] = ()
 ) -> pd.DataFrame:
-    """Plain columns as a frame: object columns as given, the ``ints`` ones as int64."""
+    """Plain columns as a frame: object columns as given, the ``ints`` ones as int64 (left
+    as they are if they hold anything but whole numbers: a blank Row kept from a sheet)."""
     frame = pd.DataFrame(dict(columns), dtype=object)
     for name in ints:
-        if name in frame.columns:
+        if name in frame.columns and all(type(v) is int for v in columns[name]):
             frame[name] = frame[name].astype("int64")
     return frame
 

@@ -309,7 +309,7 @@ class UnitInputs:
     """One unit's inputs for :func:`assess_units`: the arguments of :func:`assess_place`."""
 
     unit_id: str
-    inputs: pd.DataFrame
+    inputs: Table  # a frame, or its columns as lists
     scope: Scope = "place"
     locate: Locator | None = None
 
@@ -323,7 +323,11 @@ def assess_units(catalogue: Catalogue, units: Sequence[UnitInputs]) -> list[Plac
     """
     for unit in units:
         _check_scope(unit.scope)
-    together = [k for k, u in enumerate(units) if u.inputs.columns.is_unique]
+    together = [
+        k
+        for k, u in enumerate(units)
+        if not isinstance(u.inputs, pd.DataFrame) or u.inputs.columns.is_unique
+    ]
     done = dict(
         zip(together, _assess_together(catalogue, [units[k] for k in together]), strict=True)
     )
@@ -394,6 +398,13 @@ def _with_results(base: pd.DataFrame, computed: Mapping[str, Any]) -> pd.DataFra
     return pd.concat([base, results_frame], axis=1)  # copies: the cache stays as it is
 
 
+def _height(inputs: Table) -> int:
+    """Rows in a table given either way."""
+    if isinstance(inputs, pd.DataFrame):
+        return len(inputs)
+    return len(next(iter(inputs.values()), ()))
+
+
 def _assess_together(catalogue: Catalogue, units: Sequence[UnitInputs]) -> list[PlaceAssessment]:
     """Units whose inputs have unique column names, through :func:`assess_parts` at once."""
     if not units:
@@ -403,7 +414,7 @@ def _assess_together(catalogue: Catalogue, units: Sequence[UnitInputs]) -> list[
     fixed: dict[int, tuple[str, str, str]] = {}
     parts: list[tuple[int, Locator | None]] = []
     bases: list[_ScopeBase] = []
-    present = {k for u in units for k in INPUT_KEYS if k in u.inputs.columns}
+    present = {k for u in units for k in INPUT_KEYS if has_column(u.inputs, k)}
     columns: dict[str, list[object]] = {k: [] for k in INPUT_KEYS if k in present}
     n_rows = 0  # rows of the units before this one, in ``columns``
     for unit in units:
@@ -419,10 +430,10 @@ def _assess_together(catalogue: Catalogue, units: Sequence[UnitInputs]) -> list[
         every.extend(commitments)
         parts.append((len(commitments), unit.locate))
         bases.append(base)
-        size = len(unit.inputs)
+        size = _height(unit.inputs)
         for key, values in columns.items():
             values.extend(
-                unit.inputs[key].tolist() if key in unit.inputs.columns else [None] * size
+                column_list(unit.inputs, key) if has_column(unit.inputs, key) else [None] * size
             )
         n_rows += size
     results, issues = assess_parts(every, row_of, columns, fixed, parts)

@@ -3,8 +3,8 @@
 :class:`ltpgap.merge._carry._Rows` slices one block of cells per unit (the add-in's ICS
 Recompute does this for every unit on every press); ``_inputs(data.take(rows))`` is the frame
 path it replaced, kept for Place data whose headers repeat. Both must give the same inputs
-frame (para, row, the inputs, then only the extra columns that hold something) and the same
-cell locations.
+(para, row, the inputs, then only the extra columns that hold something; the block path as
+columns, with no frame) and the same cell locations.
 """
 
 from __future__ import annotations
@@ -59,11 +59,14 @@ def test_a_unit_cut_from_the_block_equals_the_frame_path(
     got, got_extras = _Rows(data).unit(positions)
     want, want_extras = _inputs(data.take(positions))
     assert got_extras == want_extras
-    assert list(got.columns) == ["para", "row", *INPUT_KEYS, *got_extras]
-    # the same cells under the same names (the block path names columns with an object
-    # index: looked up by name, never searched as text)
+    assert list(got) == ["para", "row", *INPUT_KEYS, *got_extras]
+    assert all(type(values) is list and len(values) == len(want) for values in got.values())
+    # the same cells under the same names, column by column
     pd.testing.assert_frame_equal(
-        got, want.astype(object), check_exact=True, check_column_type=False
+        pd.DataFrame(got, columns=list(got), dtype=object),
+        want.astype(object),
+        check_exact=True,
+        check_column_type=False,
     )
 
 
@@ -79,8 +82,8 @@ def test_its_cells_are_located_as_from_the_frame(case: tuple[pd.DataFrame, list[
         sheet="Gap",
         columns={"para": "A", "status": "D"},
     )
-    rows = _Rows(data)
-    fast = _locator(ref, *rows.located(positions))
+    got, _ = _Rows(data).unit(positions)
+    fast = _locator(ref, got["para"], got["row"])
     slow = ref_locator(ref, _inputs(data.take(positions))[0])
     for para in ("1.1", "3.10", "9.9", ""):
         for key in ("status", "lead"):
