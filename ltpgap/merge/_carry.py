@@ -18,7 +18,7 @@ from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, UnitInputs, assess_units
-from ltpgap.rag._table import table_columns, table_frame
+from ltpgap.rag._table import Table, column_list, table_columns, table_frame
 from ltpgap.schema import INPUT_KEYS
 
 if TYPE_CHECKING:
@@ -70,9 +70,9 @@ def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, li
     return previous, list(previous.issues)
 
 
-def ref_locator(ref: PlaceRef, inputs: pd.DataFrame) -> Callable[[str, str], Where]:
+def ref_locator(ref: PlaceRef, inputs: Table) -> Callable[[str, str], Where]:
     """(para, input key) → the cell in the unit's own workbook, from its recorded layout."""
-    return _locator(ref, inputs["para"].tolist(), inputs["row"].tolist())
+    return _locator(ref, column_list(inputs, "para"), column_list(inputs, "row"))
 
 
 def _locator(ref: PlaceRef, paras: list[object], rows: list[object]) -> Callable[[str, str], Where]:

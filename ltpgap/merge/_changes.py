@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ltpgap.issues import Issue, Where, make_issue
+from ltpgap.rag._table import Table, table_columns
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 
 __all__ = ["canonical", "input_changes", "shown"]
@@ -56,22 +57,26 @@ def shown(value: object) -> str:
     return f"'{text}'"
 
 
-def _keyed(inputs: pd.DataFrame, columns: Sequence[str]) -> dict[str, dict[str, Any]]:
+def _keyed(inputs: Table, columns: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Row key (Para, or 'row N' without one) → {column: value}; first row of a Para wins."""
+    table = table_columns(inputs) if isinstance(inputs, pd.DataFrame) else inputs
     rows: dict[str, dict[str, Any]] = {}
-    present = [c for c in columns if c in inputs.columns]
-    for record in inputs[["para", "row", *present]].to_dict("records"):
-        para = str(record.get("para") or "").strip()
-        key = para or f"row {record.get('row')}"
-        rows.setdefault(key, {c: record.get(c) for c in present})
+    present = [c for c in columns if c in table]
+    values = [table[c] for c in present]
+    n = len(table["para"]) if "para" in table else 0
+    numbers = table.get("row") or [None] * n
+    for i, (para, row) in enumerate(zip(table.get("para") or [None] * n, numbers, strict=True)):
+        key = str(para or "").strip() or f"row {row}"
+        if key not in rows:
+            rows[key] = {c: v[i] for c, v in zip(present, values, strict=True)}
     return rows
 
 
 def input_changes(
     *,
     place: str,
-    before: pd.DataFrame,
-    after: pd.DataFrame,
+    before: Table,
+    after: Table,
     extras: Sequence[str],
     locate: Callable[[str, str], Where],
     sheet_where: Where,

@@ -173,9 +173,9 @@ def _changes(
         out[sub.unit_id] = input_changes(
             place=sub.ref.name,
             before=before,
-            after=sub.inputs,
+            after=sub.input_columns,
             extras=[*sub.extra_headers, *old_extras],
-            locate=ref_locator(sub.ref, sub.inputs),
+            locate=ref_locator(sub.ref, sub.input_columns),
             sheet_where=Where(file=sub.ref.file, sheet=sub.ref.sheet or None),
         )
     return out

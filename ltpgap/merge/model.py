@@ -20,7 +20,8 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Rules
 from ltpgap.issues import Issue
 from ltpgap.rag import IcsRollup, PlaceAssessment
-from ltpgap.rag._table import table_columns, table_frame
+from ltpgap.rag._table import Table, table_columns, table_frame
+from ltpgap.schema import INPUT_KEYS
 from ltpgap.store.records import MergeRecord, SubmissionRecord, inputs_hash
 
 if TYPE_CHECKING:
@@ -110,16 +111,26 @@ class PlaceRef:
         )
 
 
-def hash_rows(assessment: pd.DataFrame, inputs: pd.DataFrame) -> list[str]:
-    """The inputs hash of each assessment row (first inputs row of its Para; blank if none)."""
-    first: dict[str, dict[str, object]] = {}
-    for raw in inputs.to_dict("records"):
-        record = {str(k): v for k, v in raw.items()}
-        para = str(record.get("para") or "")
-        if para and para not in first:
-            first[para] = record
+def hash_rows(assessment: pd.DataFrame, inputs: Table) -> list[str]:
+    """The inputs hash of each assessment row (first inputs row of its Para; blank if none).
+
+    ``inputs`` is a frame or its columns as lists (a submission's ``input_columns``).
+    """
+    columns = table_columns(inputs) if isinstance(inputs, pd.DataFrame) else inputs
+    keys = [k for k in INPUT_KEYS if k in columns]
+    values = [columns[k] for k in keys]
+    first: dict[str, int] = {}
+    for i, para in enumerate(columns.get("para", ())):
+        key = str(para or "")
+        if key and key not in first:
+            first[key] = i
     blank = inputs_hash({})
-    return [inputs_hash(first[p]) if p in first else blank for p in assessment["para"].astype(str)]
+    hashes: list[str] = []
+    for para in assessment["para"].astype(str):
+        at = first.get(para)
+        row = {} if at is None else {k: v[at] for k, v in zip(keys, values, strict=True)}
+        hashes.append(blank if at is None else inputs_hash(row))
+    return hashes
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -163,7 +174,7 @@ class PlaceSubmission:
         if self.assessment is None:
             return pd.DataFrame(columns=["para", "rag", "reason", "rule", "inputs_hash"])
         frame = self.assessment.frame.copy()
-        frame["inputs_hash"] = hash_rows(frame, self.assessed_inputs)
+        frame["inputs_hash"] = hash_rows(frame, self.assessed_columns)
         return frame
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -49,8 +50,16 @@ def utc(moment: datetime | date) -> datetime:
     return moment.astimezone(UTC)
 
 
+#: Each input key as its JSON string, and JSON's string encoder (what json.dumps uses with
+#: ensure_ascii=False).
+_KEYS_JSON = tuple((key, json.dumps(key, ensure_ascii=False)) for key in INPUT_KEYS)
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def _cell(value: object) -> str:
     """One input cell in a canonical text form, so equal meaning gives equal hashes."""
+    if isinstance(value, str):  # the usual cell: nothing below applies to text
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
@@ -78,9 +87,12 @@ def inputs_hash(row: Mapping[str, object]) -> str:
     Whitespace runs are folded, numbers and dates take one canonical form, so re-saving a
     workbook does not change the hash but editing any input does.
     """
-    cells = [[key, _cell(row.get(key))] for key in INPUT_KEYS]
-    payload = json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    # json.dumps([[key, cell], …], ensure_ascii=False, separators=(",", ":")), written out: the
+    # same text (a test holds them equal), at a third of the cost; a merge hashes 100,000 rows.
+    payload = ",".join(
+        [f"[{quoted},{_json_string(_cell(row.get(key)))}]" for key, quoted in _KEYS_JSON]
+    )
+    return hashlib.sha256(f"[{payload}]".encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)

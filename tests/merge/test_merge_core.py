@@ -372,3 +372,30 @@ def test_gaps_list_every_red_must_dos_first_then_paragraph_then_place_order(
     keys = [(must == "No", rank[para], names.index(place)) for place, para, must in gaps]
     assert keys == sorted(keys)
     assert {must for _, _, must in gaps} == {"Yes", "No"}
+
+
+def test_an_ics_workbook_is_parsed_from_the_bytes_the_gate_checked(
+    tmp_path: Path,
+    blanks: dict[str, Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file swapped right after the gate's check never reaches python-calamine."""
+    from ltpgap.merge import ics_reader
+
+    typed = {"luton": {"1.8": {"status": "None", "lead": "Ann"}}, "bedford": {}}
+    _, out = _merge(tmp_path, blanks, typed, cat1, ics)
+    before = read_ics_workbook(out)
+    check = ics_reader.inspect_workbook
+
+    def then_swap(path: str, *args: Any, **kwargs: Any) -> Any:
+        found = check(path, *args, **kwargs)
+        Path(path).write_bytes(b"swapped after the gate")
+        return found
+
+    monkeypatch.setattr(ics_reader, "inspect_workbook", then_swap)
+    after = read_ics_workbook(out)
+    assert out.read_bytes() == b"swapped after the gate"
+    assert after.place_data.equals(before.place_data)
+    assert after.matrix.equals(before.matrix)
