@@ -70,9 +70,14 @@ def _rows(frame: pd.DataFrame, columns: Sequence[str], what: str) -> list[dict[s
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{what} frame lacks column(s) {missing}; it needs {list(columns)}")
-    part = frame.loc[:, list(columns)].astype(object)
-    part = part.where(part.notna(), None)
-    return [dict(zip(columns, values, strict=True)) for values in part.itertuples(index=False)]
+    lists: list[list[Any]] = []
+    for name in columns:  # column by column: a merge of 200 places records 100,000 rows
+        column = frame[name]
+        values = column.astype(object).tolist()
+        if column.hasnans:
+            values = [None if gap else v for v, gap in zip(values, column.isna(), strict=True)]
+        lists.append(values)
+    return [dict(zip(columns, values, strict=True)) for values in zip(*lists, strict=True)]
 
 
 def _assessment_rows(sub: SubmissionRecord) -> list[dict[str, Any]]:
