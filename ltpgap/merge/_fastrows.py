@@ -31,10 +31,10 @@ from typing import cast
 
 from openpyxl.utils import get_column_letter
 
-from ltpgap._zlib import DEFLATED, Z_SYNC_FLUSH, compressobj, crc32
+from ltpgap._zlib import crc32
 from ltpgap.merge._tables import row_heights
 from ltpgap.merge._zipwriter import LEVEL as _LEVEL
-from ltpgap.merge._zipwriter import Writer
+from ltpgap.merge._zipwriter import Writer, _deflate
 from ltpgap.workbook._package import read_package, workbook_part
 
 __all__ = ["KINDS", "BulkRows", "rendering", "splice_rows"]
@@ -354,15 +354,8 @@ Rendered = tuple[bytes, int, int]
 def _render(task: tuple[int, int, int]) -> Rendered:
     """Rows ``start``–``stop`` of table ``i`` as one self-contained run of deflate blocks."""
     i, start, stop = task
-    deflate = compressobj(_LEVEL, DEFLATED, -15)
-    out: list[bytes] = []
-    crc = size = 0
-    for piece in _rows_xml(_RENDERING[i], start, stop):
-        data = piece.encode("utf-8")
-        crc, size = crc32(data, crc), size + len(data)
-        out.append(deflate.compress(data))
-    out.append(deflate.flush(Z_SYNC_FLUSH))
-    return b"".join(out), crc, size
+    data = "".join(_rows_xml(_RENDERING[i], start, stop)).encode("utf-8")  # ~4 MB
+    return _deflate(data), crc32(data), len(data)
 
 
 def _ranges(bulk: BulkRows, count: int) -> list[tuple[int, int]]:

@@ -33,6 +33,7 @@ from ltpgap.merge._sheets import (
 )
 from ltpgap.merge.model import IcsContent, PlaceSubmission
 from ltpgap.rag import PlaceAssessment
+from ltpgap.rag._table import first_positions
 from ltpgap.rag.summary import Counts, summary_counts
 from ltpgap.schema import COLUMNS, RAG_VALUES
 
@@ -336,13 +337,9 @@ def summary_table(content: IcsContent, by: Literal["chapter", "programme_area"])
 def _first_inputs(sub: PlaceSubmission, paras: set[str]) -> dict[str, tuple[object, object]]:
     """Para → (initiatives, lead) of its first row, for the Paras asked about."""
     columns = sub.assessed_columns
-    keys = list(columns["para"])
-    n = len(keys)
+    n = len(columns["para"])
     initiatives, lead = (columns.get(k) or [None] * n for k in ("initiatives", "lead"))
-    if not all(type(p) is str for p in keys):
-        keys = [str(p or "") for p in keys]
-    # Built from the last row back, so each Para keeps the position of its first row.
-    at = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
+    at = first_positions(columns["para"])
     return {key: (initiatives[i], lead[i]) for key in paras if (i := at.get(key)) is not None}
 
 

@@ -242,7 +242,7 @@ class _Package:
         layout = Path(name)
         try:
             self.wb.save(layout)
-            splice_rows(layout, Path(target), self.bulks, self.counts, self.rendered or None)
+            splice_rows(layout, Path(target), self.bulks, self.counts, self.rendered)
         finally:
             layout.unlink(missing_ok=True)
 

@@ -20,7 +20,7 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Rules
 from ltpgap.issues import Issue
 from ltpgap.rag import IcsRollup, PlaceAssessment
-from ltpgap.rag._table import Table, table_columns, table_frame
+from ltpgap.rag._table import Table, first_positions, table_columns, table_frame
 from ltpgap.schema import INPUT_KEYS
 from ltpgap.store.records import MergeRecord, SubmissionRecord, inputs_hash
 
@@ -119,11 +119,7 @@ def hash_rows(assessment: pd.DataFrame, inputs: Table) -> list[str]:
     columns = table_columns(inputs) if isinstance(inputs, pd.DataFrame) else inputs
     keys = [k for k in INPUT_KEYS if k in columns]
     values = [columns[k] for k in keys]
-    first: dict[str, int] = {}
-    for i, para in enumerate(columns.get("para", ())):
-        key = str(para or "")
-        if key and key not in first:
-            first[key] = i
+    first = first_positions(columns.get("para", ()))
     blank = inputs_hash({})
     hashes: list[str] = []
     for para in assessment["para"].astype(str):
@@ -158,13 +154,9 @@ class PlaceSubmission:
         return table_frame(self.input_columns, ints=("row",))
 
     @property
-    def assessed_inputs(self) -> pd.DataFrame:
-        """The inputs the RAG was computed from (migrated ones when the catalogue changed)."""
-        return self.inputs if self.migrated_inputs is None else self.migrated_inputs
-
-    @property
     def assessed_columns(self) -> Mapping[str, Sequence[object]]:
-        """:attr:`assessed_inputs` column by column."""
+        """The inputs the RAG was computed from (migrated ones when the catalogue changed),
+        column by column."""
         if self.migrated_inputs is None:
             return self.input_columns
         return table_columns(self.migrated_inputs)

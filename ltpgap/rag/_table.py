@@ -11,7 +11,14 @@ from typing import TypeAlias
 
 import pandas as pd
 
-__all__ = ["Table", "column_list", "has_column", "table_columns", "table_frame"]
+__all__ = [
+    "Table",
+    "column_list",
+    "first_positions",
+    "has_column",
+    "table_columns",
+    "table_frame",
+]
 
 #: A DataFrame, or its columns as lists of the same length.
 Table: TypeAlias = pd.DataFrame | Mapping[str, Sequence[object]]
@@ -43,8 +50,21 @@ def table_frame(
 
 def table_columns(frame: pd.DataFrame) -> dict[str, list[object]]:
     """A frame's columns as lists (the first column of each repeated name)."""
+    if frame.columns.is_unique:  # one conversion for them all
+        values = frame.to_numpy(dtype=object).T.tolist() if len(frame) else [[]] * frame.shape[1]
+        return {str(name): list(v) for name, v in zip(frame.columns, values, strict=True)}
     lists: dict[str, list[object]] = {}
     for i, name in enumerate(frame.columns):
         if str(name) not in lists:
             lists[str(name)] = frame.iloc[:, i].tolist()
     return lists
+
+
+def first_positions(paras: Sequence[object]) -> dict[str, int]:
+    """Para (as text, blanks left out) → the position of its first row."""
+    keys = [p if type(p) is str else str(p or "") for p in paras]
+    n = len(keys)
+    # Built from the last row back, so each Para keeps the position of its first row.
+    first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
+    first.pop("", None)
+    return first

@@ -292,13 +292,10 @@ def assess_place(
     """
     _check_scope(scope)
     base = _scope_base(catalogue, scope)
-    if not isinstance(inputs, pd.DataFrame):
-        results = _in_bulk(base.commitments, inputs, scope, locate)  # names are unique
-        return PlaceAssessment(
-            unit_id=unit_id, scope=scope, columns=(base, _computed(results)), issues=results.issues
-        )
-    run = _in_bulk if inputs.columns.is_unique else _by_reference
-    results = run(base.commitments, inputs, scope, locate)
+    if isinstance(inputs, pd.DataFrame) and not inputs.columns.is_unique:
+        results = _by_reference(base.commitments, inputs, scope, locate)
+    else:  # plain columns have unique names
+        results = _in_bulk(base.commitments, inputs, scope, locate)
     return PlaceAssessment(
         unit_id=unit_id, scope=scope, columns=(base, _computed(results)), issues=results.issues
     )

@@ -61,9 +61,9 @@ class Checker:
         self.issues: list[Issue] = []
         self.part_sheet: dict[str, str] = {}
         self.prefixes: dict[str, bytes] = {}
-        #: The file's bytes: parts are read from them (``zipfile`` only streams the parts
-        #: too big to hold whole).
-        self.data: bytes | None = None
+        #: The file's bytes (set once read): parts are read from them (``zipfile`` only
+        #: streams the parts too big to hold whole).
+        self.data = b""
         #: Bytes of decompressed parts still to keep for the reader (0: keep none), and the
         #: parts kept, whole, as the scans read them.
         self.keep = 0
@@ -139,14 +139,14 @@ class Checker:
                     info.filename,
                 )
 
-    def check_prologs(self, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    def check_prologs(self, infos: list[zipfile.ZipInfo]) -> None:
         """No DTD (hence no entity) before the root element of any part."""
         cap = self.limits.max_prolog_bytes
         for info in infos:
             if info.is_dir() or info.file_size == 0:
                 continue
             try:
-                problem = self._prolog(zf, info, cap)
+                problem = self._prolog(info, cap)
             except READ_ERRORS as exc:
                 self._damaged(info.filename, exc)
                 continue
@@ -159,20 +159,12 @@ class Checker:
                     info.filename,
                 )
 
-    def _prolog(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> str | None:
-        if self.data is not None:
-            head = member_head(self.data, info, min(1024, cap))
+    def _prolog(self, info: zipfile.ZipInfo, cap: int) -> str | None:
+        head = member_head(self.data, info, min(1024, cap))
+        problem = prolog_problem(head, complete=len(head) >= info.file_size)
+        if problem and len(head) < cap and len(head) < info.file_size:
+            head = member_head(self.data, info, cap)  # a long prolog: look further
             problem = prolog_problem(head, complete=len(head) >= info.file_size)
-            if problem and len(head) < cap and len(head) < info.file_size:
-                head = member_head(self.data, info, cap)  # a long prolog: look further
-                problem = prolog_problem(head, complete=len(head) >= info.file_size)
-            return problem
-        with zf.open(info) as fh:
-            head = fh.read(min(1024, cap))
-            problem = prolog_problem(head, complete=len(head) >= info.file_size)
-            if problem and len(head) < cap and len(head) < info.file_size:
-                head += fh.read(cap - len(head))  # a long prolog: look further
-                problem = prolog_problem(head, complete=len(head) >= info.file_size)
         return problem
 
     def _damaged(self, part: str, exc: BaseException) -> None:
@@ -217,7 +209,7 @@ class Checker:
     ) -> PartScan | None:
         try:
             info = zf.getinfo(part)
-            if self.data is None or info.file_size > WHOLE_PART_BYTES:
+            if info.file_size > WHOLE_PART_BYTES:
                 with zf.open(info) as fh:  # too big to hold: streamed a chunk at a time
                     return run(fh.read)
             body = member(self.data, info)

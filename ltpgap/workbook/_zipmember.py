@@ -82,7 +82,7 @@ def member_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes:
         return member(data, info)
     raw = _compressed(data, info)
     if info.compress_type == zipfile.ZIP_STORED:
-        return bytes(raw[: min(size, info.file_size)])
+        return bytes(raw[:size])
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise NotImplementedError(f"compression method {info.compress_type}")
-    return decompressobj(-15).decompress(raw, min(size, info.file_size))
+    return decompressobj(-15).decompress(raw, size)

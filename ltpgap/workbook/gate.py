@@ -121,7 +121,7 @@ def _inspect_zip(zf: zipfile.ZipFile, gate: Checker) -> Inspection:
     names = {i.filename for i in infos}
     if gate.issues:
         return Inspection(path=gate.file, issues=tuple(gate.issues))
-    gate.check_prologs(zf, infos)  # before any XML is parsed, even the relationships
+    gate.check_prologs(infos)  # before any XML is parsed, even the relationships
     if gate.issues:
         return Inspection(path=gate.file, issues=tuple(gate.issues))
     pkg = None
