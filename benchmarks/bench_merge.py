@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import re
 import resource
@@ -144,9 +143,10 @@ def _fill_sheet(xml: str, rows: dict[int, dict[str, str]]) -> str:
 
 def _set_meta(xml: str, values: dict[str, str]) -> str:
     for row, key in enumerate(META_KEYS, start=1):
+        text = escape(values[key])
         xml = re.sub(
             rf'(<c r="B{row}" s="\d+" t="inlineStr"><is><t>)[^<]*(</t>)',
-            lambda m, v=values[key]: m.group(1) + escape(v) + m.group(2),
+            lambda m: m.group(1) + text + m.group(2),  # noqa: B023 (used at once, in this turn)
             xml,
         )
     return xml
@@ -308,8 +308,9 @@ def _cpu() -> float:
 
 def _timed(
     runs: dict[str, Callable[[], object]], repeats: int, *, slow: Collection[str] = ()
-) -> dict[str, tuple[float, float]]:
-    """Each run's (median wall seconds, median CPU seconds incl. workers).
+) -> tuple[dict[str, tuple[float, float]], dict[str, list[float]]]:
+    """Each run's (median wall seconds, median CPU seconds incl. workers), and its wall times
+    round by round (for ratios taken within a round).
 
     The runs take turns (a, b, c, a, b, c …) rather than each repeating on its own, so a
     machine that slows down for a while (a shared CI host) slows every run alike and the
@@ -328,10 +329,21 @@ def _timed(
             run()
             walls[name].append(time.perf_counter() - wall)
             cpus[name].append(_cpu() - cpu)
-    return {
+    medians = {
         name: (round(statistics.median(walls[name]), 2), round(statistics.median(cpus[name]), 2))
         for name in runs
     }
+    return medians, walls
+
+
+def _paired(top: list[float], bottom: list[float]) -> str:
+    """Ratios of two runs taken within each round: "median (min–max)".
+
+    Within a round the two runs are seconds apart, so a host whose speed drifts over the
+    minutes of the benchmark moves both alike; the spread shows how far one round can be off.
+    """
+    ratios = sorted(t / b for t, b in zip(top, bottom, strict=False))
+    return f"{statistics.median(ratios):.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f})"
 
 
 def _per_file(paths: list[Path], catalogue: Catalogue) -> dict[str, float]:
@@ -444,7 +456,7 @@ def main(quick: bool = False) -> dict[str, float | str]:
 
         def merge_openpyxl() -> Any:
             fast_save = ics_writer._Package.save
-            ics_writer._Package.save = openpyxl_save  # type: ignore[method-assign]
+            ics_writer._Package.save = openpyxl_save  # type: ignore[method-assign,assignment]
             try:
                 return merge(reader=openpyxl_reader)
             finally:
@@ -455,7 +467,7 @@ def main(quick: bool = False) -> dict[str, float | str]:
         workers = pool_size(len(paths), None)
         merge_openpyxl()
         _check_same_content(out, result)
-        timed = _timed(
+        timed, walls = _timed(
             {
                 "a": merge,
                 "a_compute": lambda: merge(write=False),
@@ -496,8 +508,10 @@ def main(quick: bool = False) -> dict[str, float | str]:
             "c_openpyxl_merge_cpu_s": c[1],
             "c_reader_only_openpyxl_s": c_reader[0],
             "ratio_a_over_b": round(a[0] / b[0], 2),
+            "ratio_a_over_b_within_rounds": _paired(walls["a"], walls["b"]),
             "ratio_a_over_b2": round(a[0] / b2[0], 2),
             "ratio_c_over_a": round(c[0] / a[0], 2),
+            "ratio_c_over_a_within_rounds": _paired(walls["c"], walls["a"]),
             "ratio_c_reader_only_over_a": round(c_reader[0] / a[0], 2),
             "ratio_cpu_a_over_b": round(a[1] / b[1], 2),
             **stages,
@@ -519,4 +533,4 @@ if __name__ == "__main__":
     else:
         for key, value in main(quick="--quick" in sys.argv).items():
             print(f"{key}: {value}")
-        os.sys.stdout.flush()
+        sys.stdout.flush()
