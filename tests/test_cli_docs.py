@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 import typer.main
+from typer.testing import CliRunner
 
-from ltpgap.cli import app
+from ltpgap.cli import app, reflow
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -56,3 +57,39 @@ def test_help_through_the_real_entry_point() -> None:
     )
     assert proc.returncode == 0
     assert "catalogue" in proc.stdout
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_help_paragraphs_are_one_line_each(path: str, command: Any) -> None:
+    """The terminal wraps help text; a line break kept from the docstring would break it again."""
+    for paragraph in (command.help or "").split("\n\n"):
+        assert "\n" not in paragraph.strip(), f"{path}: {paragraph[:60]!r}… keeps a line break"
+
+
+def test_reflow_keeps_paragraphs_and_joins_their_lines() -> None:
+    doc = """First line
+        goes on.
+
+        Second paragraph,
+        on two lines.
+    """
+    assert reflow(doc) == "First line goes on.\n\nSecond paragraph, on two lines."
+
+
+@pytest.mark.parametrize("argv", [["merge", "--help"], ["push", "--help"], ["serve", "--help"]])
+def test_help_wraps_evenly_in_an_80_column_terminal(argv: list[str]) -> None:
+    result = CliRunner().invoke(app, argv, env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Usage:" in line) + 1
+    stop = next(i for i, line in enumerate(lines) if line.lstrip().startswith("╭"))
+    paragraphs: list[list[str]] = [[]]
+    for line in lines[start:stop]:
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    assert sum(len(p) for p in paragraphs) >= 3, result.output
+    for paragraph in paragraphs:
+        for line in paragraph[:-1]:  # only a paragraph's last line may be short
+            assert len(line) >= 60, f"ragged wrap in {' '.join(argv)}: {line!r}"

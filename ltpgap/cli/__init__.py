@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import typer
 
 from ltpgap import __version__
@@ -18,7 +20,7 @@ from ltpgap.cli import serve as serve_cmd
 from ltpgap.cli import summary as summary_cmd
 from ltpgap.cli import template as template_cmd
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "reflow"]
 
 app = typer.Typer(
     name="ltpgap",
@@ -42,6 +44,29 @@ app.command("serve")(serve_cmd.serve_command)
 app.command("report", no_args_is_help=True)(report_cmd.report_command)
 app.command("merge", no_args_is_help=True)(merge_cmd.merge_command)
 app.command("rollup", no_args_is_help=True)(rollup_cmd.rollup_command)
+
+
+def reflow(doc: str) -> str:
+    """A docstring as help text: each paragraph on one line, so the terminal wraps it.
+
+    Typer prints a help text's line breaks as they are; docstrings are wrapped at 90-odd
+    characters for the source, which in an 80-column terminal gives a short line after every
+    long one.
+    """
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def _reflow_commands(typer_app: typer.Typer) -> None:
+    for info in typer_app.registered_commands:
+        if info.help is None and info.callback is not None and info.callback.__doc__:
+            info.help = reflow(info.callback.__doc__)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _reflow_commands(group.typer_instance)
+
+
+_reflow_commands(app)
 
 
 def _version(value: bool) -> None:
