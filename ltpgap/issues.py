@@ -203,9 +203,11 @@ class Issue:
     commitment: str | None = None
 
     def __str__(self) -> str:
-        loc = str(self.where)
-        about = f" [{self.commitment}]" if self.commitment else ""
-        return f"{self.severity.value}: {loc}{about}: {self.message} ({self.code})"
+        place = [str(self.where)] if str(self.where) else []
+        if self.commitment:
+            place.append(f"[{self.commitment}]")
+        head = f"{' '.join(place)}: " if place else ""  # no location: no empty ": "
+        return f"{self.severity.value}: {head}{self.message} ({self.code})"
 
     def as_dict(self) -> dict[str, str | None]:
         """A flat, JSON-ready form."""
