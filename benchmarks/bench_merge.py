@@ -15,8 +15,9 @@ Timed, medians over rounds in which every run takes its turn (so a host that slo
 while slows them all alike): ``SHORT_ROUNDS`` for (a) and (b), ``REPEATS`` for (c); wall clock
 and CPU (this process + its workers):
 (a) ``merge_workbooks`` of all 200 into one ICS workbook (gate, read, assess, roll-up, write);
-(a') the same without writing the workbook; (a'') the same in one process (no workers:
-how (a) scales with CPUs); (b) fastexcel reading the same 200 files into
+(a') the same without writing the workbook; (a'') the same with the files read in one
+process (no reading workers: how reading scales with CPUs; the writer's row workers still
+run); (b) fastexcel reading the same 200 files into
 pandas DataFrames, one after another (the floor), and (b2) the same with the merge's worker
 pool; (c) the same merge done through openpyxl: read with openpyxl
 (``load_workbook(read_only=True, data_only=True)``) behind the same gate, and the ICS workbook
@@ -471,7 +472,7 @@ def main(quick: bool = False) -> dict[str, float | str]:
             {
                 "a": merge,
                 "a_compute": lambda: merge(write=False),
-                "a_serial": lambda: merge(jobs=1),  # how (a) scales with CPUs
+                "a_serial": lambda: merge(jobs=1),  # how reading scales with CPUs
                 "b": lambda: _fastexcel(paths, 0),
                 "b2": lambda: _fastexcel(paths, workers),
                 "c": merge_openpyxl,

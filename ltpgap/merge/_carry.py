@@ -18,7 +18,7 @@ from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, UnitInputs, assess_units
-from ltpgap.rag._table import Table, column_list, table_columns, table_frame
+from ltpgap.rag._table import Table, column_list, first_positions, table_columns, table_frame
 from ltpgap.schema import INPUT_KEYS
 
 if TYPE_CHECKING:
@@ -77,10 +77,7 @@ def ref_locator(ref: PlaceRef, inputs: Table) -> Callable[[str, str], Where]:
 
 def _locator(ref: PlaceRef, paras: list[object], rows: list[object]) -> Callable[[str, str], Where]:
     """:func:`ref_locator` from the inputs' para and row columns as lists."""
-    at: dict[str, int] = {}
-    for para, row in zip(paras, rows, strict=True):
-        if para:
-            at.setdefault(str(para), int(cast(int, row)))
+    at = {para: int(cast(int, rows[i])) for para, i in first_positions(paras).items()}
     sheet = ref.sheet or None
 
     def locate(para: str, key: str) -> Where:
@@ -123,7 +120,7 @@ class _Rows:
 
 def _kept_one(
     ref: PlaceRef,
-    inputs: pd.DataFrame,
+    inputs: dict[str, list[object]],
     extras: tuple[str, ...],
     locate: Locator,
     *,
@@ -147,7 +144,7 @@ def _kept_one(
         return PlaceSubmission(
             ref=kept,
             scope=scope,
-            input_columns=table_columns(inputs),
+            input_columns=inputs,
             extra_headers=extras,
             assessment=None,
             issues=(problem,),
@@ -155,12 +152,18 @@ def _kept_one(
     from ltpgap.merge._accept import migrate_inputs
 
     assessment, notes, moved = migrate_inputs(
-        inputs, old, catalogue, scope=scope, unit_id=ref.id, file=ref.file, locate=locate
+        table_frame(inputs),
+        old,
+        catalogue,
+        scope=scope,
+        unit_id=ref.id,
+        file=ref.file,
+        locate=locate,
     )
     return PlaceSubmission(
         ref=kept,
         scope=scope,
-        input_columns=table_columns(inputs),
+        input_columns=inputs,
         extra_headers=extras,
         assessment=assessment,
         issues=(*notes, *assessment.issues),
@@ -196,11 +199,10 @@ def carry_forward(
         positions = at.get(ref.id, [])
         if rows is not None:
             inputs, extras = rows.unit(positions)
-            locate = _locator(ref, inputs["para"], inputs["row"])
         else:
             framed, extras = _inputs(data.take(positions))
             inputs = table_columns(framed)
-            locate = ref_locator(ref, framed)
+        locate = _locator(ref, inputs["para"], inputs["row"])
         unit_scope: Literal["place", "ics"] = "ics" if scope == "ics" else "place"
         if not ref.catalogue_hash or ref.catalogue_hash == catalogue.content_hash:
             unit = UnitInputs(unit_id=ref.id, inputs=inputs, scope=unit_scope, locate=locate)
@@ -209,7 +211,7 @@ def carry_forward(
             continue
         other = _kept_one(
             ref,
-            table_frame(inputs),
+            inputs,
             extras,
             locate,
             scope=unit_scope,

@@ -33,10 +33,6 @@ def _raw(value: object) -> str:
     return "" if value is None else value if isinstance(value, str) else _text(value)
 
 
-def _cell(value: object) -> object:
-    return None if value == "" else value
-
-
 #: An ICS workbook of 200 places holds ~100 000 rows of place data and 200+ columns in its
 #: matrix: more than a place workbook may, still bounded.
 ICS_LIMITS = GateLimits(

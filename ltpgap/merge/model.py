@@ -124,8 +124,10 @@ def hash_rows(assessment: pd.DataFrame, inputs: Table) -> list[str]:
     hashes: list[str] = []
     for para in assessment["para"].astype(str):
         at = first.get(para)
-        row = {} if at is None else {k: v[at] for k, v in zip(keys, values, strict=True)}
-        hashes.append(blank if at is None else inputs_hash(row))
+        if at is None:
+            hashes.append(blank)
+        else:
+            hashes.append(inputs_hash({k: v[at] for k, v in zip(keys, values, strict=True)}))
     return hashes
 
 

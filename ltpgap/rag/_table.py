@@ -11,11 +11,14 @@ from typing import TypeAlias
 
 import pandas as pd
 
+from ltpgap.schema import is_blank
+
 __all__ = [
     "Table",
     "column_list",
     "first_positions",
     "has_column",
+    "height",
     "table_columns",
     "table_frame",
 ]
@@ -60,9 +63,18 @@ def table_columns(frame: pd.DataFrame) -> dict[str, list[object]]:
     return lists
 
 
+def height(table: Table) -> int:
+    """Rows in a table given either way."""
+    if isinstance(table, pd.DataFrame):
+        return len(table)
+    return len(next(iter(table.values()), ()))
+
+
 def first_positions(paras: Sequence[object]) -> dict[str, int]:
-    """Para (as text, blanks left out) → the position of its first row."""
-    keys = [p if type(p) is str else str(p or "") for p in paras]
+    """Para → the position of its first row: the text stripped, blank Paras (None, NaN, only
+    spaces) left out. How the assessment matches rows to commitments, so whatever else looks
+    a row up by Para (its inputs hash, its cell) finds the row that was assessed."""
+    keys = [p.strip() if type(p) is str else "" if is_blank(p) else str(p).strip() for p in paras]
     n = len(keys)
     # Built from the last row back, so each Para keeps the position of its first row.
     first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))

@@ -12,7 +12,7 @@ import pandas as pd
 from ltpgap.catalogue import Catalogue, Commitment
 from ltpgap.issues import Issue
 from ltpgap.rag._batch import RowResults, assess_parts, assess_rows
-from ltpgap.rag._table import Table, column_list, has_column
+from ltpgap.rag._table import Table, column_list, first_positions, has_column, height
 from ltpgap.rag.normalise import Locator, is_blank, normalise_inputs
 from ltpgap.rag.rules import RagResult, apply_rules
 from ltpgap.schema import INPUT_KEYS
@@ -237,14 +237,7 @@ def assess_rows_reference(
 
 def _first_rows(inputs: Table) -> dict[str, int]:
     """Para → position of its first row (blank Paras skipped; the reader reports repeats)."""
-    if not has_column(inputs, "para"):
-        return {}
-    first: dict[str, int] = {}
-    for i, para in enumerate(column_list(inputs, "para")):
-        text = para.strip() if type(para) is str else None if is_blank(para) else str(para).strip()
-        if text and text not in first:
-            first[text] = i
-    return first
+    return first_positions(column_list(inputs, "para")) if has_column(inputs, "para") else {}
 
 
 def _in_bulk(
@@ -395,13 +388,6 @@ def _with_results(base: pd.DataFrame, computed: Mapping[str, Any]) -> pd.DataFra
     return pd.concat([base, results_frame], axis=1)  # copies: the cache stays as it is
 
 
-def _height(inputs: Table) -> int:
-    """Rows in a table given either way."""
-    if isinstance(inputs, pd.DataFrame):
-        return len(inputs)
-    return len(next(iter(inputs.values()), ()))
-
-
 def _assess_together(catalogue: Catalogue, units: Sequence[UnitInputs]) -> list[PlaceAssessment]:
     """Units whose inputs have unique column names, through :func:`assess_parts` at once."""
     if not units:
@@ -427,7 +413,7 @@ def _assess_together(catalogue: Catalogue, units: Sequence[UnitInputs]) -> list[
         every.extend(commitments)
         parts.append((len(commitments), unit.locate))
         bases.append(base)
-        size = _height(unit.inputs)
+        size = height(unit.inputs)
         for key, values in columns.items():
             values.extend(
                 column_list(unit.inputs, key) if has_column(unit.inputs, key) else [None] * size

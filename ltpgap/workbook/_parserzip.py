@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Collection, Mapping
 
 from ltpgap._zlib import crc32
-from ltpgap.workbook._zipmember import member
+from ltpgap.workbook._zipmember import UTF8_NAMES, member
 
 __all__ = ["KEEP_BYTES", "parser_package"]
 
@@ -33,7 +33,6 @@ KEEP_BYTES = 64 * 1024 * 1024
 
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s>/]")
 _DOS_DATE = 1 << 5 | 1  # 1980-01-01 (time 00:00 is 0)
-_UTF8_NAMES = 0x800  # general-purpose flag: the name is UTF-8
 _LOCAL = struct.Struct("<4s5H3L2H")  # local file header, before the name
 _CENTRAL = struct.Struct("<4s6H3L5H2L")  # central directory entry, before the name
 _END = struct.Struct("<4s4H2LH")  # end of central directory
@@ -71,7 +70,7 @@ def _stored(members: list[_Member]) -> bytes:
     for name, pieces, crc, size in members:
         raw = name.encode("utf-8")
         # flags, method (0: stored), time, date, CRC-32, compressed and full size, name length
-        common = (0 if raw.isascii() else _UTF8_NAMES, 0, 0, _DOS_DATE, crc, size, size, len(raw))
+        common = (0 if raw.isascii() else UTF8_NAMES, 0, 0, _DOS_DATE, crc, size, size, len(raw))
         head = _LOCAL.pack(b"PK\x03\x04", 20, *common, 0)
         central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, *common, 0, 0, 0, 0, 0, offset) + raw)
         out += [head, raw, *pieces]

@@ -19,11 +19,11 @@ import zipfile
 
 from ltpgap._zlib import crc32, decompressobj
 
-__all__ = ["member", "member_head"]
+__all__ = ["UTF8_NAMES", "member", "member_head"]
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
 _SIGNATURE = b"PK\x03\x04"
-_UTF8_NAMES = 0x800
+UTF8_NAMES = 0x800  # general-purpose flag: the name is UTF-8
 
 
 def _compressed(data: bytes, info: zipfile.ZipInfo) -> memoryview:
@@ -41,7 +41,7 @@ def _compressed(data: bytes, info: zipfile.ZipInfo) -> memoryview:
         raise NotImplementedError("encrypted data")
     name_len, extra_len = fields[10], fields[11]
     raw_name = data[at + _LOCAL.size : at + _LOCAL.size + name_len]
-    name = raw_name.decode("utf-8" if fields[3] & _UTF8_NAMES else "cp437")
+    name = raw_name.decode("utf-8" if fields[3] & UTF8_NAMES else "cp437")
     if name != info.orig_filename:
         raise zipfile.BadZipFile(
             f"File name in directory {info.orig_filename!r} and header {raw_name!r} differ."

@@ -22,7 +22,7 @@ from python_calamine import CalamineWorkbook
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import LISTS_SHEET, META_SHEET
-from ltpgap.rag._table import table_frame
+from ltpgap.rag._table import first_positions, table_frame
 from ltpgap.workbook._layout import Layout, find_layout
 from ltpgap.workbook._metadata import Identity, WorkbookMeta, read_identity
 from ltpgap.workbook._numfmt import shown_decimals
@@ -228,11 +228,8 @@ def read_workbook(
 
 def cell_locator(wb: PlaceWorkbook) -> Callable[[str, str], Where]:
     """(para, input key) → file › sheet › cell, for issues raised about a workbook's inputs."""
-    rows: dict[str, int] = {}
     numbers = cast(list[int], wb.input_columns["row"])
-    for para, row in zip(wb.input_columns["para"], numbers, strict=True):
-        if para:
-            rows.setdefault(str(para), int(row))
+    rows = {para: int(numbers[i]) for para, i in first_positions(wb.input_columns["para"]).items()}
     para_letter = wb.columns.get("para")
 
     def locate(para: str, key: str) -> Where:

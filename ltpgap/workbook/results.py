@@ -71,7 +71,11 @@ def assess_workbook(
     catalogue = catalogue or load_catalogue()
     book = read_workbook(path, catalogue=catalogue, limits=limits)
     assessment = assess_place(
-        catalogue, book.inputs, unit_id=book.unit_id, scope=book.scope, locate=cell_locator(book)
+        catalogue,
+        book.input_columns,
+        unit_id=book.unit_id,
+        scope=book.scope,
+        locate=cell_locator(book),
     )
     return WorkbookResult(
         path=path,

@@ -14,16 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import openpyxl
-import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import DATA_SHEET, SUMMARY_SHEET, TABLE_NAME
+from ltpgap.rag._table import first_positions
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 from ltpgap.workbook._atomic import atomic_save
 from ltpgap.workbook._cells import put_value
@@ -90,12 +90,12 @@ def _row_values(result: WorkbookResult) -> dict[int, dict[str, str]]:
         if row is not None and issue.message not in extra[row]:
             extra[row].append(issue.message)
     values: dict[int, dict[str, str]] = {}
-    seen: set[str] = set()
-    for para, row in zip(book.inputs["para"], book.inputs["row"], strict=True):
-        key = "" if para is None or pd.isna(para) else str(para).strip()
+    # Each Para's result goes on its first row, the one it was assessed from.
+    assessed = {i: p for p, i in first_positions(book.input_columns["para"]).items()}
+    for i, row in enumerate(cast(list[int], book.input_columns["row"])):
         record = {"rag": "", "reason": "", "checks": ""}
-        if key and key in frame.index and key not in seen:
-            seen.add(key)
+        key = assessed.get(i)
+        if key is not None and key in frame.index:
             record = {k: str(frame.at[key, k] or "") for k in ("rag", "reason", "checks")}
         notes = [m for m in extra.get(int(row), []) if m not in record["checks"]]
         record["checks"] = "; ".join(filter(None, [record["checks"], *notes]))

@@ -62,6 +62,14 @@ def escape_formula(text: str) -> str:
     return "'" + text if text.startswith((*FORMULA_START, "'")) else text
 
 
+def _safe_text(value: str, stripped: str) -> CellText:
+    """Non-blank text, with the apostrophe when Excel could read it as anything but text."""
+    # " =A1" or " @x": Excel may skip the spaces and read the rest as a formula.
+    if value[0] in _TRIGGERS or stripped[0] in _TRIGGERS or _coercible(value, stripped):
+        return CellText("'" + value)
+    return CellText(value)
+
+
 def keep_text(value: object) -> object:
     """A value read from a cell, made safe to write back exactly as it was.
 
@@ -71,21 +79,13 @@ def keep_text(value: object) -> object:
     """
     if type(value) is str:  # the common case first: this runs for every cell written
         stripped = value.strip()
-        if not stripped:
-            return None
-        # " =A1" or " @x": Excel may skip the spaces and read the rest as a formula.
-        if value[0] in _TRIGGERS or stripped[0] in _TRIGGERS or _coercible(value, stripped):
-            return CellText("'" + value)
-        return CellText(value)
+        return _safe_text(value, stripped) if stripped else None
     if is_blank(value):
         return None
     if isinstance(value, CellText):
         return value
-    if isinstance(value, str):
-        stripped = value.strip()
-        if stripped[:1] in _TRIGGERS or value[:1] in _TRIGGERS or _coercible(value, stripped):
-            return CellText("'" + value)
-        return CellText(value)
+    if isinstance(value, str):  # not blank (above)
+        return _safe_text(value, value.strip())
     if isinstance(value, datetime | date | bool | int | float):
         return value
     return CellText(escape_formula(str(value)))

@@ -60,3 +60,18 @@ def test_columns_hash_as_the_frame_did(
     want = reference(assessment, frame)
     assert hash_rows(assessment, frame) == want
     assert hash_rows(assessment, table_columns(frame)) == want
+
+
+def test_the_row_hashed_is_the_row_assessed() -> None:
+    """Rows are found by Para as the assessment finds them: spaces around a Para do not hide
+    its row, and a blank (NaN) Para never stands for a commitment called 'nan'."""
+    frame = pd.DataFrame(
+        {
+            "para": [float("nan"), " 1.1 ", "1.1"],
+            "row": [2, 3, 4],
+            "status": ["In place", "Planned", "None"],
+        },
+        dtype=object,
+    )
+    assessment = pd.DataFrame({"para": ["1.1", "nan"]})
+    assert hash_rows(assessment, frame) == [inputs_hash({"status": "Planned"}), inputs_hash({})]
