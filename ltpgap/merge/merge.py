@@ -124,14 +124,16 @@ def _read_all(
 def _skipped(verdict: Verdict, previous: IcsWorkbook | None) -> Issue:
     errors = [i for i in verdict.problems if i.severity is Severity.ERROR]
     first = errors or list(verdict.problems)
-    why = first[0].message if first else "it could not be read"
+    codes = ", ".join(dict.fromkeys(i.code for i in first))
+    what = f"{len(errors)} error(s)" if errors else "the problem(s)"
     unit = next((i.where.file for i in first if i.where.file), None)
     kept = ""
     if previous is not None:
         kept = " Its place keeps the data of the previous merge, if any (see Read me)."
     return make_issue(
         "place-skipped",
-        f"{verdict.path.name} was not merged ({len(errors)} error(s); first: {why}).{kept}",
+        f"{verdict.path.name} was not merged because of {what} listed for it ({codes}); "
+        f"fix them and merge again.{kept}",
         where=Where(file=unit or str(verdict.path)),
     )
 

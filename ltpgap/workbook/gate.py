@@ -128,7 +128,7 @@ def _inspect_zip(zf: zipfile.ZipFile, gate: Checker) -> Inspection:
     try:
         wb_part = workbook_part(zf, names)
         if wb_part is None:
-            gate.add("gate-not-xlsx", f"{gate.file} cannot be read: {_not_xlsx_kind(names)}.")
+            gate.add("gate-not-xlsx", f"the file cannot be read: {_not_xlsx_kind(names)}.")
         else:
             pkg = read_package(zf, names, wb_part)
     except PackageError as exc:
@@ -207,7 +207,7 @@ def inspect_workbook(
             kind = sniff(fh)
             if kind.kind != "zip":
                 code = "gate-encrypted" if kind.kind == "encrypted" else "gate-not-xlsx"
-                gate.add(code, f"{file.name} cannot be read: {kind.advice}.")
+                gate.add(code, f"the file cannot be read: {kind.advice}.")
                 return Inspection(path=gate.file, issues=tuple(gate.issues))
             count = zip_entry_count(fh, len(data))
             if count is None or count > lim.max_zip_entries:

@@ -109,6 +109,7 @@ def test_not_a_workbook_says_what_it_is(
     (issue,) = error.issues
     assert issue.code == code and words in issue.message
     assert (issue.where.file, issue.where.sheet, issue.where.cell) == (str(path), None, None)
+    assert path.name not in issue.message  # the location names the file; "x: x cannot…" no
     assert seconds < 1.0 and path.read_bytes() == before
 
 
