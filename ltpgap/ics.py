@@ -34,6 +34,8 @@ class Place:
     name: str
     population: int
     ons_code: str = ""
+    #: Line of the ICS file where the place is listed (for problems about it); not compared.
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,6 +95,8 @@ class IcsConfig:
     local_priorities: Mapping[str, str] = field(default_factory=dict)
     report: ReportDefaults = field(default_factory=ReportDefaults)
     path: str | None = field(default=None, compare=False)
+    #: Line of the ``ics:`` block in that file (for problems about the ICS team); not compared.
+    line: int | None = field(default=None, compare=False)
 
     @property
     def population(self) -> int:
@@ -194,6 +198,7 @@ def _parse_places(root: Node, add: Any) -> list[Place]:
                 name=str(name or pid),
                 population=pop,
                 ons_code=str(item.get("ons_code") or ""),
+                line=item.line,
             )
         )
     return places
@@ -243,4 +248,5 @@ def load_ics(path: str | Path | None = None) -> IcsConfig:
             **{k: str(v) for k, v in report.items() if k in ReportDefaults.__slots__}
         ),
         path=str(file),
+        line=root.line_of("ics"),
     )

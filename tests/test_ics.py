@@ -57,3 +57,24 @@ def test_bad_ics_file_is_located(tmp_path: Path, body: str, code: str, line: int
         load_ics(path)
     found = [i for i in err.value.issues if i.code == code]
     assert found and found[0].where.line == line, [str(i) for i in err.value.issues]
+
+
+def test_places_remember_their_line_but_compare_without_it(tmp_path: Path) -> None:
+    path = tmp_path / "ics.yaml"
+    path.write_text(
+        "# an ICS\n"
+        "ics:\n"
+        "  id: test\n"
+        "  name: Test ICS\n"
+        "places:\n"
+        "  - {id: a, name: A, population: 10}\n"
+        "  - id: b\n"
+        "    name: B\n"
+        "    population: 20\n",
+        encoding="utf-8",
+    )
+    ics = load_ics(path)
+    assert (ics.line, [p.line for p in ics.places]) == (2, [6, 7])
+    moved = load_ics(path.write_text("\n\n" + path.read_text(encoding="utf-8")) and path)
+    assert [p.line for p in moved.places] == [8, 9]
+    assert moved.places == ics.places  # where a place is written is not what it is

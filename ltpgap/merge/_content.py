@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
-from ltpgap.issues import Issue, make_issue
+from ltpgap.issues import Issue, Where, make_issue
 from ltpgap.merge.model import IcsContent, PlaceRef, PlaceSubmission
 from ltpgap.rag import rollup_ics
 
@@ -24,9 +24,9 @@ def _units(
     """Every unit of the ICS file in its order (a stand-in for those without a submission),
     the ICS team when it has one, and a ``place-missing`` note per unit with nothing at all."""
     refs, notes = [], []
-    for unit_id, name, pop in [
-        *((p.id, p.name, p.population) for p in ics.places),
-        (ics.id, ics.name, ics.population),
+    for unit_id, name, pop, line in [
+        *((p.id, p.name, p.population, p.line) for p in ics.places),
+        (ics.id, ics.name, ics.population, ics.line),
     ]:
         if unit_id in subs:
             refs.append(subs[unit_id].ref)
@@ -40,6 +40,7 @@ def _units(
                     "place-missing",
                     f"no workbook was given for {name} ('{unit_id}') and the ICS workbook holds "
                     f"none from before, so {what} count as Not assessed.",
+                    where=Where(file=ics.path, line=line) if ics.path else Where(),
                 )
             )
     team = refs.pop()

@@ -264,6 +264,15 @@ def test_missing_places_are_named(
         if i.code == "place-missing"
     }
     assert missing == {"Bedford Borough", "Central Bedfordshire", "Milton Keynes", ics.name}
+    # each one points at the line of the ICS file that lists that place (or the ics: block)
+    assert ics.path is not None
+    lines = Path(ics.path).read_text(encoding="utf-8").splitlines()
+    for issue in (i for i in result.issues if i.code == "place-missing"):
+        unit = issue.message.split(" ('")[1].split("')")[0]
+        assert issue.where.file == ics.path and issue.where.line is not None
+        listed = lines[issue.where.line - 1]
+        assert f"id: {unit}," in listed, (unit, listed)
+        assert f"{ics.path}:{issue.where.line}: " in str(issue)
 
 
 def test_real_entry_point(books: dict[str, Path], tmp_path: Path) -> None:
