@@ -123,7 +123,7 @@ def main(quick: bool = False) -> dict[str, float | str]:
     def core(_: dict[str, Any]) -> int:
         assessed = assess_units(
             catalogue,
-            [UnitInputs(unit_id=u, inputs=f, scope=s) for u, (s, f) in units.items()],  # type: ignore[arg-type]
+            [UnitInputs(unit_id=u, inputs=f, scope=s) for u, (s, f) in units.items()],
         )
         by_unit = {a.unit_id: a for a in assessed}
         rags: dict[str, list[object]] = {"place": [], "para": [], "rag": []}
