@@ -12,7 +12,7 @@ import textwrap
 import zlib
 
 from ltpgap import _zlib
-from ltpgap.merge._zipwriter import _LAST_BLOCK, _deflate
+from ltpgap.merge._zipwriter import _LAST_BLOCK, deflate_run
 
 TEXT = b"<row r='1'><c r='A1' t='inlineStr'><is><t>Place data</t></is></c></row>" * 2000
 
@@ -24,7 +24,7 @@ def test_the_fast_codec_is_what_the_project_installs() -> None:
 
 def test_writer_runs_read_back_with_the_stdlib() -> None:
     """Sync-flushed runs, joined and closed with an empty last block, inflate with plain zlib."""
-    runs = [_deflate(TEXT[i : i + 50_000]) for i in range(0, len(TEXT), 50_000)]
+    runs = [deflate_run(TEXT[i : i + 50_000]) for i in range(0, len(TEXT), 50_000)]
     assert zlib.decompress(b"".join(runs) + _LAST_BLOCK, -15) == TEXT
     assert _zlib.crc32(TEXT) == zlib.crc32(TEXT)
 
@@ -35,11 +35,11 @@ def test_without_zlib_ng_the_stdlib_does_the_same_work() -> None:
         import io, sys, zipfile, zlib
         sys.modules["zlib_ng"] = None  # as if it were not installed
         from ltpgap import _zlib
-        from ltpgap.merge._zipwriter import _LAST_BLOCK, _deflate
+        from ltpgap.merge._zipwriter import _LAST_BLOCK, deflate_run
         from ltpgap.workbook._zipmember import member
         assert not _zlib.FAST and _zlib.WRITE_LEVEL == 1 and _zlib.compressobj is zlib.compressobj
         text = b"<a>" + b"x" * 100000 + b"</a>"
-        assert zlib.decompress(_deflate(text) + _LAST_BLOCK, -15) == text
+        assert zlib.decompress(deflate_run(text) + _LAST_BLOCK, -15) == text
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("a.xml", text)

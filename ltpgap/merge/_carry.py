@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, UnitInputs, assess_units
-from ltpgap.rag._table import Table, column_list, first_positions, table_columns, table_frame
+from ltpgap.rag._table import Table, as_columns, input_locator, table_columns, table_frame
 from ltpgap.schema import INPUT_KEYS
 
 if TYPE_CHECKING:
@@ -72,21 +72,14 @@ def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, li
 
 def ref_locator(ref: PlaceRef, inputs: Table) -> Callable[[str, str], Where]:
     """(para, input key) → the cell in the unit's own workbook, from its recorded layout."""
-    return _locator(ref, column_list(inputs, "para"), column_list(inputs, "row"))
-
-
-def _locator(ref: PlaceRef, paras: list[object], rows: list[object]) -> Callable[[str, str], Where]:
-    """:func:`ref_locator` from the inputs' para and row columns as lists."""
-    at = {para: int(cast(int, rows[i])) for para, i in first_positions(paras).items()}
-    sheet = ref.sheet or None
-
-    def locate(para: str, key: str) -> Where:
-        row, letter = at.get(para), ref.columns.get(key) or ref.columns.get("para")
-        if row is None or letter is None:
-            return Where(file=ref.file or None, sheet=sheet)
-        return Where(file=ref.file or None, sheet=sheet, cell=f"{letter}{row}")
-
-    return locate
+    columns = as_columns(inputs)
+    return input_locator(
+        file=ref.file or None,
+        sheet=ref.sheet or None,
+        letters=ref.columns,
+        paras=columns["para"],
+        rows=columns["row"],
+    )
 
 
 def _inputs(rows: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -202,7 +195,7 @@ def carry_forward(
         else:
             framed, extras = _inputs(data.take(positions))
             inputs = table_columns(framed)
-        locate = _locator(ref, inputs["para"], inputs["row"])
+        locate = ref_locator(ref, inputs)
         unit_scope: Literal["place", "ics"] = "ics" if scope == "ics" else "place"
         if not ref.catalogue_hash or ref.catalogue_hash == catalogue.content_hash:
             unit = UnitInputs(unit_id=ref.id, inputs=inputs, scope=unit_scope, locate=locate)

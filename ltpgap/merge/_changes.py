@@ -12,10 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-import pandas as pd
-
 from ltpgap.issues import Issue, Where, make_issue
-from ltpgap.rag._table import Table, table_columns
+from ltpgap.rag._table import Table, as_columns, para_key
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 
 __all__ = ["canonical", "input_changes", "shown"]
@@ -58,15 +56,16 @@ def shown(value: object) -> str:
 
 
 def _keyed(inputs: Table, columns: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Row key (Para, or 'row N' without one) → {column: value}; first row of a Para wins."""
-    table = table_columns(inputs) if isinstance(inputs, pd.DataFrame) else inputs
-    rows: dict[str, dict[str, Any]] = {}
+    """Row key (Para as the assessment reads it, or 'row N' without one) → {column: value};
+    the first row of a Para wins."""
+    table = as_columns(inputs)
+    paras = table.get("para", ())
+    numbers = table.get("row") or [None] * len(paras)
     present = [c for c in columns if c in table]
     values = [table[c] for c in present]
-    n = len(table["para"]) if "para" in table else 0
-    numbers = table.get("row") or [None] * n
-    for i, (para, row) in enumerate(zip(table.get("para") or [None] * n, numbers, strict=True)):
-        key = str(para or "").strip() or f"row {row}"
+    rows: dict[str, dict[str, Any]] = {}
+    for i, (para, row) in enumerate(zip(paras, numbers, strict=True)):
+        key = para_key(para) or f"row {row}"
         if key not in rows:
             rows[key] = {c: v[i] for c, v in zip(present, values, strict=True)}
     return rows

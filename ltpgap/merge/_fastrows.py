@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from ltpgap._zlib import crc32
 from ltpgap.merge._tables import row_heights
 from ltpgap.merge._zipwriter import LEVEL as _LEVEL
-from ltpgap.merge._zipwriter import Writer, _deflate
+from ltpgap.merge._zipwriter import Writer, deflate_run
 from ltpgap.workbook._package import read_package, workbook_part
 
 __all__ = ["KINDS", "BulkRows", "rendering", "splice_rows"]
@@ -60,16 +60,15 @@ class BulkRows:
     """Rows for one table sheet, from row 2 on: as rows, or (cheaper) as whole columns.
 
     ``columns`` (one sequence per column, all the same length) is used when given; otherwise
-    ``rows``. Row heights are optional (points; None keeps the default height).
+    ``rows``.
     """
 
     sheet: str
     width: int  # number of columns
     rows: Iterable[Sequence[object]] = ()
     columns: Sequence[Sequence[object]] | None = None
-    heights: Iterable[float | None] | None = None
     #: Wrapped columns (index, width) whose text sets each row's height, worked out a block
-    #: at a time where the rows are made (instead of ``heights``).
+    #: at a time where the rows are made (none: every row the default height).
     fit: Sequence[tuple[int, float]] = ()
     styles: dict[str, list[int]] = field(default_factory=dict)  # filled from the templates
 
@@ -230,15 +229,9 @@ def _rows_xml(bulk: BulkRows, start: int = 0, stop: int | None = None) -> Iterat
     """
     letters = [get_column_letter(j + 1) for j in range(bulk.width)]
     by_col = [{kind: bulk.styles[kind][j] for kind in KINDS} for j in range(bulk.width)]
-    heights: Iterator[float | None] = iter(())
-    if bulk.heights is not None:
-        whole = start == 0 and stop is None
-        heights = iter(bulk.heights if whole else cast(Sequence, bulk.heights)[start:stop])
     top = 2 + start
     for columns in _blocks(bulk, start, stop):
         n = len(columns[0]) if columns else 0
-        if bulk.fit:
-            heights = iter(row_heights(columns, bulk.fit, n))
         rs = list(map(str, range(top, top + n)))
         live = [j for j, values in enumerate(columns) if _any_value(values)]
         stride = 4 + 5 * len(live)  # <row r=" · row · "> · cells… · </row>
@@ -246,8 +239,8 @@ def _rows_xml(bulk: BulkRows, start: int = 0, stop: int | None = None) -> Iterat
         parts[0::stride] = ['<row r="'] * n
         parts[1::stride] = rs
         parts[2::stride] = [
-            f'" ht="{h:g}" customHeight="1">' if (h := next(heights, None)) else '">'
-            for _ in range(n)
+            f'" ht="{h:g}" customHeight="1">' if h else '">'
+            for h in row_heights(columns, bulk.fit, n)
         ]
         for k, j in enumerate(live):
             _put_column(parts, 3 + 5 * k, stride, letters[j], rs, columns[j], by_col[j])
@@ -355,7 +348,7 @@ def _render(task: tuple[int, int, int]) -> Rendered:
     """Rows ``start``–``stop`` of table ``i`` as one self-contained run of deflate blocks."""
     i, start, stop = task
     data = "".join(_rows_xml(_RENDERING[i], start, stop)).encode("utf-8")  # ~4 MB
-    return _deflate(data), crc32(data), len(data)
+    return deflate_run(data), crc32(data), len(data)
 
 
 def _ranges(bulk: BulkRows, count: int) -> list[tuple[int, int]]:

@@ -379,12 +379,8 @@ def gaps_table(content: IcsContent) -> TableData:
                 c = cat.by_id[para]
                 title_must = shown[para] = (c.title, "Yes" if c.must_do else "No")
             initiatives, lead = inputs.get(para, (None, None))
-            row: list[object] = [name, para, *title_must, _text(initiatives)]
-            row += [_text(lead), _text(reason)]
-            if para in by_para:
-                by_para[para].append(row)
-            else:
-                by_para[para] = [row]
+            row: list[object] = [name, para, *title_must, *map(_text, (initiatives, lead, reason))]
+            by_para.setdefault(para, []).append(row)
     rank = cat.para_rank
     ordered = sorted(by_para, key=lambda para: (shown[para][1] == "No", rank[para]))
     widths = (24, 8, 36, 9, 48, 20, 48)

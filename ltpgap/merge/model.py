@@ -20,7 +20,7 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Rules
 from ltpgap.issues import Issue
 from ltpgap.rag import IcsRollup, PlaceAssessment
-from ltpgap.rag._table import Table, first_positions, table_columns, table_frame
+from ltpgap.rag._table import Table, as_columns, first_positions, table_columns, table_frame
 from ltpgap.schema import INPUT_KEYS
 from ltpgap.store.records import MergeRecord, SubmissionRecord, inputs_hash
 
@@ -116,7 +116,7 @@ def hash_rows(assessment: pd.DataFrame, inputs: Table) -> list[str]:
 
     ``inputs`` is a frame or its columns as lists (a submission's ``input_columns``).
     """
-    columns = table_columns(inputs) if isinstance(inputs, pd.DataFrame) else inputs
+    columns = as_columns(inputs)
     keys = [k for k in INPUT_KEYS if k in columns]
     values = [columns[k] for k in keys]
     first = first_positions(columns.get("para", ()))

@@ -6,19 +6,23 @@ functions that read an assessment or a long table of RAGs take either form.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TypeAlias
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeAlias, cast
 
 import pandas as pd
 
+from ltpgap.issues import Where
 from ltpgap.schema import is_blank
 
 __all__ = [
     "Table",
+    "as_columns",
     "column_list",
     "first_positions",
     "has_column",
     "height",
+    "input_locator",
+    "para_key",
     "table_columns",
     "table_frame",
 ]
@@ -63,6 +67,11 @@ def table_columns(frame: pd.DataFrame) -> dict[str, list[object]]:
     return lists
 
 
+def as_columns(table: Table) -> Mapping[str, Sequence[object]]:
+    """A table given either way as its columns (a frame is converted, columns are not)."""
+    return table_columns(table) if isinstance(table, pd.DataFrame) else table
+
+
 def height(table: Table) -> int:
     """Rows in a table given either way."""
     if isinstance(table, pd.DataFrame):
@@ -70,13 +79,42 @@ def height(table: Table) -> int:
     return len(next(iter(table.values()), ()))
 
 
+def para_key(para: object) -> str:
+    """A Para as rows are matched by it: the text stripped; "" for a blank (None, NaN, only
+    spaces)."""
+    return para.strip() if type(para) is str else "" if is_blank(para) else str(para).strip()
+
+
 def first_positions(paras: Sequence[object]) -> dict[str, int]:
-    """Para → the position of its first row: the text stripped, blank Paras (None, NaN, only
-    spaces) left out. How the assessment matches rows to commitments, so whatever else looks
-    a row up by Para (its inputs hash, its cell) finds the row that was assessed."""
-    keys = [p.strip() if type(p) is str else "" if is_blank(p) else str(p).strip() for p in paras]
+    """Para → the position of its first row (:func:`para_key`; blank Paras left out). How the
+    assessment matches rows to commitments, so whatever else looks a row up by Para (its
+    inputs hash, its cell, its changes) finds the row that was assessed."""
+    keys = list(map(para_key, paras))
     n = len(keys)
     # Built from the last row back, so each Para keeps the position of its first row.
     first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
     first.pop("", None)
     return first
+
+
+def input_locator(
+    *,
+    file: str | None,
+    sheet: str | None,
+    letters: Mapping[str, str],
+    paras: Sequence[object],
+    rows: Sequence[object],
+) -> Callable[[str, str], Where]:
+    """(para, input key) → file › sheet › cell: the Para's first row (the one assessed, see
+    :func:`first_positions`) in the key's column (``letters``: key → column letter; the
+    Para's column for a key without one)."""
+    at = {para: int(cast(int, rows[i])) for para, i in first_positions(paras).items()}
+    para_letter = letters.get("para")
+
+    def locate(para: str, key: str) -> Where:
+        row, letter = at.get(para), letters.get(key) or para_letter
+        if row is None or letter is None:
+            return Where(file=file, sheet=sheet)
+        return Where(file=file, sheet=sheet, cell=f"{letter}{row}")
+
+    return locate

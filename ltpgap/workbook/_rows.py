@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, Where, make_issue
-from ltpgap.rag._table import table_frame
+from ltpgap.rag._table import first_positions, table_frame
 from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank
 from ltpgap.workbook._layout import Layout, fold
 from ltpgap.workbook._xmlscan import split_ref
@@ -224,10 +224,8 @@ def read_rows(
         data[key] = none if j is None else _pick(t.column(j), keep)
     for j, name in lay.extras:
         data[name] = _pick(t.column(j), keep)
-    first: dict[str, int] = {}
-    for i in keep:
-        if paras[i]:
-            first.setdefault(paras[i], t.excel_row(i))
+    rows = data["row"]
+    first = {para: cast(int, rows[i]) for para, i in first_positions(data["para"]).items()}
     return RowsRead(columns=data, issues=t.issues, first_row=first)
 
 

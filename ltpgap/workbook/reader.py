@@ -22,14 +22,20 @@ from python_calamine import CalamineWorkbook
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import LISTS_SHEET, META_SHEET
-from ltpgap.rag._table import first_positions, table_frame
+from ltpgap.rag._table import input_locator, table_frame
 from ltpgap.workbook._layout import Layout, find_layout
 from ltpgap.workbook._metadata import Identity, WorkbookMeta, read_identity
 from ltpgap.workbook._numfmt import shown_decimals
 from ltpgap.workbook._rows import ExcelError, RowsRead, check_paras, read_rows
 from ltpgap.workbook.gate import GateLimits, Inspection, inspect_workbook
 
-__all__ = ["ExcelError", "PlaceWorkbook", "WorkbookMeta", "cell_locator", "read_workbook"]
+__all__ = [
+    "ExcelError",
+    "PlaceWorkbook",
+    "WorkbookMeta",
+    "cell_locator",
+    "read_workbook",
+]
 
 Grid = list[list[object]]
 _T = TypeVar("_T")
@@ -228,15 +234,10 @@ def read_workbook(
 
 def cell_locator(wb: PlaceWorkbook) -> Callable[[str, str], Where]:
     """(para, input key) → file › sheet › cell, for issues raised about a workbook's inputs."""
-    numbers = cast(list[int], wb.input_columns["row"])
-    rows = {para: int(numbers[i]) for para, i in first_positions(wb.input_columns["para"]).items()}
-    para_letter = wb.columns.get("para")
-
-    def locate(para: str, key: str) -> Where:
-        row = rows.get(para)
-        letter = wb.columns.get(key) or para_letter
-        if row is None or letter is None:
-            return Where(file=wb.path, sheet=wb.sheet)
-        return Where(file=wb.path, sheet=wb.sheet, cell=f"{letter}{row}")
-
-    return locate
+    return input_locator(
+        file=wb.path,
+        sheet=wb.sheet,
+        letters=wb.columns,
+        paras=wb.input_columns["para"],
+        rows=wb.input_columns["row"],
+    )

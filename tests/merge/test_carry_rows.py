@@ -13,7 +13,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ltpgap.merge._carry import _inputs, _locator, _Rows, ref_locator
+from ltpgap.merge._carry import _inputs, _Rows, ref_locator
 from ltpgap.merge.model import PlaceRef
 from ltpgap.schema import INPUT_KEYS
 
@@ -83,7 +83,7 @@ def test_its_cells_are_located_as_from_the_frame(case: tuple[pd.DataFrame, list[
         columns={"para": "A", "status": "D"},
     )
     got, _ = _Rows(data).unit(positions)
-    fast = _locator(ref, got["para"], got["row"])
+    fast = ref_locator(ref, got)
     slow = ref_locator(ref, _inputs(data.take(positions))[0])
     for para in ("1.1", "3.10", "9.9", ""):
         for key in ("status", "lead"):
