@@ -18,11 +18,12 @@ from rich.table import Table
 
 from ltpgap.catalogue import Catalogue, check_catalogue
 from ltpgap.cli._common import console, err_console, print_issues
+from ltpgap.cli.merge import counts_overview
 from ltpgap.demo.illustrative import ILLUSTRATIVE, NOTICE, illustrative_round
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import LtpgapError
 from ltpgap.rag import summarise
-from ltpgap.schema import INPUT_KEYS, RAG_VALUES
+from ltpgap.schema import INPUT_KEYS
 from ltpgap.workbook import (
     RecomputeResult,
     fill_inputs,
@@ -87,29 +88,20 @@ def step_recompute(
     return done
 
 
-def _pct(value: float) -> str:
-    return "–" if value != value else f"{value:.0%}"  # NaN: nothing applicable
-
-
 def step_summaries(results: list[RecomputeResult], catalogue: Catalogue, ics: IcsConfig) -> None:
     """5. Print each place's summary (`ltpgap summary`), then places side by side by area."""
     console.rule("5. Summaries (ltpgap summary)")
-    overview = Table(title=f"{ics.name}: RAG per workbook (illustrative inputs)")
-    for name in ("workbook", *RAG_VALUES, "% green", "% assessed", "must-dos at Red"):
-        overview.add_column(name, justify="left" if name == "workbook" else "right")
-    for done in results:
-        frame = done.result.assessment.frame
-        row = summarise(frame).iloc[0]
-        red_must = frame[frame["must_do"] & (frame["rag"] == "Red")]["para"].tolist()
-        label = done.path.stem + (" (ICS team)" if done.path.stem == ics.id else "")
-        overview.add_row(
-            label,
-            *(str(int(row[r])) for r in RAG_VALUES),
-            _pct(row["pct_green"]),
-            _pct(row["pct_assessed"]),
-            ", ".join(red_must) or "none",
-        )
-    console.print(overview)
+    labelled = [
+        (done.path.stem + (" (ICS team)" if done.path.stem == ics.id else ""), done)
+        for done in results
+    ]
+    frames = [(label, done.result.assessment.frame) for label, done in labelled]
+    console.print(counts_overview(f"{ics.name}: RAG per workbook (illustrative inputs)", frames))
+    # The paragraphs go under the table: a list in a cell would wrap into a narrow column.
+    console.print("National must-dos at Red, by paragraph:")
+    for label, frame in frames:
+        red = frame[frame["must_do"] & (frame["rag"] == "Red")]["para"].tolist()
+        console.print(f"  {label}: {', '.join(red) or 'none'}")
     places = [d for d in results if d.path.stem in ics.place_ids]
     areas = Table(title="Green / Amber / Red by programme area (illustrative inputs)")
     areas.add_column("programme area")
