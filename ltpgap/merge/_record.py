@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ltpgap._gc import collector_paused
 from ltpgap.issues import Issue, Where, make_issue
 from ltpgap.merge._history_view import HistoryView, history_view
 from ltpgap.merge.ics_writer import write_ics_workbook
@@ -95,6 +96,7 @@ def record_issues(result: MergeResult, outcome: RecordResult, store: str) -> lis
     return [recorded, *shown]
 
 
+@collector_paused()
 def merge_and_record(
     paths: Sequence[str | Path],
     *,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ltpgap._gc import collector_paused
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
@@ -183,6 +184,7 @@ def _changes(
     return out
 
 
+@collector_paused()
 def merge_workbooks(
     paths: Sequence[str | Path],
     *,

@@ -17,6 +17,7 @@ from typing import Literal
 
 import pandas as pd
 
+from ltpgap._gc import collector_paused
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import Rules
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
@@ -159,6 +160,7 @@ def _carried(books: list[tuple[Path, IcsWorkbook]]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+@collector_paused()
 def rollup_workbooks(
     paths: Sequence[str | Path],
     *,

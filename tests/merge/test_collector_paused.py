@@ -1,0 +1,118 @@
+"""The merge and the roll-up run with the cyclic garbage collector paused, and put it back."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+from collections.abc import Iterator
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytest
+
+import ltpgap.merge._record as record
+import ltpgap.merge.merge as merging
+import ltpgap.merge.rollup as rollup
+from ltpgap._gc import collector_paused
+from ltpgap.catalogue import Catalogue
+from ltpgap.ics import IcsConfig
+from ltpgap.issues import LtpgapError
+from ltpgap.merge import merge_workbooks, rollup_workbooks
+from ltpgap.merge._collect import default_reader
+from ltpgap.workbook import PlaceWorkbook
+
+
+@pytest.fixture(params=[True, False], ids=["collector-on", "collector-off"])
+def collector(request: pytest.FixtureRequest) -> Iterator[bool]:
+    """The collector's state before the call under test (restored after the test)."""
+    running = gc.isenabled()
+    (gc.enable if request.param else gc.disable)()
+    try:
+        yield request.param
+    finally:
+        (gc.enable if running else gc.disable)()
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["returns", "raises"])
+def test_paused_inside_restored_after(collector: bool, fails: bool) -> None:
+    seen = []
+    with pytest.raises(RuntimeError) if fails else nullcontext(), collector_paused():
+        seen.append(gc.isenabled())
+        with collector_paused():  # nested: the inner block leaves it paused
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())
+        if fails:
+            raise RuntimeError("boom")
+    assert seen == [False, False, False]
+    assert gc.isenabled() is collector
+
+
+def test_merge_reads_and_writes_paused(
+    collector: bool,
+    blanks: dict[str, Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[bool] = []
+
+    def reader(path: Path, catalogue: Catalogue) -> PlaceWorkbook:
+        seen.append(gc.isenabled())
+        return default_reader(path, catalogue)
+
+    write = merging.write_ics_workbook
+
+    def spy(content: object, path: Path) -> Path:
+        seen.append(gc.isenabled())
+        return write(content, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(merging, "write_ics_workbook", spy)
+
+    paths = [shutil.copy(blanks[p], tmp_path / f"{p}.xlsx") for p in ics.place_ids]
+    result = merge_workbooks(
+        paths, out=tmp_path / "ICS.xlsx", catalogue=cat1, ics=ics, jobs=1, reader=reader
+    )
+    assert result.written and len(seen) == len(ics.place_ids) + 1
+    assert not any(seen)
+    assert gc.isenabled() is collector
+
+
+def test_recorded_merge_writes_paused(
+    collector: bool,
+    blanks: dict[str, Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[bool] = []
+    write = record.write_ics_workbook
+
+    def spy(content: object, path: Path) -> Path:
+        seen.append(gc.isenabled())
+        return write(content, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(record, "write_ics_workbook", spy)
+    paths = [shutil.copy(blanks[p], tmp_path / f"{p}.xlsx") for p in ics.place_ids]
+    done = record.merge_and_record(
+        paths, out=tmp_path / "ICS.xlsx", store=None, catalogue=cat1, ics=ics, jobs=1
+    )
+    assert done.result.written and seen == [False]
+    assert gc.isenabled() is collector
+
+
+def test_rollup_restores_the_collector_when_it_refuses(
+    collector: bool, cat1: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+
+    def read(paths: object, progress: object) -> tuple[list[object], list[object]]:
+        seen.append(gc.isenabled())
+        return [], []
+
+    monkeypatch.setattr(rollup, "_read", read)
+    with pytest.raises(LtpgapError):
+        rollup_workbooks([], out=tmp_path / "region.xlsx", catalogue=cat1)
+    assert seen == [False]
+    assert gc.isenabled() is collector
