@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,12 +48,30 @@ def test_paused_inside_restored_after(collector: bool, fails: bool) -> None:
     assert gc.isenabled() is collector
 
 
+@pytest.fixture
+def places(blanks: dict[str, Path], ics: IcsConfig, tmp_path: Path) -> list[Path]:
+    """Copies of the four blank place workbooks."""
+    return [Path(shutil.copy(blanks[p], tmp_path / f"{p}.xlsx")) for p in ics.place_ids]
+
+
+def _watch_writes(module: object, seen: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Note whether the collector runs each time ``module`` writes an ICS workbook."""
+    write = module.write_ics_workbook  # type: ignore[attr-defined]
+
+    def spy(content: object, path: Path) -> Path:
+        seen.append(gc.isenabled())
+        return write(content, path)
+
+    monkeypatch.setattr(module, "write_ics_workbook", spy)
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["merge", "merge-and-record"])
 def test_merge_reads_and_writes_paused(
     collector: bool,
-    blanks: dict[str, Path],
+    recorded: bool,
+    places: list[Path],
     cat1: Catalogue,
     ics: IcsConfig,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[bool] = []
@@ -61,44 +80,16 @@ def test_merge_reads_and_writes_paused(
         seen.append(gc.isenabled())
         return default_reader(path, catalogue)
 
-    write = merging.write_ics_workbook
-
-    def spy(content: object, path: Path) -> Path:
-        seen.append(gc.isenabled())
-        return write(content, path)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(merging, "write_ics_workbook", spy)
-
-    paths = [shutil.copy(blanks[p], tmp_path / f"{p}.xlsx") for p in ics.place_ids]
-    result = merge_workbooks(
-        paths, out=tmp_path / "ICS.xlsx", catalogue=cat1, ics=ics, jobs=1, reader=reader
+    # merge_and_record merges without writing, records, then writes the workbook itself
+    _watch_writes(record if recorded else merging, seen, monkeypatch)
+    out = places[0].with_name("ICS.xlsx")
+    options: dict[str, Any] = {"catalogue": cat1, "ics": ics, "jobs": 1, "reader": reader}
+    result = (
+        record.merge_and_record(places, out=out, store=None, **options).result
+        if recorded
+        else merge_workbooks(places, out=out, **options)
     )
-    assert result.written and len(seen) == len(ics.place_ids) + 1
-    assert not any(seen)
-    assert gc.isenabled() is collector
-
-
-def test_recorded_merge_writes_paused(
-    collector: bool,
-    blanks: dict[str, Path],
-    cat1: Catalogue,
-    ics: IcsConfig,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    seen: list[bool] = []
-    write = record.write_ics_workbook
-
-    def spy(content: object, path: Path) -> Path:
-        seen.append(gc.isenabled())
-        return write(content, path)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(record, "write_ics_workbook", spy)
-    paths = [shutil.copy(blanks[p], tmp_path / f"{p}.xlsx") for p in ics.place_ids]
-    done = record.merge_and_record(
-        paths, out=tmp_path / "ICS.xlsx", store=None, catalogue=cat1, ics=ics, jobs=1
-    )
-    assert done.result.written and seen == [False]
+    assert result.written and seen == [False] * (len(places) + 1)
     assert gc.isenabled() is collector
 
 
