@@ -5,7 +5,7 @@ columns of inputs, the tables of the ICS workbook). Each time the collector's co
 up it walks all of them, finds next to nothing (a merge makes almost no reference cycles),
 and the walk of a full collection takes about 0.1 s on the 200-place benchmark. Reference
 counting still frees everything else the moment it is let go, so pausing the collector for
-the job costs almost no memory: 3 MB more at the peak on that benchmark.
+the job costs almost no memory: 3–4 MB more at the peak on that benchmark.
 
 Worker processes forked during the job start with the collector paused too; they are
 short-lived and do the same kind of work.

@@ -203,7 +203,8 @@ class Issue:
     commitment: str | None = None
 
     def __str__(self) -> str:
-        place = [str(self.where)] if str(self.where) else []
+        where = str(self.where)
+        place = [where] if where else []
         if self.commitment:
             place.append(f"[{self.commitment}]")
         head = f"{' '.join(place)}: " if place else ""  # no location: no empty ": "

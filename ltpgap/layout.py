@@ -19,7 +19,7 @@ from typing import Literal
 from ltpgap import TEMPLATE_VERSION, __version__
 from ltpgap.catalogue import LIFE_COURSE_NAMES, Catalogue, Commitment
 from ltpgap.rag._table import Table, column_list
-from ltpgap.rag.summary import Counts, summary_counts
+from ltpgap.rag.summary import Counts, must_do_red_rows, summary_counts
 from ltpgap.schema import (
     COLUMNS,
     COVERAGE_VALUES,
@@ -344,8 +344,7 @@ def summary_layout(frame: Table, catalogue: Catalogue) -> SummaryLayout:
         *_group("By programme area", areas, catalogue),
         SummaryRow(kind="heading", values=("Must-dos at Red",)),
     ]
-    must_do, rag = column_list(frame, "must_do"), column_list(frame, "rag")
-    red = [i for i, (m, r) in enumerate(zip(must_do, rag, strict=True)) if m and r == "Red"]
+    red = must_do_red_rows(frame)
     if not red:
         rows.append(SummaryRow(kind="note", values=("None.",)))
         return SummaryLayout(rows=tuple(rows))

@@ -75,6 +75,7 @@ def test_places_remember_their_line_but_compare_without_it(tmp_path: Path) -> No
     )
     ics = load_ics(path)
     assert (ics.line, [p.line for p in ics.places]) == (2, [6, 7])
-    moved = load_ics(path.write_text("\n\n" + path.read_text(encoding="utf-8")) and path)
+    path.write_text("\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    moved = load_ics(path)
     assert [p.line for p in moved.places] == [8, 9]
     assert moved.places == ics.places  # where a place is written is not what it is

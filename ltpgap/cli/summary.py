@@ -146,6 +146,8 @@ def counts_table(
 
 def print_summary(summary: WorkbookSummary, by: GroupBy | None, catalogue: Catalogue) -> None:
     """Print a workbook's summary as rich tables (used by the command and the demo)."""
+    from ltpgap.rag.summary import must_do_red_rows
+
     who = summary.unit_name or summary.unit_id or summary.workbook.name
     console.print(
         counts_table(summary.frame, None, catalogue, f"{who}: {summary.workbook} ({summary.level})")
@@ -154,9 +156,10 @@ def print_summary(summary: WorkbookSummary, by: GroupBy | None, catalogue: Catal
         console.print(
             counts_table(summary.frame, by, catalogue, f"{who} by {by.replace('_', ' ')}")
         )
-    red = summary.frame[summary.frame["must_do"].astype(bool) & (summary.frame["rag"] == "Red")]
-    if not red.empty:
-        console.print("Must-dos at Red: " + ", ".join(str(p) for p in red["para"]))
+    paras = summary.frame["para"].tolist()
+    red = [str(paras[i]) for i in must_do_red_rows(summary.frame)]
+    if red:
+        console.print("Must-dos at Red: " + ", ".join(red))
 
 
 @guarded

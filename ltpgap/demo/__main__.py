@@ -23,6 +23,7 @@ from ltpgap.demo.illustrative import ILLUSTRATIVE, NOTICE, illustrative_round
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import LtpgapError
 from ltpgap.rag import summarise
+from ltpgap.rag.summary import must_do_red_rows
 from ltpgap.schema import INPUT_KEYS
 from ltpgap.workbook import (
     RecomputeResult,
@@ -91,16 +92,16 @@ def step_recompute(
 def step_summaries(results: list[RecomputeResult], catalogue: Catalogue, ics: IcsConfig) -> None:
     """5. Print each place's summary (`ltpgap summary`), then places side by side by area."""
     console.rule("5. Summaries (ltpgap summary)")
-    labelled = [
-        (done.path.stem + (" (ICS team)" if done.path.stem == ics.id else ""), done)
-        for done in results
+    frames = [
+        (d.path.stem + (" (ICS team)" if d.path.stem == ics.id else ""), d.result.assessment.frame)
+        for d in results
     ]
-    frames = [(label, done.result.assessment.frame) for label, done in labelled]
     console.print(counts_overview(f"{ics.name}: RAG per workbook (illustrative inputs)", frames))
     # The paragraphs go under the table: a list in a cell would wrap into a narrow column.
     console.print("National must-dos at Red, by paragraph:")
     for label, frame in frames:
-        red = frame[frame["must_do"] & (frame["rag"] == "Red")]["para"].tolist()
+        paras = frame["para"].tolist()
+        red = [str(paras[i]) for i in must_do_red_rows(frame)]
         console.print(f"  {label}: {', '.join(red) or 'none'}")
     places = [d for d in results if d.path.stem in ics.place_ids]
     areas = Table(title="Green / Amber / Red by programme area (illustrative inputs)")

@@ -18,6 +18,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "Counts",
     "GroupBy",
+    "must_do_red_rows",
     "rag_codes",
     "rag_counts",
     "rag_counts_of",
@@ -213,6 +214,11 @@ def _codes(frame: Table) -> tuple[np.ndarray, np.ndarray]:
     else:
         must_do = np.array([bool(v) for v in frame["must_do"]], dtype=bool)
     return codes, must_do & (codes == 2)
+
+
+def must_do_red_rows(frame: Table) -> list[int]:
+    """Positions of the rows that are must-dos at Red: the ones ``must_do_red`` counts."""
+    return np.flatnonzero(_codes(frame)[1]).tolist()
 
 
 def _plain(column: pd.Series) -> bool:

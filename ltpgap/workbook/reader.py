@@ -29,13 +29,7 @@ from ltpgap.workbook._numfmt import shown_decimals
 from ltpgap.workbook._rows import ExcelError, RowsRead, check_paras, read_rows
 from ltpgap.workbook.gate import GateLimits, Inspection, inspect_workbook
 
-__all__ = [
-    "ExcelError",
-    "PlaceWorkbook",
-    "WorkbookMeta",
-    "cell_locator",
-    "read_workbook",
-]
+__all__ = ["ExcelError", "PlaceWorkbook", "WorkbookMeta", "cell_locator", "read_workbook"]
 
 Grid = list[list[object]]
 _T = TypeVar("_T")

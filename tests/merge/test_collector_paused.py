@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import gc
-import shutil
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import pytest
+from mergekit import copy_books
 
 import ltpgap.merge._record as record
 import ltpgap.merge.merge as merging
@@ -51,7 +51,8 @@ def test_paused_inside_restored_after(collector: bool, fails: bool) -> None:
 @pytest.fixture
 def places(blanks: dict[str, Path], ics: IcsConfig, tmp_path: Path) -> list[Path]:
     """Copies of the four blank place workbooks."""
-    return [Path(shutil.copy(blanks[p], tmp_path / f"{p}.xlsx")) for p in ics.place_ids]
+    books = copy_books(blanks, tmp_path)
+    return [books[p] for p in ics.place_ids]
 
 
 def _watch_writes(module: object, seen: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ import pytest
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import LtpgapError
 from ltpgap.rag import SUMMARY_COLUMNS, rag_counts, summarise
+from ltpgap.rag.summary import must_do_red_rows
 
 FRAME = pd.DataFrame(
     {
@@ -94,3 +95,12 @@ def test_values_that_are_not_rags_are_refused(bad: object) -> None:
     with pytest.raises(LtpgapError) as err:
         summarise(frame, "chapter")
     assert err.value.issues[0].code == "unrecognised-value"
+
+
+@pytest.mark.parametrize("as_columns", [False, True], ids=["frame", "columns"])
+def test_must_do_red_rows_are_the_ones_counted(as_columns: bool) -> None:
+    """The rows listed as must-dos at Red are exactly those summarise counts as such."""
+    table = {k: FRAME[k].tolist() for k in FRAME.columns} if as_columns else FRAME
+    assert must_do_red_rows(table) == [0, 5]
+    assert len(must_do_red_rows(table)) == summarise(FRAME).at[0, "must_do_red"]
+    assert must_do_red_rows(FRAME.assign(must_do=False)) == []
