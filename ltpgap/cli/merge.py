@@ -69,8 +69,9 @@ KeepGoingOption = Annotated[
     bool,
     typer.Option(
         "--keep-going",
-        help="Merge the usable workbooks even if some cannot be merged (exit code 2); "
-        "without it nothing is written when any workbook is unusable (exit code 1).",
+        help="Merge the usable workbooks even if some cannot be merged, and report the rest "
+        "(exit code 1 all the same); without it nothing is written when any workbook is "
+        "unusable (exit code 1).",
     ),
 ]
 QuietOption = Annotated[
@@ -110,8 +111,9 @@ _SHOWN = frozenset(
     }
 )
 
-#: Exit code when --keep-going wrote the workbook but left some files out.
-EXIT_SKIPPED = 2
+#: Exit code when a workbook could not be merged: nothing written, or, with --keep-going,
+#: written without it (as ``ltpgap push`` exits when one workbook cannot be pushed).
+EXIT_PROBLEMS = 1
 
 
 @contextmanager
@@ -227,8 +229,9 @@ def merge_command(
     area, Gaps, Snapshot, Checks and Place data (every input verbatim). Merging into an
     existing --out replaces resubmitted places and keeps the others. Each merge is recorded
     as a snapshot in the history store (ltpgap.sqlite beside --out, or --db), and the History
-    sheet shows what moved since the previous snapshot. Exit codes: 0 merged; 1 nothing
-    written (problems listed); 2 written with --keep-going, some files left out.
+    sheet shows what moved since the previous snapshot. Exit codes: 0 merged; 1 a workbook
+    could not be merged (problems listed): nothing written, or with --keep-going the others
+    merged and written.
     """
     from ltpgap.merge import merge_and_record
 
@@ -255,4 +258,4 @@ def merge_command(
     report_merge(result, quiet=quiet)
     report_history(recorded)
     if result.skipped:
-        raise typer.Exit(code=EXIT_SKIPPED)
+        raise typer.Exit(code=EXIT_PROBLEMS)
