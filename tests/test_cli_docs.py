@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,40 @@ def test_help_wraps_evenly_in_an_80_column_terminal(argv: list[str]) -> None:
     for paragraph in paragraphs:
         for line in paragraph[:-1]:  # only a paragraph's last line may be short
             assert len(line) >= 60, f"ragged wrap in {' '.join(argv)}: {line!r}"
+
+
+#: An option's own row: its name near the panel's edge (a wrapped help line is indented far
+#: more), then its short form, then its type, if it shows one.
+_OPTION_ROW = re.compile(r"│\s{1,4}\*?\s{0,3}(--[\w-]+)(?:\s+-\w)?\s+(<[^>]+>)?")
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_flags_show_no_value_in_help(path: str, command: Any) -> None:
+    """A flag is a bare switch in --help (``--force``), never ``--force <bool>``, which reads
+    as if a value were wanted; every other option keeps its type."""
+    argv = [*path.split()[1:], "--help"]
+    result = CliRunner().invoke(app, argv, env={"COLUMNS": "200", "TERMINAL_WIDTH": "200"})
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.output, result.output
+    shown = {
+        m.group(1): m.group(2)
+        for line in result.output.splitlines()
+        if (m := _OPTION_ROW.match(line))
+    }
+    options = [p for p in command.params if getattr(p, "is_flag", None) is not None]
+    assert all(p.opts[0] in shown for p in options), shown
+    for param in options:
+        name = next(o for o in param.opts if o.startswith("--"))
+        assert (shown[name] is None) == param.is_flag, (name, shown[name])
+
+
+def test_workbook_arguments_are_named_for_what_they_take() -> None:
+    result = CliRunner().invoke(app, ["merge", "--help"], env={"COLUMNS": "200"})
+    assert "Usage: ltpgap merge [OPTIONS] {PLACE.xlsx}..." in result.output, result.output
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["catalogue", "--help"]])
+def test_group_help_shows_flags_bare(argv: list[str]) -> None:
+    result = CliRunner().invoke(app, argv, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "--help" in result.output and "<bool>" not in result.output, result.output

@@ -19,10 +19,12 @@ from ltpgap.cli import rollup as rollup_cmd
 from ltpgap.cli import serve as serve_cmd
 from ltpgap.cli import summary as summary_cmd
 from ltpgap.cli import template as template_cmd
+from ltpgap.cli._common import Command, Group
 
 __all__ = ["app", "main", "reflow"]
 
 app = typer.Typer(
+    cls=Group,
     name="ltpgap",
     help=(
         "NHS Long Term Plan gap analysis: build place workbooks from the commitments "
@@ -33,17 +35,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalogue.app, name="catalogue")
-app.command("history")(history_cmd.history)
-app.command("init", no_args_is_help=True)(init_cmd.init_command)
-app.command("template", no_args_is_help=True)(template_cmd.template_command)
-app.command("recompute", no_args_is_help=True)(recompute_cmd.recompute_command)
-app.command("check", no_args_is_help=True)(check_cmd.check_command)
-app.command("summary", no_args_is_help=True)(summary_cmd.summary_command)
-app.command("push", no_args_is_help=True)(push_cmd.push_command)
-app.command("serve")(serve_cmd.serve_command)
-app.command("report", no_args_is_help=True)(report_cmd.report_command)
-app.command("merge", no_args_is_help=True)(merge_cmd.merge_command)
-app.command("rollup", no_args_is_help=True)(rollup_cmd.rollup_command)
+app.command("history", cls=Command)(history_cmd.history)
+app.command("init", no_args_is_help=True, cls=Command)(init_cmd.init_command)
+app.command("template", no_args_is_help=True, cls=Command)(template_cmd.template_command)
+app.command("recompute", no_args_is_help=True, cls=Command)(recompute_cmd.recompute_command)
+app.command("check", no_args_is_help=True, cls=Command)(check_cmd.check_command)
+app.command("summary", no_args_is_help=True, cls=Command)(summary_cmd.summary_command)
+app.command("push", no_args_is_help=True, cls=Command)(push_cmd.push_command)
+app.command("serve", cls=Command)(serve_cmd.serve_command)
+app.command("report", no_args_is_help=True, cls=Command)(report_cmd.report_command)
+app.command("merge", no_args_is_help=True, cls=Command)(merge_cmd.merge_command)
+app.command("rollup", no_args_is_help=True, cls=Command)(rollup_cmd.rollup_command)
 
 
 def reflow(doc: str) -> str:

@@ -6,16 +6,19 @@ import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar, cast
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from ltpgap.issues import Issue, LtpgapError, Severity
 
 __all__ = [
     "CatalogueOption",
+    "Command",
+    "Group",
     "IcsOption",
     "console",
     "err_console",
@@ -26,6 +29,38 @@ __all__ = [
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+class _BareFlags:
+    """Help that shows a flag as a bare switch: ``--force``, not ``--force <bool>``.
+
+    Typer's help prints each option's value type beside it, flags included, which reads as if
+    ``--force true`` were wanted (and ``ltpgap merge a.xlsx --keep-going true`` would take
+    ``true`` for a workbook). Every ``ltpgap`` command and group is made with this.
+    """
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        flags = [
+            p
+            for p in cast(Any, self).get_params(ctx)
+            if isinstance(p, TyperOption) and p.is_flag and p.metavar is None
+        ]
+        for flag in flags:
+            flag.metavar = ""  # shown as no type at all
+        try:
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+        finally:
+            for flag in flags:
+                flag.metavar = None
+
+
+class Command(_BareFlags, TyperCommand):
+    """An ``ltpgap`` command (``app.command(..., cls=Command)``)."""
+
+
+class Group(_BareFlags, TyperGroup):
+    """An ``ltpgap`` command group (``typer.Typer(cls=Group)``)."""
+
 
 CatalogueOption = Annotated[
     Path | None,

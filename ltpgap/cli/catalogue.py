@@ -11,10 +11,11 @@ import typer
 from rich.table import Table
 
 from ltpgap.catalogue import check_catalogue
-from ltpgap.cli._common import console, exit_for, guarded, print_issues
+from ltpgap.cli._common import Command, Group, console, exit_for, guarded, print_issues
 from ltpgap.issues import LtpgapError, Severity
 
 app = typer.Typer(
+    cls=Group,
     help="Check and summarise the LTP commitments catalogue (commitments.yaml).",
     no_args_is_help=True,
 )
@@ -27,7 +28,7 @@ FileArg = Annotated[
 ]
 
 
-@app.command("check")
+@app.command("check", cls=Command)
 @guarded
 def check(file: FileArg = None) -> None:
     """Validate a catalogue: exit 0 when valid, else list every error (file:line, id, fix)."""
@@ -43,7 +44,7 @@ def check(file: FileArg = None) -> None:
     exit_for(issues)
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 @guarded
 def show(
     file: FileArg = None,
@@ -99,7 +100,7 @@ def show(
     )
 
 
-@app.command("diff", no_args_is_help=True)
+@app.command("diff", no_args_is_help=True, cls=Command)
 @guarded
 def diff(
     old: Annotated[Path, typer.Argument(help="The older catalogue YAML.", dir_okay=False)],

@@ -15,7 +15,8 @@ from ltpgap.cli._common import CatalogueOption, console, exit_for, guarded, issu
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 
 WorkbooksArg = Annotated[
-    list[Path], typer.Argument(help="One or more workbooks to check.", dir_okay=False)
+    list[Path],
+    typer.Argument(help="One or more workbooks to check.", dir_okay=False, metavar="WORKBOOK.xlsx"),
 ]
 FormatOption = Annotated[str, typer.Option("--format", help="table (default) or json.")]
 

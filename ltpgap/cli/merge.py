@@ -44,7 +44,9 @@ __all__ = [
 WorkbooksArg = Annotated[
     list[Path],
     typer.Argument(
-        help="Place workbooks and the ICS team's workbook (e.g. out/*.xlsx).", dir_okay=False
+        help="Place workbooks and the ICS team's workbook (e.g. out/*.xlsx).",
+        dir_okay=False,
+        metavar="PLACE.xlsx",
     ),
 ]
 OutOption = Annotated[

@@ -13,7 +13,11 @@ from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 
 WorkbooksArg = Annotated[
     list[Path],
-    typer.Argument(help="Place or ICS-team workbooks made by `ltpgap init`.", dir_okay=False),
+    typer.Argument(
+        help="Place or ICS-team workbooks made by `ltpgap init`.",
+        dir_okay=False,
+        metavar="WORKBOOK.xlsx",
+    ),
 ]
 FromOption = Annotated[
     Path | None,

@@ -21,7 +21,9 @@ __all__ = ["rollup_command"]
 WorkbooksArg = Annotated[
     list[Path],
     typer.Argument(
-        help="ICS workbooks written by `ltpgap merge` (or region workbooks).", dir_okay=False
+        help="ICS workbooks written by `ltpgap merge` (or region workbooks).",
+        dir_okay=False,
+        metavar="ICS.xlsx",
     ),
 ]
 OutOption = Annotated[
