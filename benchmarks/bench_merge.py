@@ -529,9 +529,9 @@ def main(quick: bool = False) -> dict[str, float | str]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":  # _peak's fresh process, not for users
         _child(Path(sys.argv[2]), int(sys.argv[3]))
     else:
-        for key, value in main(quick="--quick" in sys.argv).items():
-            print(f"{key}: {value}")
-        sys.stdout.flush()
+        from benchmarks._cli import run
+
+        raise SystemExit(run(main, __doc__, "bench_merge"))

@@ -102,5 +102,6 @@ def main(quick: bool = False) -> dict[str, float | str]:
 
 
 if __name__ == "__main__":
-    for key, value in main(quick="--quick" in sys.argv).items():
-        print(f"{key}: {value}")
+    from benchmarks._cli import run
+
+    raise SystemExit(run(main, __doc__, "bench_read_workbook"))
