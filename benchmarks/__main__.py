@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import benchmarks
+from ltpgap._cpus import usable_cpus
 
 
 def main() -> int:
@@ -41,7 +42,7 @@ def main() -> int:
     results["_machine"] = {
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "cpus": str(__import__("os").cpu_count()),
+        "cpus": str(usable_cpus()),
     }
     out.write_text(json.dumps(results, indent=2))
     print(f"wrote {out}")

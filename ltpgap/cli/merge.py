@@ -82,7 +82,11 @@ QuietOption = Annotated[
 JobsOption = Annotated[
     int | None,
     typer.Option(
-        "--jobs", help="Worker processes for reading (default: one per CPU for 8+ files)."
+        "--jobs",
+        help=(
+            "Worker processes for reading (default: one per usable CPU for 8+ files; "
+            "1 reads in this process)."
+        ),
     ),
 ]
 DbOption = Annotated[

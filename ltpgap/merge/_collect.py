@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ltpgap._cpus import usable_cpus
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.rag import PlaceAssessment, assess_place
@@ -110,7 +110,8 @@ def pool_size(n_files: int, jobs: int | None) -> int:
         return 0 if jobs <= 1 else min(jobs, n_files)
     if n_files < POOL_THRESHOLD or sys.platform != "linux":
         return 0
-    return min(os.cpu_count() or 1, n_files) if (os.cpu_count() or 1) > 1 else 0
+    cpus = usable_cpus()
+    return min(cpus, n_files) if cpus > 1 else 0
 
 
 def read_files(

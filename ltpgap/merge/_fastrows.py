@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import math
 import multiprocessing
-import os
 import re
 import threading
 import zipfile
@@ -31,6 +30,7 @@ from typing import cast
 
 from openpyxl.utils import get_column_letter
 
+from ltpgap._cpus import usable_cpus
 from ltpgap._zlib import crc32
 from ltpgap.merge._tables import row_heights
 from ltpgap.merge._zipwriter import LEVEL as _LEVEL
@@ -366,7 +366,8 @@ def _workers(bulks: Sequence[BulkRows], counts: Mapping[str, int]) -> int:
         return 0
     if any(not b.styles for b in bulks):
         return 0  # the style ids are learnt from the saved layout: nothing to start with
-    return min(os.cpu_count() or 1, 4) if (os.cpu_count() or 1) > 1 else 0
+    cpus = usable_cpus()
+    return min(cpus, 4) if cpus > 1 else 0
 
 
 @contextmanager
