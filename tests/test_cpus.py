@@ -130,3 +130,47 @@ def test_a_cpu_quota_lowers_usable_cpus(
     monkeypatch.setattr(_cpus.os, "process_cpu_count", lambda: 6, raising=False)
     monkeypatch.setattr(_cpus, "cgroup_cpu_limit", lambda: limit)
     assert usable_cpus() == expected
+
+
+def _real_cpu_group() -> Path | None:
+    """A new cgroup v1 ``cpu`` group this test may put a process in (None: not on this host)."""
+    mount = _cpus.CGROUP_ROOT / "cpu"
+    if not (mount / "cpu.cfs_quota_us").is_file() or not os.access(mount, os.W_OK):
+        return None
+    group = mount / f"ltpgap-test-{os.getpid()}"
+    try:
+        group.mkdir()
+    except OSError:
+        return None
+    return group
+
+
+def test_a_real_cgroup_quota_of_one_cpu_means_no_reading_pool() -> None:
+    """In a real cgroup limited to one CPU's time, a 200-file merge reads in one process."""
+    group = _real_cpu_group()
+    if group is None:
+        pytest.skip("cannot make a cgroup v1 cpu group here (needs root and a cgroup v1 cpu mount)")
+    try:
+        period = int((group / "cpu.cfs_period_us").read_text())
+        (group / "cpu.cfs_quota_us").write_text(str(period))
+        code = (
+            "import os; from ltpgap._cpus import cgroup_cpu_limit, usable_cpus;"
+            "from ltpgap.merge._collect import pool_size;"
+            "print(cgroup_cpu_limit(), usable_cpus(), pool_size(200, None))"
+        )
+        done = subprocess.run(
+            [
+                "sh",
+                "-c",
+                f'echo $$ > "{group}/cgroup.procs" && exec "$0" -c "$1"',
+                sys.executable,
+                code,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.split() == ["1.0", "1", "0"]
+    finally:
+        group.rmdir()
