@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-__all__ = ["cgroup_cpu_limit", "usable_cpus"]
+__all__ = ["cgroup_cpu_limit", "usable_cpus", "worker_count"]
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 PROC_CGROUP = Path("/proc/self/cgroup")
@@ -40,6 +40,13 @@ def usable_cpus() -> int:
     return cpus if limit is None else max(1, min(cpus, math.ceil(limit)))
 
 
+def worker_count(at_most: int) -> int:
+    """Worker processes worth starting: one per usable CPU, at most ``at_most``; 0 (do the work
+    in this process) when only one CPU is usable."""
+    cpus = usable_cpus()
+    return min(cpus, at_most) if cpus > 1 else 0
+
+
 def cgroup_cpu_limit(root: Path = CGROUP_ROOT, proc_cgroup: Path = PROC_CGROUP) -> float | None:
     """The CPU quota over the process's cgroup and its ancestors, in CPUs (``None``: no quota).
 
@@ -56,10 +63,10 @@ def cgroup_cpu_limit(root: Path = CGROUP_ROOT, proc_cgroup: Path = PROC_CGROUP) 
         if hierarchy == "0" and controllers == "":  # cgroup v2, the unified hierarchy
             limits += _walk(root, path, _v2_limit)
         elif "cpu" in controllers.split(","):  # cgroup v1, the cpu controller's hierarchy
-            for mount in (root / controllers, root / "cpu", root / "cpu,cpuacct"):
-                if mount.is_dir():
-                    limits += _walk(mount, path, _v1_limit)
-                    break
+            # mounted under its controllers' names ("cpu,cpuacct"), usually linked as "cpu"
+            mount = next((m for m in (root / controllers, root / "cpu") if m.is_dir()), None)
+            if mount is not None:
+                limits += _walk(mount, path, _v1_limit)
     return min(limits, default=None)
 
 
@@ -69,17 +76,12 @@ def _walk(mount: Path, path: str, read: Callable[[Path], float | None]) -> list[
     In a container the process's cgroup is usually the mount's root (its own namespace), so
     a path that is not there is looked for from the root alone.
     """
-    found: list[float] = []
     here = PurePosixPath("/", path)
-    dirs = [mount / here.relative_to("/")]
-    dirs += [mount / parent.relative_to("/") for parent in here.parents]
-    for folder in dict.fromkeys(d for d in dirs if d.is_dir()):
-        if (value := read(folder)) is not None:
-            found.append(value)
-    return found
+    found = (read(mount / p.relative_to("/")) for p in (here, *here.parents))
+    return [limit for limit in found if limit is not None]
 
 
-def _number(path: Path) -> str | None:
+def _read_text(path: Path) -> str | None:
     try:
         return path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
@@ -87,20 +89,16 @@ def _number(path: Path) -> str | None:
 
 
 def _v2_limit(folder: Path) -> float | None:
-    """``cpu.max`` is ``"$MAX $PERIOD"``, ``$MAX`` being ``max`` when there is no quota."""
-    text = _number(folder / "cpu.max")
-    parts = text.split() if text else []
-    if len(parts) != 2 or parts[0] == "max":
-        return None
-    return _ratio(parts[0], parts[1])
+    """``cpu.max`` is ``"$MAX $PERIOD"``, ``$MAX`` being ``max`` (no number: no quota) when
+    there is none."""
+    parts = (_read_text(folder / "cpu.max") or "").split()
+    return _ratio(*parts) if len(parts) == 2 else None
 
 
 def _v1_limit(folder: Path) -> float | None:
     """``cpu.cfs_quota_us`` (``-1``: no quota) over ``cpu.cfs_period_us``."""
-    quota, period = _number(folder / "cpu.cfs_quota_us"), _number(folder / "cpu.cfs_period_us")
-    if quota is None or period is None:
-        return None
-    return _ratio(quota, period)
+    quota = _read_text(folder / "cpu.cfs_quota_us") or ""
+    return _ratio(quota, _read_text(folder / "cpu.cfs_period_us") or "")
 
 
 def _ratio(quota: str, period: str) -> float | None:

@@ -41,7 +41,7 @@ def test_one_allowed_cpu_means_no_reading_pool() -> None:
 def test_pool_size_follows_usable_cpus(
     monkeypatch: pytest.MonkeyPatch, allowed: int, files: int, expected: int
 ) -> None:
-    monkeypatch.setattr(_collect, "usable_cpus", lambda: allowed)
+    monkeypatch.setattr(_cpus, "usable_cpus", lambda: allowed)
     monkeypatch.setattr(_collect.sys, "platform", "linux")
     assert _collect.pool_size(files, None) == expected
     assert _collect.pool_size(files, 2) == 2  # an explicit --jobs wins

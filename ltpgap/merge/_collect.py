@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ltpgap._cpus import usable_cpus
+from ltpgap._cpus import worker_count
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.rag import PlaceAssessment, assess_place
@@ -110,8 +110,7 @@ def pool_size(n_files: int, jobs: int | None) -> int:
         return 0 if jobs <= 1 else min(jobs, n_files)
     if n_files < POOL_THRESHOLD or sys.platform != "linux":
         return 0
-    cpus = usable_cpus()
-    return min(cpus, n_files) if cpus > 1 else 0
+    return worker_count(n_files)
 
 
 def read_files(

@@ -30,7 +30,7 @@ from typing import cast
 
 from openpyxl.utils import get_column_letter
 
-from ltpgap._cpus import usable_cpus
+from ltpgap._cpus import worker_count
 from ltpgap._zlib import crc32
 from ltpgap.merge._tables import row_heights
 from ltpgap.merge._zipwriter import LEVEL as _LEVEL
@@ -366,8 +366,7 @@ def _workers(bulks: Sequence[BulkRows], counts: Mapping[str, int]) -> int:
         return 0
     if any(not b.styles for b in bulks):
         return 0  # the style ids are learnt from the saved layout: nothing to start with
-    cpus = usable_cpus()
-    return min(cpus, 4) if cpus > 1 else 0
+    return worker_count(4)
 
 
 @contextmanager
