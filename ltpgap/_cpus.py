@@ -31,7 +31,7 @@ def usable_cpus() -> int:
     """CPUs this process may be scheduled on, lowered to its CPU quota if it has one (≥ 1)."""
     process_cpu_count = getattr(os, "process_cpu_count", None)
     if process_cpu_count is not None:
-        cpus = int(process_cpu_count() or 1)
+        cpus: int = process_cpu_count() or 1
     elif hasattr(os, "sched_getaffinity"):
         cpus = max(1, len(os.sched_getaffinity(0)))
     else:
