@@ -121,6 +121,13 @@ _Loader.add_constructor(
 )
 
 
+#: Signatures of files people give by mistake for a YAML file, and what they are.
+_BINARY: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "an Excel workbook (or another zip file)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Excel (.xls) or password-protected file"),
+)
+
+
 def read_yaml(path: Path, *, limits: YamlLimits | None = None) -> Any:
     """Parse a YAML file within ``limits``; raise :class:`LtpgapError` with a located issue."""
     limits = limits or YamlLimits()
@@ -140,6 +147,13 @@ def read_yaml(path: Path, *, limits: YamlLimits | None = None) -> Any:
             "a catalogue or ICS file should be far smaller — is this the right file?",
         )
     data = path.read_bytes()
+    binary = next((what for magic, what in _BINARY if data.startswith(magic)), None)
+    if binary is not None:
+        raise fail(
+            "not-yaml",
+            f"this is {binary}, not a YAML text file. Give the YAML file here: the catalogue "
+            "(such as commitments.yaml) or the ICS file (such as blmk.yaml).",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -48,6 +48,9 @@ CODES: dict[str, CodeInfo] = {
     "file-not-found": CodeInfo(severity=E, summary="a named file does not exist"),
     "file-too-large": CodeInfo(severity=E, summary="a file is over the size bound"),
     "not-utf8": CodeInfo(severity=E, summary="a text file is not UTF-8"),
+    "not-yaml": CodeInfo(
+        severity=E, summary="a workbook or other binary file given for a YAML file"
+    ),
     "yaml-syntax": CodeInfo(severity=E, summary="a YAML file cannot be parsed"),
     "yaml-duplicate-key": CodeInfo(severity=E, summary="a YAML mapping repeats a key"),
     "yaml-alias": CodeInfo(severity=E, summary="YAML anchors, aliases and merge keys are refused"),

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from ltpgap.issues import Severity, Where, make_issue
+from ltpgap.issues import CODES, Severity, Where, make_issue
+
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 @pytest.mark.parametrize(
@@ -30,3 +35,13 @@ def test_issue_line(where: Where | None, commitment: str | None, expected: str) 
         severity=Severity.WARNING,
     )
     assert str(issue) == expected
+
+
+def test_readme_lists_every_code_as_registered() -> None:
+    """The README's Problem codes table: each code once, with its severity and meaning."""
+    text = README.read_text(encoding="utf-8").split("### Problem codes", 1)[1]
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning|info) \| (.+?) \|$", text, re.M)
+    assert len(rows) == len({code for code, _, _ in rows})
+    assert {code: (sev, meaning) for code, sev, meaning in rows} == {
+        code: (info.severity.value, info.summary) for code, info in CODES.items()
+    }

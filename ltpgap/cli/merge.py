@@ -15,7 +15,6 @@ from rich.table import Table
 from ltpgap.catalogue import load_catalogue
 from ltpgap.cli._common import (
     CatalogueOption,
-    IcsOption,
     console,
     err_console,
     guarded,
@@ -36,9 +35,11 @@ __all__ = [
     "counts_overview",
     "file_progress",
     "ics_overview",
+    "is_workbook",
     "merge_command",
     "report_history",
     "report_merge",
+    "split_ics",
 ]
 
 WorkbooksArg = Annotated[
@@ -56,6 +57,17 @@ OutOption = Annotated[
         help="The ICS workbook to write. If it exists (an earlier merge), places not given "
         "again keep their data and Checks lists every input changed since.",
         dir_okay=False,
+    ),
+]
+MergeIcsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--ics",
+        help="The ICS file (YAML: places, populations, rules; default: the embedded BLMK "
+        "example), and/or the ICS team's workbook of ICS-level commitments (.xlsx), which is "
+        "merged like the workbooks listed; repeat --ics to give both.",
+        dir_okay=False,
+        metavar="FILE",
     ),
 ]
 FromOption = Annotated[
@@ -213,11 +225,34 @@ def report_history(recorded: RecordedMerge) -> None:
     print_issues(refused, title=f"{len(refused)} workbook(s) not recorded in the history store")
 
 
+def is_workbook(path: Path) -> bool:
+    """True for an Excel workbook by name (.xlsx, .xlsm) or, whatever its name, by content."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return True
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False  # the YAML loader names the missing or unreadable file
+
+
+def split_ics(given: Sequence[Path]) -> tuple[Path | None, list[Path]]:
+    """``--ics`` values as (the ICS file, the workbooks to merge with the others)."""
+    books = [p for p in given if is_workbook(p)]
+    configs = [p for p in given if not is_workbook(p)]
+    if len(configs) > 1:
+        raise typer.BadParameter(
+            f"give one ICS file (YAML), not {len(configs)}: {', '.join(map(str, configs))}.",
+            param_hint="--ics",
+        )
+    return (configs[0] if configs else None), books
+
+
 @guarded
 def merge_command(
     workbooks: WorkbooksArg,
     out: OutOption,
-    ics: IcsOption = None,
+    ics: MergeIcsOption = None,
     catalogue: CatalogueOption = None,
     from_: FromOption = None,
     keep_going: KeepGoingOption = False,
@@ -237,13 +272,16 @@ def merge_command(
     as a snapshot in the history store (ltpgap.sqlite beside --out, or --db), and the History
     sheet shows what moved since the previous snapshot. Exit codes: 0 merged; 1 a workbook
     could not be merged (problems listed): nothing written, or with --keep-going the others
-    merged and written.
+    merged and written. --ics takes the ICS file (YAML), the ICS team's workbook, or both
+    (--ics blmk.yaml --ics blmk.xlsx).
     """
     from ltpgap.merge import merge_and_record
 
+    ics_file, team = split_ics(ics or [])
+    workbooks = [*workbooks, *team]
     cat = load_catalogue(catalogue)
     older = [load_catalogue(p) for p in from_ or []]
-    config = load_ics(ics)
+    config = load_ics(ics_file)
     with (
         merge_store(db, no_db, out) as store,
         file_progress(len(workbooks), quiet=quiet, verb="reading") as progress,

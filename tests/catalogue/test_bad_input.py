@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,6 +93,18 @@ def non_utf8(tmp: Path) -> Path:
     return _write(tmp, text.encode("latin-1"))
 
 
+def a_workbook(tmp: Path) -> Path:
+    """A workbook given where the catalogue goes (a zip, whatever its name)."""
+    path = tmp / "commitments.yaml"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    return path
+
+
+def an_old_excel_file(tmp: Path) -> Path:
+    return _write(tmp, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+
+
 def fifty_megabytes(tmp: Path) -> Path:
     path = tmp / "huge.yaml"
     with path.open("w", encoding="utf-8") as fh:
@@ -119,6 +132,8 @@ CASES: list[Case] = [
     (merge_key_bomb, "yaml-alias", "merge key", 9),
     (deep_nesting, "yaml-too-deep", "flatten", 18),
     (non_utf8, "not-utf8", "UTF-8", 12),
+    (a_workbook, "not-yaml", "an Excel workbook", None),
+    (an_old_excel_file, "not-yaml", "old-style Excel (.xls)", None),
     (fifty_megabytes, "file-too-large", "limit", None),
     (id_as_bare_number, "id-not-string", 'id: "3.10"', 9),
 ]

@@ -223,6 +223,50 @@ def test_unreadable_file_among_good_ones_cli(books: dict[str, Path], tmp_path: P
     assert "place-skipped" in merged.output
 
 
+def test_ics_option_takes_the_ics_file_the_team_workbook_or_both(
+    books: dict[str, Path], ics: IcsConfig, tmp_path: Path
+) -> None:
+    type_inputs(books["blmk"], {"5.26": {"status": "In place", "coverage": "Full"}})
+    assert ics.path is not None
+    renamed = tmp_path / "renamed.yaml"
+    text = Path(ics.path).read_text(encoding="utf-8")
+    assert f'name: "{ics.name}"' in text
+    renamed.write_text(text.replace(f'name: "{ics.name}"', "name: Renamed ICS", 1), "utf-8")
+    places = [books[u] for u in ("bedford", "central_beds", "luton", "milton_keynes")]
+    common = ("--catalogue", V1, "--no-db")
+    runs = {
+        "listed": ("merge", *places, books["blmk"]),
+        "option": ("merge", *places, "--ics", books["blmk"]),
+        "both": ("merge", *places, "--ics", renamed, "--ics", books["blmk"]),
+    }
+    matrices = {}
+    for name, args in runs.items():
+        out = tmp_path / f"{name}.xlsx"
+        result = invoke(*args, "--out", out, *common)
+        assert result.exit_code == 0, result.output
+        assert "5 workbook(s) merged" in " ".join(result.output.split())
+        matrices[name] = sheet_rows(out, "ICS matrix")
+    assert matrices["listed"] == matrices["option"] == matrices["both"]
+    row = next(r for r in matrices["option"] if r["Para"] == "5.26")
+    assert row["ICS RAG"] == "Green"  # assessed once, in the ICS team's workbook
+    again = invoke(*runs["both"], "--out", tmp_path / "again.xlsx", *common)
+    assert "Renamed ICS: RAG per place" in " ".join(again.output.split())
+    two = invoke(
+        "merge", *places, "--ics", ics.path, "--ics", renamed, "--out", tmp_path / "x.xlsx"
+    )
+    assert two.exit_code == 2 and "give one ICS file" in " ".join(two.output.split())
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_workbook_given_for_a_yaml_file_is_named(books: dict[str, Path], tmp_path: Path) -> None:
+    result = invoke(
+        "merge", books["luton"], "--catalogue", books["blmk"], "--out", tmp_path / "x.xlsx"
+    )
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "blmk.xlsx: this is an Excel workbook" in said and "(not-yaml)" in said
+
+
 def test_an_ics_workbook_is_not_a_place_workbook(
     books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
 ) -> None:
