@@ -143,7 +143,9 @@ def file_progress(total: int, *, quiet: bool, verb: str) -> Iterator[Callable[[P
     if not err_console.is_terminal:
 
         def line(path: Path, ok: bool) -> None:
-            err_console.print(f"{verb} {path}: {'ok' if ok else 'NOT usable (see below)'}")
+            # one whole line per file, however long its path (a log is searched by name)
+            status = "ok" if ok else "NOT usable (see below)"
+            err_console.print(f"{verb} {path}: {status}", soft_wrap=True)
 
         yield line
         return

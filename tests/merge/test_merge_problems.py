@@ -337,6 +337,9 @@ def test_real_entry_point(books: dict[str, Path], tmp_path: Path) -> None:
     proc = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Wrote" in proc.stdout and "ICS RAG" in proc.stdout
-    assert proc.stderr.count("reading ") == 5  # plain progress lines when not a terminal
+    # plain progress lines when not a terminal, each whole however long the path (no wrapping)
+    assert proc.stderr.count("reading ") == 5
+    lines = proc.stderr.splitlines()
+    assert all(f"reading {path}: ok" in lines for path in books.values()), lines
     quiet = subprocess.run([*command, "--quiet"], capture_output=True, text=True, timeout=120)
     assert quiet.returncode == 0 and "reading" not in quiet.stderr and "ICS RAG" not in quiet.stdout
