@@ -240,8 +240,10 @@ def is_workbook(path: Path) -> bool:
 
 def split_ics(given: Sequence[Path]) -> tuple[Path | None, list[Path]]:
     """``--ics`` values as (the ICS file, the workbooks to merge with the others)."""
-    books = [p for p in given if is_workbook(p)]
-    configs = [p for p in given if not is_workbook(p)]
+    books: list[Path] = []
+    configs: list[Path] = []
+    for path in given:
+        (books if is_workbook(path) else configs).append(path)
     if len(configs) > 1:
         raise typer.BadParameter(
             f"give one ICS file (YAML), not {len(configs)}: {', '.join(map(str, configs))}.",
