@@ -15,6 +15,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode
 from yaml.nodes import Node as YamlNode
 
+from ltpgap._sniff import OLE_MAGIC, ZIP_MAGICS
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 
 __all__ = ["MAX_DEPTH", "MAX_YAML_BYTES", "Node", "YamlLimits", "read_yaml"]
@@ -121,10 +122,10 @@ _Loader.add_constructor(
 )
 
 
-#: Signatures of files people give by mistake for a YAML file, and what they are.
-_BINARY: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "an Excel workbook (or another zip file)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Excel (.xls) or password-protected file"),
+#: Files people give by mistake for a YAML file, by their signatures, and what they are.
+_NOT_YAML: tuple[tuple[bytes | tuple[bytes, ...], str], ...] = (
+    (ZIP_MAGICS, "an Excel workbook (or another zip file)"),
+    (OLE_MAGIC, "an old-style Excel (.xls) or password-protected file"),
 )
 
 
@@ -147,7 +148,7 @@ def read_yaml(path: Path, *, limits: YamlLimits | None = None) -> Any:
             "a catalogue or ICS file should be far smaller — is this the right file?",
         )
     data = path.read_bytes()
-    binary = next((what for magic, what in _BINARY if data.startswith(magic)), None)
+    binary = next((what for magic, what in _NOT_YAML if data.startswith(magic)), None)
     if binary is not None:
         raise fail(
             "not-yaml",

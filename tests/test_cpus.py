@@ -153,7 +153,7 @@ def test_a_real_cgroup_quota_of_one_cpu_means_no_reading_pool() -> None:
         period = int((group / "cpu.cfs_period_us").read_text())
         (group / "cpu.cfs_quota_us").write_text(str(period))
         code = (
-            "import os; from ltpgap._cpus import cgroup_cpu_limit, usable_cpus;"
+            "from ltpgap._cpus import cgroup_cpu_limit, usable_cpus;"
             "from ltpgap.merge._collect import pool_size;"
             "print(cgroup_cpu_limit(), usable_cpus(), pool_size(200, None))"
         )

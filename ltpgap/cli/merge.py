@@ -12,6 +12,7 @@ from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ltpgap._sniff import ZIP_MAGICS
 from ltpgap.catalogue import load_catalogue
 from ltpgap.cli._common import (
     CatalogueOption,
@@ -35,11 +36,9 @@ __all__ = [
     "counts_overview",
     "file_progress",
     "ics_overview",
-    "is_workbook",
     "merge_command",
     "report_history",
     "report_merge",
-    "split_ics",
 ]
 
 WorkbooksArg = Annotated[
@@ -227,23 +226,23 @@ def report_history(recorded: RecordedMerge) -> None:
     print_issues(refused, title=f"{len(refused)} workbook(s) not recorded in the history store")
 
 
-def is_workbook(path: Path) -> bool:
+def _is_workbook(path: Path) -> bool:
     """True for an Excel workbook by name (.xlsx, .xlsm) or, whatever its name, by content."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return True
     try:
         with path.open("rb") as f:
-            return f.read(4) == b"PK\x03\x04"
+            return f.read(4).startswith(ZIP_MAGICS)
     except OSError:
         return False  # the YAML loader names the missing or unreadable file
 
 
-def split_ics(given: Sequence[Path]) -> tuple[Path | None, list[Path]]:
+def _split_ics(given: Sequence[Path]) -> tuple[Path | None, list[Path]]:
     """``--ics`` values as (the ICS file, the workbooks to merge with the others)."""
     books: list[Path] = []
     configs: list[Path] = []
     for path in given:
-        (books if is_workbook(path) else configs).append(path)
+        (books if _is_workbook(path) else configs).append(path)
     if len(configs) > 1:
         raise typer.BadParameter(
             f"give one ICS file (YAML), not {len(configs)}: {', '.join(map(str, configs))}.",
@@ -281,7 +280,7 @@ def merge_command(
     """
     from ltpgap.merge import merge_and_record
 
-    ics_file, team = split_ics(ics or [])
+    ics_file, team = _split_ics(ics or [])
     workbooks = [*workbooks, *team]
     cat = load_catalogue(catalogue)
     older = [load_catalogue(p) for p in from_ or []]

@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ltpgap._sniff import sniff, zip_entry_count
 from ltpgap.issues import Issue, has_errors
 from ltpgap.workbook._gatecheck import MB as _MB
 from ltpgap.workbook._gatecheck import READ_ERRORS, Checker, mb
 from ltpgap.workbook._package import Package, PackageError, read_package, workbook_part
 from ltpgap.workbook._parserzip import KEEP_BYTES, parser_package
-from ltpgap.workbook._sniff import sniff, zip_entry_count
 
 __all__ = ["GateLimits", "Inspection", "SheetFacts", "gate_workbook", "inspect_workbook"]
 

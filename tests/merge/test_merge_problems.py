@@ -238,6 +238,8 @@ def test_ics_option_takes_the_ics_file_the_team_workbook_or_both(
         "listed": ("merge", *places, books["blmk"]),
         "option": ("merge", *places, "--ics", books["blmk"]),
         "both": ("merge", *places, "--ics", renamed, "--ics", books["blmk"]),
+        # known by its content whatever its name
+        "unnamed": ("merge", *places, "--ics", shutil.copy(books["blmk"], tmp_path / "team")),
     }
     matrices = {}
     for name, args in runs.items():
@@ -246,7 +248,7 @@ def test_ics_option_takes_the_ics_file_the_team_workbook_or_both(
         assert result.exit_code == 0, result.output
         assert "5 workbook(s) merged" in " ".join(result.output.split())
         matrices[name] = sheet_rows(out, "ICS matrix")
-    assert matrices["listed"] == matrices["option"] == matrices["both"]
+    assert matrices["listed"] == matrices["option"] == matrices["both"] == matrices["unnamed"]
     row = next(r for r in matrices["option"] if r["Para"] == "5.26")
     assert row["ICS RAG"] == "Green"  # assessed once, in the ICS team's workbook
     again = invoke(*runs["both"], "--out", tmp_path / "again.xlsx", *common)
