@@ -342,6 +342,122 @@ def test_the_fast_path_places_cells_as_the_tag_by_tag_path(
     assert column_number("XFD") == 16384
 
 
+def _column_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+@pytest.mark.parametrize("limit", [0, 1, 9, 10, 99, 100, 501, 1000, 65_536, 1_048_576, 9_999_999])
+def test_the_row_bound_accepts_exactly_the_numbers_up_to_it(limit: int) -> None:
+    from ltpgap.workbook._xmlpos import _beyond
+
+    within = _beyond(b"", b"A", limit)
+    numbers = [*range(1_200), max(limit - 1, 0), limit, limit + 1, 9_999_999, 10_000_000]
+    for n in numbers:
+        for digits in {str(n), str(n).zfill(3), str(n).zfill(7), str(n).zfill(8)}:
+            tag = f'<c r="A{digits}" s="1"><v>1</v></c>'.encode()
+            expected = n <= limit and len(digits) <= 7
+            assert (within.search(tag) is None) is expected, (limit, digits)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 21, 26, 27, 52, 200, 702, 703, 16_384])
+def test_the_column_bound_accepts_exactly_the_columns_up_to_it(limit: int) -> None:
+    from ltpgap.workbook._xmlpos import _beyond
+
+    within = _beyond(b"x:", _column_letters(limit).encode(), 9)
+    for n in range(1, 18_279):  # A … ZZZ, every column a three-letter reference can name
+        tag = f'<x:c r="{_column_letters(n)}9"/>'.encode()
+        assert (within.search(tag) is None) is (n <= limit), (limit, n)
+
+
+#: Cell references off the usual grid: a column past the first row's, leading zeros, row 0,
+#: three letters past XFD, eight digits, a row past the last row tag.
+_ODD_REFS = ["{col}{row}", "{col}0{row}", "{col}0", "ZZZ{row}", "XFD{row}", "{col}12345678"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    width=st.integers(1, 60),
+    rows=st.lists(st.sets(st.integers(0, 59), max_size=6), min_size=1, max_size=10),
+    row_numbers=st.sampled_from(["plain", "zero-padded", "gaps"]),
+    odd=st.lists(
+        st.tuples(
+            st.integers(0, 9),  # which row
+            st.sampled_from(_ODD_REFS),
+            st.integers(0, 70),  # column (1-based after +1)
+            st.integers(0, 12),  # row offset
+            st.integers(0, len(_TAGS) - 1),
+        ),
+        max_size=3,
+    ),
+    prefix=st.sampled_from([b"", b"x:"]),
+)
+def test_the_corner_search_finds_what_findall_finds(
+    width: int,
+    rows: list[set[int]],
+    row_numbers: str,
+    odd: list[tuple[int, str, int, int, int]],
+    prefix: bytes,
+) -> None:
+    """The corner guessed from the first row and the row tags, confirmed by one search, gives
+    the used range, last cell and verdict of the per-cell findall (and of reading every tag),
+    whatever cells lie off the grid; and the usual grid is taken by the search."""
+    from ltpgap.workbook._xmlpos import CellPositions
+
+    p = prefix.decode()
+    numbers = [r * 2 if row_numbers == "gaps" else r for r in range(1, len(rows) + 1)]
+    body = []
+    for i, (number, columns) in enumerate(zip(numbers, rows, strict=True)):
+        picked = sorted({c % width for c in columns} | ({width - 1} if i == 0 else set()))
+        tags = [f'<{p}c r="{_column_letters(c + 1)}{number}" s="1"/>' for c in picked]
+        for at, shape, col, offset, k in odd:
+            if at == i:
+                ref = shape.format(col=_column_letters(col + 1), row=number + offset)
+                tags.append(_TAGS[k].format(ref=ref).replace("<c", f"<{p}c"))
+        label = str(number).zfill(4) if row_numbers == "zero-padded" else str(number)
+        body.append(f'<{p}row r="{label}">{"".join(tags)}</{p}row>')
+    data = f"<{p}sheetData>{''.join(body)}</{p}sheetData>".encode()
+
+    def scan(mode: str) -> CellPositions:
+        pos = CellPositions()
+        if mode == "findall":
+            pos._within = lambda *_: False  # type: ignore[method-assign]
+        elif mode == "tags":
+            pos.canonical = False
+        pos.update(prefix, data)
+        return pos
+
+    new, old, tags = scan("corner"), scan("findall"), scan("tags")
+    assert (new.max_row, new.max_col, new.row, new.col, new.canonical, new.bad_reference) == (
+        old.max_row,
+        old.max_col,
+        old.row,
+        old.col,
+        old.canonical,
+        old.bad_reference,
+    )
+    assert (new.max_row, new.max_col, new.bad_reference) == (
+        tags.max_row,
+        tags.max_col,
+        tags.bad_reference,
+    )
+    if not odd:
+        taken = CellPositions()
+        assert taken._within(prefix, data, taken._patterns(prefix)[1].findall(data))
+
+
+def test_a_place_workbook_takes_the_corner_search(filled_base: Path) -> None:
+    from ltpgap.workbook._xmlpos import CellPositions
+
+    sheet = fx.read_entries(filled_base)["xl/worksheets/sheet2.xml"]
+    pos = CellPositions()
+    assert pos._within(b"", sheet, pos._patterns(b"")[1].findall(sheet))
+    assert (pos.max_row, pos.max_col) > (100, 10)
+
+
 def test_cells_without_references_are_followed() -> None:
     xml = (
         b'<worksheet xmlns="urn:x"><sheetData><row><c><v>1</v></c><c><v>2</v></c></row>'
