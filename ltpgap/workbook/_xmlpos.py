@@ -188,7 +188,8 @@ def _at_most(limit: bytes, alphabet: bytes) -> bytes:
             below = chr(ord(ch) - 1)
             shapes.append(f"{text[:i]}[{first}-{below}]{every * (len(text) - i - 1)}")
     shapes.append(text)
-    return ("(?:" + "|".join(shapes) + ")").encode()
+    # Longest first: most references are as long as the limit, so the search backtracks less.
+    return ("(?:" + "|".join(reversed(shapes)) + ")").encode()
 
 
 @functools.lru_cache(maxsize=64)
