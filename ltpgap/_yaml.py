@@ -7,6 +7,7 @@ dicts that know the line of each key, so later validation can say ``file:line``.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode
 from yaml.nodes import Node as YamlNode
 
-from ltpgap._sniff import OLE_MAGIC, ZIP_MAGICS
+from ltpgap._sniff import sniff
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 
 __all__ = ["MAX_DEPTH", "MAX_YAML_BYTES", "Node", "YamlLimits", "read_yaml"]
@@ -122,11 +123,14 @@ _Loader.add_constructor(
 )
 
 
-#: Files people give by mistake for a YAML file, by their signatures, and what they are.
-_NOT_YAML: tuple[tuple[bytes | tuple[bytes, ...], str], ...] = (
-    (ZIP_MAGICS, "an Excel workbook (or another zip file)"),
-    (OLE_MAGIC, "an old-style Excel (.xls) or password-protected file"),
-)
+#: Files people give by mistake for a YAML file: what :func:`ltpgap._sniff.sniff` finds, and
+#: how to name it.
+_NOT_YAML = {
+    "zip": "an Excel workbook (or another zip file)",
+    "xls": "an old-style Excel (.xls) workbook",
+    "encrypted": "a password-protected (encrypted) Excel workbook",
+    "ole": "an old-style Excel (.xls) or other old Office file",
+}
 
 
 def read_yaml(path: Path, *, limits: YamlLimits | None = None) -> Any:
@@ -148,7 +152,7 @@ def read_yaml(path: Path, *, limits: YamlLimits | None = None) -> Any:
             "a catalogue or ICS file should be far smaller — is this the right file?",
         )
     data = path.read_bytes()
-    binary = next((what for magic, what in _NOT_YAML if data.startswith(magic)), None)
+    binary = _NOT_YAML.get(sniff(io.BytesIO(data)).kind)
     if binary is not None:
         raise fail(
             "not-yaml",

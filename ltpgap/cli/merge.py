@@ -12,7 +12,7 @@ from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ltpgap._sniff import ZIP_MAGICS
+from ltpgap._sniff import sniff
 from ltpgap.catalogue import load_catalogue
 from ltpgap.cli._common import (
     CatalogueOption,
@@ -232,7 +232,7 @@ def _is_workbook(path: Path) -> bool:
         return True
     try:
         with path.open("rb") as f:
-            return f.read(4).startswith(ZIP_MAGICS)
+            return sniff(f).kind == "zip"
     except OSError:
         return False  # the YAML loader names the missing or unreadable file
 

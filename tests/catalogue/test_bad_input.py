@@ -101,8 +101,22 @@ def a_workbook(tmp: Path) -> Path:
     return path
 
 
+#: The start of an OLE compound document (legacy .xls, or Excel's encrypted wrapper).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+
+
 def an_old_excel_file(tmp: Path) -> Path:
-    return _write(tmp, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    return _write(tmp, _OLE)
+
+
+def an_xls_workbook(tmp: Path) -> Path:
+    """An OLE file holding a Workbook stream (the directory names it, UTF-16)."""
+    return _write(tmp, _OLE + "Workbook".encode("utf-16-le") + bytes(64))
+
+
+def an_encrypted_workbook(tmp: Path) -> Path:
+    """Excel's password-to-open wrapper: an OLE file with an EncryptedPackage stream."""
+    return _write(tmp, _OLE + "EncryptedPackage".encode("utf-16-le") + bytes(64))
 
 
 def fifty_megabytes(tmp: Path) -> Path:
@@ -134,6 +148,8 @@ CASES: list[Case] = [
     (non_utf8, "not-utf8", "UTF-8", 12),
     (a_workbook, "not-yaml", "an Excel workbook", None),
     (an_old_excel_file, "not-yaml", "old-style Excel (.xls)", None),
+    (an_xls_workbook, "not-yaml", "an old-style Excel (.xls) workbook", None),
+    (an_encrypted_workbook, "not-yaml", "password-protected (encrypted) Excel workbook", None),
     (fifty_megabytes, "file-too-large", "limit", None),
     (id_as_bare_number, "id-not-string", 'id: "3.10"', 9),
 ]

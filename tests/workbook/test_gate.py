@@ -453,9 +453,17 @@ def test_a_place_workbook_takes_the_corner_search(filled_base: Path) -> None:
     from ltpgap.workbook._xmlpos import CellPositions
 
     sheet = fx.read_entries(filled_base)["xl/worksheets/sheet2.xml"]
-    pos = CellPositions()
+    pos, old = CellPositions(), CellPositions()
     assert pos._within(b"", sheet, pos._patterns(b"")[1].findall(sheet))
     assert (pos.max_row, pos.max_col) > (100, 10)
+    old._within = lambda *_: False  # type: ignore[method-assign]
+    old.update(b"", sheet)
+    assert (pos.max_row, pos.max_col, pos.row, pos.col) == (
+        old.max_row,
+        old.max_col,
+        old.row,
+        old.col,
+    )
 
 
 def test_cells_without_references_are_followed() -> None:
