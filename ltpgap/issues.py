@@ -153,7 +153,9 @@ CODES: dict[str, CodeInfo] = {
         severity=E, summary="an ICS workbook was given where a place workbook was expected"
     ),
     "wrong-level": CodeInfo(
-        severity=E, summary="a roll-up was given a workbook of the wrong level"
+        severity=E,
+        summary="a workbook of the wrong level (a place workbook where an ICS one was expected, "
+        "or a roll-up given the wrong kind)",
     ),
     # --- history store (ltpgap.store) ---
     "stale-submission": CodeInfo(

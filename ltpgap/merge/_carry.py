@@ -50,11 +50,11 @@ def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, li
     try:
         previous = read_ics_workbook(out)
     except LtpgapError as exc:
-        why = exc.issues[0].message if exc.issues else "it cannot be read"
+        why = (exc.issues[0].message if exc.issues else "it cannot be read").rstrip(" .")
         raise _not_replaced(
             out,
-            f"--out names an existing file that is not an ICS workbook ltpgap can update "
-            f"({why}). Choose another --out, or move the file away.",
+            f"--out names an existing file that ltpgap cannot update: {why}. Choose another "
+            "--out, or move the file away.",
         ) from None
     problem = ""
     if previous.scope != "ics-merge":

@@ -110,6 +110,13 @@ def _frame(book: CalamineWorkbook, names: list[str], sheet: str) -> pd.DataFrame
     return frame
 
 
+#: What a workbook ltpgap built for one unit is, by the scope its hidden sheet records.
+_NOT_ICS = {
+    "place": "the place workbook of {name} (one place's inputs)",
+    "ics": "the ICS team's workbook of {name} (its ICS-level commitments)",
+}
+
+
 def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> IcsWorkbook:
     """Read an ICS workbook (gate first); raises LtpgapError when it is not one or is refused."""
     file = str(path)
@@ -117,6 +124,19 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
     with book:
         meta = _meta(book, names)
         scope = (meta or {}).get("scope", "")
+        if meta is not None and scope in _NOT_ICS:
+            what = _NOT_ICS[scope].format(name=meta.get("unit_name") or meta.get("unit_id"))
+            raise LtpgapError(
+                [
+                    make_issue(
+                        "wrong-level",
+                        f"this is {what}, not an ICS workbook written by `ltpgap merge` or "
+                        "`ltpgap rollup`.",
+                        where=Where(file=file),
+                    )
+                ],
+                summary=f"{file}: not an ICS workbook",
+            )
         if meta is None or scope not in SCOPES:
             raise LtpgapError(
                 [

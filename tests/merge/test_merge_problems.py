@@ -288,7 +288,13 @@ def test_out_must_be_an_ics_workbook_of_this_ics(
     before = target.read_bytes()
     with pytest.raises(LtpgapError) as caught:
         merge_workbooks([books["luton"]], out=target, catalogue=cat1, ics=ics)
-    assert caught.value.issues[0].code == "file-exists"
+    refusal = caught.value.issues[0]
+    assert refusal.code == "file-exists"
+    assert refusal.message == (
+        "--out names an existing file that ltpgap cannot update: this is the place workbook of "
+        "Bedford Borough (one place's inputs), not an ICS workbook written by `ltpgap merge` or "
+        "`ltpgap rollup`. Choose another --out, or move the file away."
+    )
     assert target.read_bytes() == before
 
 

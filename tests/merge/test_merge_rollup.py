@@ -174,6 +174,31 @@ def test_rollup_names_every_problem(
     assert not (tmp_path / "X.xlsx").exists() and not (tmp_path / "Y.xlsx").exists()
 
 
+@pytest.mark.parametrize(
+    ("unit", "what"),
+    [
+        ("luton", "the place workbook of Luton (one place's inputs)"),
+        (
+            "blmk",
+            "the ICS team's workbook of Bedfordshire, Luton and Milton Keynes (its ICS-level "
+            "commitments)",
+        ),
+    ],
+)
+def test_a_workbook_of_one_unit_is_named_for_what_it_is(
+    blanks: dict[str, Path], cat1: Catalogue, unit: str, what: str, tmp_path: Path
+) -> None:
+    """Given to a roll-up, a place or ICS-team workbook is refused as such, not as unreadable."""
+    with pytest.raises(LtpgapError) as caught:
+        rollup_workbooks([blanks[unit]], out=tmp_path / "R.xlsx", catalogue=cat1)
+    (issue,) = caught.value.issues
+    assert (issue.code, issue.where.file) == ("wrong-level", str(blanks[unit]))
+    assert issue.message == (
+        f"this is {what}, not an ICS workbook written by `ltpgap merge` or `ltpgap rollup`."
+    )
+    assert not (tmp_path / "R.xlsx").exists()
+
+
 def test_summary_of_an_ics_workbook(two_ics: dict[str, Path]) -> None:
     cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
     done = CliRunner().invoke(
