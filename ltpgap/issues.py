@@ -117,6 +117,9 @@ CODES: dict[str, CodeInfo] = {
     "blank-para": CodeInfo(severity=W, summary="a row with inputs has no Para"),
     "para-as-number": CodeInfo(severity=W, summary="Para stored as a number, read as text"),
     "error-cell": CodeInfo(severity=W, summary="a cell holds an Excel error such as #REF!"),
+    "uncomputed-formula": CodeInfo(
+        severity=W, summary="a cell holds a formula that was never calculated (no saved value)"
+    ),
     "merged-input-cells": CodeInfo(severity=W, summary="input cells are merged"),
     "no-metadata": CodeInfo(severity=W, summary="the hidden metadata sheet is missing"),
     "metadata-edited": CodeInfo(severity=W, summary="the metadata sheet was unhidden or edited"),

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
-from typing import cast
+from typing import TypeVar, cast
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -33,6 +33,8 @@ Merged = Sequence[tuple[tuple[int, int], tuple[int, int]]]
 Decimals = Callable[[list[str]], Mapping[str, int | None]]
 _HEADER = {c.key: c.header for c in COLUMNS}
 _NUMERIC_PARA = re.compile(r"^\d+\.\d+$")
+_NONE: Mapping[str, str] = {}
+_V = TypeVar("_V")
 
 
 class ExcelError(str):
@@ -66,31 +68,50 @@ def _shortest(number: float) -> str:
 class _Table:
     """The data rows below the header, held column by column (index 0 = first data row)."""
 
-    def __init__(self, file: str, grid: Grid, layout: Layout, errors: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        file: str,
+        grid: Grid,
+        layout: Layout,
+        errors: Mapping[str, str],
+        formulas: Mapping[str, str] = _NONE,
+    ) -> None:
         self.file, self.layout = file, layout
         self.top = layout.header_row  # 0-based grid index of the first data row
         self.data = grid[self.top :]
         # Transposed once, in C: the table is then read a column at a time.
         self.raw: list[tuple[object, ...]] = list(zip_longest(*self.data))
         self.issues: list[Issue] = []
-        self.errors: dict[int, dict[int, ExcelError]] = {}  # column → data index → error
-        for ref, value in errors.items():
-            pos = split_ref(ref)
-            if pos and pos[0] > self.top:
-                self.errors.setdefault(pos[1] - 1, {})[pos[0] - 1 - self.top] = ExcelError(value)
+        self.errors: dict[int, dict[int, ExcelError]] = self._by_column(errors, ExcelError)
+        # Formulas never calculated: read as typed ("=" and the formula); "" when the cell
+        # shares another's formula (there is no text of its own to keep).
+        self.formulas = self._by_column(formulas, lambda f: f"={f}" if f else "")
         self.cols: dict[int, list[object]] = {}
 
+    def _by_column(
+        self, cells: Mapping[str, str], value: Callable[[str], _V]
+    ) -> dict[int, dict[int, _V]]:
+        """Cells by reference → column → data index → value (cells above the data left out)."""
+        out: dict[int, dict[int, _V]] = {}
+        for ref, text in cells.items():
+            pos = split_ref(ref)
+            if pos and pos[0] > self.top:
+                out.setdefault(pos[1] - 1, {})[pos[0] - 1 - self.top] = value(text)
+        return out
+
     def column(self, j: int) -> list[object]:
-        """Raw values of column ``j`` ('' → None; error cells → ExcelError)."""
+        """Raw values of column ``j`` ('' → None; error cells → ExcelError; formulas never
+        calculated → their formula as text)."""
         if j not in self.cols:
             col: list[object] = (
                 [None if v == "" else v for v in self.raw[j]]
                 if j < len(self.raw)
                 else [None] * len(self.data)
             )
-            for i, err in self.errors.get(j, {}).items():
-                if i < len(col) and col[i] is None:
-                    col[i] = err
+            for patch in (self.errors.get(j, {}), self.formulas.get(j, {})):
+                for i, value in patch.items():
+                    if i < len(col) and col[i] is None and value:
+                        col[i] = value
             self.cols[j] = col
         return self.cols[j]
 
@@ -112,7 +133,7 @@ class _Table:
         lay = self.layout
         taken = set(lay.columns.values()) | {j for j, _ in lay.extras}
         width = max((len(r) for r in self.data), default=0)
-        width = max(width, max(self.errors, default=-1) + 1)
+        width = max(width, max(self.errors, default=-1) + 1, max(self.formulas, default=-1) + 1)
         names = {n for _, n in lay.extras}
         for j in range(width):
             letter = get_column_letter(j + 1)
@@ -198,9 +219,14 @@ def read_rows(
     catalogue: Catalogue | None,
     decimals_of: Decimals,
     merged: Merged = (),
+    formulas: Mapping[str, str] = _NONE,
 ) -> RowsRead:
-    """Read every non-blank row below the header into the inputs frame, with issues."""
-    t = _Table(file, grid, layout, errors)
+    """Read every non-blank row below the header into the inputs frame, with issues.
+
+    ``errors`` and ``formulas`` are what the gate found in the sheet's XML: cells holding an
+    Excel error value, and cells holding a formula that was never calculated (by reference).
+    """
+    t = _Table(file, grid, layout, errors, formulas)
     t.unheaded_columns()
     lay = layout
     pcol = lay.columns.get("para")
@@ -212,6 +238,7 @@ def read_rows(
     if numeric:
         _resolve_numbers(t, paras, numeric, letter, _Paras(catalogue), decimals_of)
     _report_errors(t, content, set(keep), paras)
+    _report_formulas(t, content, set(keep), paras)
     _report_blank_paras(t, keep, paras, content, letter, catalogue)
     _report_merged(t, paras, inputs, merged)
     data: dict[str, list[object]] = {
@@ -291,6 +318,29 @@ def _report_errors(
                     f"{get_column_letter(j + 1)}{t.excel_row(i)}",
                     commitment=paras[i] or None,
                 )
+
+
+def _report_formulas(
+    t: _Table, content: Sequence[tuple[str, int]], keep: set[int], paras: list[str]
+) -> None:
+    for header, j in content:
+        for i, formula in sorted(t.formulas.get(j, {}).items()):
+            if i not in keep or not is_blank(t.raw[j][i] if j < len(t.raw) else None):
+                continue
+            what = (
+                f"the formula {formula}, which was never calculated, so it has no value; the "
+                "formula is kept as text"
+                if formula
+                else "a shared formula that was never calculated, so it has no value; it "
+                "counts as blank"
+            )
+            t.add(
+                "uncomputed-formula",
+                f"{header} holds {what}. Open the workbook in Excel or LibreOffice, let it "
+                "calculate, and save it; or type the value itself.",
+                f"{get_column_letter(j + 1)}{t.excel_row(i)}",
+                commitment=paras[i] or None,
+            )
 
 
 def _report_blank_paras(

@@ -8,12 +8,13 @@ regular expressions only; nothing here expands an entity or builds a tree.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ltpgap.workbook._xmlpos import CellPositions, column_number, split_ref
+from ltpgap.workbook._xmlpos import _ATTRIBUTE, CellPositions, column_number, split_ref
 
 __all__ = [
     "CellTooLarge",
@@ -95,6 +96,9 @@ class PartScan:
     first_over: str | None = None  # first cell reference beyond the row/column bounds
     dtd_in_body: bool = False
     error_cells: dict[str, str] = field(default_factory=dict)
+    #: cells holding a formula that was never calculated (no value saved): ref → its formula
+    #: ("" for a cell that shares another's formula)
+    formula_cells: dict[str, str] = field(default_factory=dict)
     items: int = 0  # shared strings: <si> count
     too_long: list[tuple[int, int]] = field(default_factory=list)  # shared strings: (index, chars)
     bad_reference: str | None = None  # a cell or row reference no spreadsheet program writes
@@ -215,6 +219,8 @@ def scan_sheet(
         # Cells the fast path saw are all written t="…"; otherwise look for both quotes.
         if b't="e"' in data or (not pos.canonical and b"t='e'" in data):
             _error_cells(out, prefix, data)
+        if _formula_start(prefix).search(data):
+            _uncomputed_formulas(out, prefix, data)
 
     with contextlib.suppress(_Stop):
         _stream(read, b"c", cap, handle, out)
@@ -251,6 +257,59 @@ def _error_cells(out: PartScan, prefix: bytes, data: bytes) -> None:
         value = _ERROR_VALUE.search(data, m.end(), stop if stop >= 0 else len(data))
         out.error_cells[ref.group(1).decode()] = (
             value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
+        )
+
+
+@functools.lru_cache(maxsize=16)
+def _formula_start(prefix: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"<" + re.escape(prefix) + rb"f[\s>/]")
+
+
+@functools.lru_cache(maxsize=16)
+def _cell_parts(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """A formula element (group 1: its attributes, 2: its text) and a value element (group 1:
+    its text) inside one cell."""
+    p = re.escape(prefix)
+    return (
+        re.compile(rb"<" + p + rb"f(\s[^>]*?)?(?:/>|>([^<]*)</" + p + rb"f>)"),
+        re.compile(rb"<" + p + rb"(?:v|is)(?:\s[^>]*)?(?:/>|>(.*?)</" + p + rb"(?:v|is)>)", re.S),
+    )
+
+
+def _uncomputed_formulas(out: PartScan, prefix: bytes, data: bytes) -> None:
+    """Record cells with a formula but no saved value, e.g. J5 → '"Joint "&"plan"'.
+
+    Excel and LibreOffice save each formula's last value with it, and a reader reads that
+    value; a program that writes formulas without calculating them (openpyxl, a script)
+    leaves the value out, and the cell would read as blank. A formula whose saved value is
+    the empty text (``t="str"`` and an empty ``<v>``) was calculated and is not recorded.
+    """
+    start, end = b"<" + prefix + b"c ", b"</" + prefix + b"c>"
+    formula_of, value_of = _cell_parts(prefix)
+    for m in _formula_start(prefix).finditer(data):
+        cell = data.rfind(start, 0, m.start())
+        if cell < 0 or data.rfind(end, 0, m.start()) > cell:
+            continue  # not inside a cell
+        tag_end = data.find(b">", cell)
+        close = data.find(end, m.start())
+        if close < 0:  # the cell's end tag opens the next chunk (a chunk is whole tags)
+            close = len(data)
+        if tag_end < 0:
+            continue
+        tag, body = data[cell + len(start) : tag_end], data[tag_end + 1 : close]
+        attributes = {
+            a.group(1).rpartition(b":")[2]: a.group(2) if a.group(2) is not None else a.group(3)
+            for a in _ATTRIBUTE.finditer(tag)
+        }
+        ref = attributes.get(b"r")
+        value = value_of.search(body)
+        saved = value is not None and bool(value.group(1) or attributes.get(b"t") == b"str")
+        if ref is None or saved:
+            continue  # no place to name, or a saved value (the empty text counts)
+        formula = formula_of.search(body)
+        text = formula.group(2) if formula is not None and formula.group(2) else b""
+        out.formula_cells[ref.decode("ascii", "replace").upper()] = html.unescape(
+            text.decode("utf-8", "replace")
         )
 
 

@@ -55,6 +55,8 @@ class SheetFacts:
     max_col: int = 0
     cells: int = 0
     error_cells: dict[str, str] = field(default_factory=dict)  # "K14" → "#REF!"
+    #: cells with a formula never calculated (no saved value): "J5" → its formula, no "="
+    formula_cells: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -158,6 +160,7 @@ def _inspect_zip(zf: zipfile.ZipFile, gate: Checker) -> Inspection:
             max_col=scan.max_col,
             cells=scan.cells,
             error_cells=scan.error_cells,
+            formula_cells=scan.formula_cells,
         )
         for sp, scan in gate.scan_sheets(zf, pkg)
     )

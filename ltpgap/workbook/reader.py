@@ -167,6 +167,7 @@ def _read(
             grid=sheets.grid(layout.sheet),
             layout=layout,
             errors=facts.error_cells if facts else {},
+            formulas=facts.formula_cells if facts else {},
             catalogue=catalogue,
             decimals_of=_decimals(inspection, layout.sheet),
             merged=sheets.merged(layout.sheet),

@@ -310,6 +310,30 @@ def test_formula_like_text_stays_text(
     assert gap["Initiatives"] == '=HYPERLINK("http://x")' and gap["Place"] == "Luton"
 
 
+def test_a_formula_never_calculated_reaches_place_data_as_typed(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """openpyxl (or a script) saves a formula without its value; the merge keeps the formula
+    as text in Place data, never as a formula, and names the cell on the Checks sheet."""
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(books["luton"], {"1.8": {"status": "None"}})
+    wb = openpyxl.load_workbook(books["luton"])
+    ws = wb.worksheets[1]
+    header = [c.value for c in ws[1]]
+    row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == "1.8")
+    cell = ws.cell(row, header.index("Initiatives") + 1)
+    cell.value = '="Falls "&"service"'  # openpyxl: a formula, saved without a value
+    wb.save(books["luton"])
+    out = tmp_path / "ICS.xlsx"
+    merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    data = next(r for r in sheet_rows(out, "Place data") if r["Para"] == "1.8")
+    assert data["Initiatives"] == '="Falls "&"service"'
+    placed = openpyxl.load_workbook(out)["Place data"]
+    assert all(c.data_type != "f" for r in placed.iter_rows(min_row=2) for c in r)
+    checks = {(r["Code"], r["Para"], r["Cell"]) for r in sheet_rows(out, "Checks")}
+    assert ("uncomputed-formula", "1.8", cell.coordinate) in checks
+
+
 def test_read_ics_workbook_round_trips(
     tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
 ) -> None:

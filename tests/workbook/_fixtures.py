@@ -252,6 +252,32 @@ def place_error_cells(base: Path, folder: Path) -> Path:
     return _edit(base, folder, change)
 
 
+def place_uncomputed_formulas(base: Path, folder: Path) -> Path:
+    """Formulas in Initiatives of 1.10 and Status of 2.10, saved by openpyxl, which writes a
+    formula without calculating it (no value in the file), and one in Evidence of 3.10 saved
+    with its value, as Excel and LibreOffice save every formula."""
+    refs: dict[str, str] = {}
+
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb[DATA_SHEET]
+        rows, cols = para_rows(ws), header_columns(ws)
+        for para, header, formula in (
+            ("1.10", "Initiatives", '="Falls " & "service"'),
+            ("2.10", "Status", '=IF(TRUE(),"In place","None")'),
+            ("3.10", "Evidence and notes", "=1+1"),
+        ):
+            cell = ws.cell(rows[para], cols[header])
+            cell.value, refs[para] = formula, cell.coordinate
+
+    target = _edit(base, folder / "edited", change)
+    # openpyxl cannot save a formula's value: give 3.10's one, as Excel would have.
+    xml = read_entries(target)[_SHEET_PART]
+    start, end = _cell_span(xml, refs["3.10"])
+    cell = xml[start:end].replace(b"<v></v>", b"<v>2</v>").replace(b"<v />", b"<v>2</v>")
+    assert b"<v>2</v>" in cell
+    return rezip(target, folder / base.name, {_SHEET_PART: xml[:start] + cell + xml[end:]})
+
+
 def metadata_edited(base: Path, folder: Path, *, edit: bool = True) -> Path:
     """The metadata sheet unhidden and (if ``edit``) its place changed to luton."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import resource
 import time
 from collections.abc import Callable
@@ -223,7 +224,11 @@ def test_prolog_ignores_binary_parts() -> None:
     assert _xmlscan.prolog_problem(b"\x89PNG\r\n\x1a\n", complete=True) is None
 
 
-def _sheet_xml(rows: list[list[str]], errors: dict[str, str]) -> bytes:
+def _sheet_xml(
+    rows: list[list[str]], errors: dict[str, str], formulas: dict[str, str] | None = None
+) -> bytes:
+    """A sheet of inline strings; ``errors`` cells hold Excel errors (a formula and its
+    value), ``formulas`` cells a formula saved without a value (as openpyxl saves one)."""
     body = []
     for r, values in enumerate(rows, start=1):
         cells = []
@@ -231,6 +236,8 @@ def _sheet_xml(rows: list[list[str]], errors: dict[str, str]) -> bytes:
             ref = f"{chr(65 + c)}{r}"
             if ref in errors:
                 cells.append(f'<c r="{ref}" t="e"><f>1/0</f><v>{errors[ref]}</v></c>')
+            elif ref in (formulas or {}):
+                cells.append(f'<c r="{ref}" s="1"><f>{(formulas or {})[ref]}</f><v></v></c>')
             else:
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
         body.append(f'<row r="{r}">{"".join(cells)}</row>')
@@ -264,7 +271,10 @@ def test_scan_does_not_depend_on_where_chunks_fall(
         ref: data.draw(st.sampled_from(["#REF!", "#N/A", "#DIV/0!"]))
         for ref in data.draw(st.lists(st.sampled_from(refs), unique=True, max_size=4))
     }
-    xml = _sheet_xml(rows, errors)
+    left = [ref for ref in refs if ref not in errors]
+    drawn = data.draw(st.lists(st.sampled_from(left), unique=True, max_size=4)) if left else []
+    formulas = {ref: f"SUM({ref})" for ref in drawn}
+    xml = _sheet_xml(rows, errors, formulas)
 
     def scan(size: int) -> _xmlscan.PartScan:
         view = memoryview(xml)
@@ -283,13 +293,47 @@ def test_scan_does_not_depend_on_where_chunks_fall(
             )
 
     small, whole = scan(chunk), scan(1 << 20)
-    assert (small.max_row, small.max_col, small.error_cells) == (
+    assert (small.max_row, small.max_col, small.error_cells, small.formula_cells) == (
         whole.max_row,
         whole.max_col,
         whole.error_cells,
+        whole.formula_cells,
     )
     assert whole.error_cells == errors
+    assert whole.formula_cells == formulas
     assert (whole.max_row, whole.max_col) == (len(rows), max(len(r) for r in rows))
+
+
+@pytest.mark.parametrize(
+    ("cell", "found"),
+    [
+        # openpyxl: a formula, an empty value
+        ('<c r="J5" s="13"><f>"Joint "&amp;"plan"</f><v></v></c>', {"J5": '"Joint "&"plan"'}),
+        ('<c r="J5" s="13"><f>1+1</f><v/></c>', {"J5": "1+1"}),
+        ('<c r="J5"><f>1+1</f></c>', {"J5": "1+1"}),  # no value element at all
+        ('<c r="j5"><f>1+1</f></c>', {"J5": "1+1"}),  # a lower-case reference
+        ('<c r="J5"><f t="shared" si="0"/></c>', {"J5": ""}),  # shares another's formula
+        # calculated and saved with the value (Excel, LibreOffice): nothing to report
+        ('<c r="J5"><f>1+1</f><v>2</v></c>', {}),
+        ('<c r="J5" t="str"><f aca="false">A1&amp;""</f><v>x</v></c>', {}),
+        ('<c r="J5" t="str"><f>""</f><v></v></c>', {}),  # calculated: the empty text
+        ('<c r="J5" t="e"><f>1/0</f><v>#DIV/0!</v></c>', {}),  # an error: error_cells
+        ('<c r="J5" t="inlineStr"><is><t>f</t></is></c>', {}),
+    ],
+)
+def test_a_formula_saved_without_its_value_is_found(cell: str, found: dict[str, str]) -> None:
+    """Cells whose formula was never calculated would read as blank; the scan names them."""
+    for prefix, ns in (("", ""), ("x:", ":x")):
+        tagged = cell.replace("<", f"<{prefix}").replace(f"<{prefix}/", f"</{prefix}")
+        xml = (
+            f'<{prefix}worksheet xmlns{ns}="urn:x"><{prefix}sheetData><{prefix}row r="5">'
+            f'<{prefix}c r="A5"><{prefix}v>1</{prefix}v></{prefix}c>{tagged}</{prefix}row>'
+            f"</{prefix}sheetData></{prefix}worksheet>"
+        ).encode()
+        scan = _xmlscan.scan_sheet(
+            io.BytesIO(xml).read, max_cell_chars=100, max_rows=10, max_cols=30, max_cells=300
+        )
+        assert scan.formula_cells == found, prefix
 
 
 #: Cell and other tags as writers (and forgers) shape them: the fast path may take only the

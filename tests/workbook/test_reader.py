@@ -243,6 +243,31 @@ def test_error_cells_and_the_text_na(filled_base: Path, tmp_path: Path, read) ->
     assert_nothing_lost(path, book)
 
 
+def test_formulas_never_calculated_are_kept_as_typed(
+    filled_base: Path, tmp_path: Path, read
+) -> None:
+    """A formula saved without its value (openpyxl, a script) would read as blank: it is kept
+    as its formula text and reported; a formula saved with its value reads as that value."""
+    path = fx.place_uncomputed_formulas(filled_base, tmp_path)
+    book = read(path)
+    rows = book.inputs.set_index("para")
+    found = {i.commitment: i for i in book.issues if i.code == "uncomputed-formula"}
+    assert set(found) == {"1.10", "2.10"}
+    assert _at(found["1.10"]) == ("Gap analysis", f"J{rows.at['1.10', 'row']}")
+    assert _at(found["2.10"]) == ("Gap analysis", f"K{rows.at['2.10', 'row']}")
+    assert found["1.10"].message == (
+        'Initiatives holds the formula ="Falls " & "service", which was never calculated, so '
+        "it has no value; the formula is kept as text. Open the workbook in Excel or "
+        "LibreOffice, let it calculate, and save it; or type the value itself."
+    )
+    assert rows.at["1.10", "initiatives"] == '="Falls " & "service"'
+    assert rows.at["2.10", "status"] == '=IF(TRUE(),"In place","None")'
+    assert rows.at["3.10", "evidence"] == 2  # its saved value, as Excel shows it
+    typed = fx.input_cells(path)  # openpyxl's view: each formula as typed
+    assert typed[("1.10", "Initiatives")] == rows.at["1.10", "initiatives"]
+    assert typed[("2.10", "Status")] == rows.at["2.10", "status"]
+
+
 def test_dates_typed_as_text_are_kept_raw(filled_base: Path, read) -> None:
     rows = read(filled_base).inputs.set_index("para")["expected_delivery"]
     assert (rows["1.10"], rows["2.10"], rows["3.10"]) == ("31/03/2024", "2023/24", "Q4 23/24")
