@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["CellPositions", "column_number", "split_ref"]
+__all__ = ["ATTRIBUTE", "TAG_REST", "CellPositions", "column_number", "split_ref"]
 
 _UPPER = bytes(range(65, 91))
 #: The rest of a fast-path cell tag after its reference: only short, unprefixed attributes other
@@ -135,7 +135,7 @@ class CellPositions:
         for m in _ANY_TAG.finditer(data):
             refs = [
                 (a.group(2) if a.group(2) is not None else a.group(3))
-                for a in _ATTRIBUTE.finditer(m.group(2))
+                for a in ATTRIBUTE.finditer(m.group(2))
                 if a.group(1) == b"r"
             ]
             if len(refs) > 1 or (refs and not _VALID_REF[m.group(1)].match(refs[0])):
@@ -210,6 +210,9 @@ def _beyond(prefix: bytes, letters: bytes, top: int) -> re.Pattern[bytes]:
 _ANY_TAG = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
 )
-_ATTRIBUTE = re.compile(rb"""([^\s=/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+#: One attribute of a tag: its name, then its value in double (group 2) or single quotes (3).
+ATTRIBUTE = re.compile(rb"""([^\s=/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+#: The rest of a start tag after its name: its attributes (quoted values may contain ">").
+TAG_REST = re.compile(rb"""((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _VALID_REF = {b"c": re.compile(rb"[A-Za-z]{1,4}[0-9]{1,9}\Z"), b"row": re.compile(rb"[0-9]{1,9}\Z")}
 _SPLIT_REF = re.compile(rb"([A-Za-z]+)([0-9]+)")

@@ -14,7 +14,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ltpgap.workbook._xmlpos import _ATTRIBUTE, CellPositions, column_number, split_ref
+from ltpgap.workbook._xmlpos import (
+    ATTRIBUTE,
+    TAG_REST,
+    CellPositions,
+    column_number,
+    split_ref,
+)
 
 __all__ = [
     "CellTooLarge",
@@ -290,16 +296,16 @@ def _uncomputed_formulas(out: PartScan, prefix: bytes, data: bytes) -> None:
         cell = data.rfind(start, 0, m.start())
         if cell < 0 or data.rfind(end, 0, m.start()) > cell:
             continue  # not inside a cell
-        tag_end = data.find(b">", cell)
+        tag = TAG_REST.match(data, cell + len(start))
         close = data.find(end, m.start())
         if close < 0:  # the cell's end tag opens the next chunk (a chunk is whole tags)
             close = len(data)
-        if tag_end < 0:
+        if tag is None or tag.end() > m.start():
             continue
-        tag, body = data[cell + len(start) : tag_end], data[tag_end + 1 : close]
+        body = data[tag.end() : close]
         attributes = {
             a.group(1).rpartition(b":")[2]: a.group(2) if a.group(2) is not None else a.group(3)
-            for a in _ATTRIBUTE.finditer(tag)
+            for a in ATTRIBUTE.finditer(tag.group(1))
         }
         ref = attributes.get(b"r")
         value = value_of.search(body)

@@ -312,6 +312,7 @@ def test_scan_does_not_depend_on_where_chunks_fall(
         ('<c r="J5" s="13"><f>1+1</f><v/></c>', {"J5": "1+1"}),
         ('<c r="J5"><f>1+1</f></c>', {"J5": "1+1"}),  # no value element at all
         ('<c r="j5"><f>1+1</f></c>', {"J5": "1+1"}),  # a lower-case reference
+        ("<c s='1' r='J5' x=\"a>b\"><f>1+1</f></c>", {"J5": "1+1"}),  # ">" in a value
         ('<c r="J5"><f t="shared" si="0"/></c>', {"J5": ""}),  # shares another's formula
         # calculated and saved with the value (Excel, LibreOffice): nothing to report
         ('<c r="J5"><f>1+1</f><v>2</v></c>', {}),
