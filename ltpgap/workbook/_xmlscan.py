@@ -37,7 +37,10 @@ _PREFIX = re.compile(rb"<(\w+:)?(?:worksheet|sst)\b")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?\bref=[\"']([^\"']*)[\"']")
 _TEXT = re.compile(rb"<(?:\w+:)?[tv](?:\s[^>]*)?>([^<]*)<")
 _CELL_REF_IN = re.compile(rb"\br=[\"']([A-Z]{0,4}[0-9]{1,9})[\"']")
-_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
+#: A cell's saved value (group 1: its text), and a formula's text (group 1; none when the
+#: element is empty, as in a cell that shares another's formula).
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)<)")
 
 
 def _decode_head(head: bytes) -> str:
@@ -260,7 +263,7 @@ def _error_cells(out: PartScan, prefix: bytes, data: bytes) -> None:
         if not ref or m.group(1).endswith(b"/"):
             continue
         stop = data.find(end, m.end())
-        value = _ERROR_VALUE.search(data, m.end(), stop if stop >= 0 else len(data))
+        value = _VALUE.search(data, m.end(), stop if stop >= 0 else len(data))
         out.error_cells[ref.group(1).decode()] = (
             value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
         )
@@ -269,17 +272,6 @@ def _error_cells(out: PartScan, prefix: bytes, data: bytes) -> None:
 @functools.lru_cache(maxsize=16)
 def _formula_start(prefix: bytes) -> re.Pattern[bytes]:
     return re.compile(rb"<" + re.escape(prefix) + rb"f[\s>/]")
-
-
-@functools.lru_cache(maxsize=16)
-def _cell_parts(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """A formula element (group 1: its attributes, 2: its text) and a value element (group 1:
-    its text) inside one cell."""
-    p = re.escape(prefix)
-    return (
-        re.compile(rb"<" + p + rb"f(\s[^>]*?)?(?:/>|>([^<]*)</" + p + rb"f>)"),
-        re.compile(rb"<" + p + rb"(?:v|is)(?:\s[^>]*)?(?:/>|>(.*?)</" + p + rb"(?:v|is)>)", re.S),
-    )
 
 
 def _uncomputed_formulas(out: PartScan, prefix: bytes, data: bytes) -> None:
@@ -291,7 +283,6 @@ def _uncomputed_formulas(out: PartScan, prefix: bytes, data: bytes) -> None:
     the empty text (``t="str"`` and an empty ``<v>``) was calculated and is not recorded.
     """
     start, end = b"<" + prefix + b"c ", b"</" + prefix + b"c>"
-    formula_of, value_of = _cell_parts(prefix)
     for m in _formula_start(prefix).finditer(data):
         cell = data.rfind(start, 0, m.start())
         if cell < 0 or data.rfind(end, 0, m.start()) > cell:
@@ -308,12 +299,12 @@ def _uncomputed_formulas(out: PartScan, prefix: bytes, data: bytes) -> None:
             for a in ATTRIBUTE.finditer(tag.group(1))
         }
         ref = attributes.get(b"r")
-        value = value_of.search(body)
+        value = _VALUE.search(body)
         saved = value is not None and bool(value.group(1) or attributes.get(b"t") == b"str")
         if ref is None or saved:
             continue  # no place to name, or a saved value (the empty text counts)
-        formula = formula_of.search(body)
-        text = formula.group(2) if formula is not None and formula.group(2) else b""
+        formula = _FORMULA_TEXT.match(data, m.start())
+        text = (formula.group(1) if formula is not None else None) or b""
         out.formula_cells[ref.decode("ascii", "replace").upper()] = html.unescape(
             text.decode("utf-8", "replace")
         )
