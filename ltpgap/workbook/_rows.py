@@ -78,14 +78,17 @@ class _Table:
     ) -> None:
         self.file, self.layout = file, layout
         self.top = layout.header_row  # 0-based grid index of the first data row
-        self.data = grid[self.top :]
-        # Transposed once, in C: the table is then read a column at a time.
-        self.raw: list[tuple[object, ...]] = list(zip_longest(*self.data))
         self.issues: list[Issue] = []
         self.errors: dict[int, dict[int, ExcelError]] = self._by_column(errors, ExcelError)
         # Formulas never calculated: read as typed ("=" and the formula); "" when the cell
         # shares another's formula (there is no text of its own to keep).
         self.formulas = self._by_column(formulas, lambda f: f"={f}" if f else "")
+        # A cell with no value may lie below the reader's grid: the rows reach down to it.
+        deepest = max((i for c in self.formulas.values() for i in c), default=-1)
+        self.data = grid[self.top :]
+        self.data += [[] for _ in range(deepest + 1 - len(self.data))]
+        # Transposed once, in C: the table is then read a column at a time.
+        self.raw: list[tuple[object, ...]] = list(zip_longest(*self.data))
         self.cols: dict[int, list[object]] = {}
 
     def _by_column(

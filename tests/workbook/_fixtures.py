@@ -278,6 +278,17 @@ def place_uncomputed_formulas(base: Path, folder: Path) -> Path:
     return rezip(target, folder / base.name, {_SHEET_PART: xml[:start] + cell + xml[end:]})
 
 
+def place_formula_below_table(base: Path, folder: Path) -> Path:
+    """A formula saved without its value in Initiatives, two rows below the last row: the
+    reader's grid (cells with values) ends above it."""
+
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb[DATA_SHEET]
+        ws.cell(ws.max_row + 2, header_columns(ws)["Initiatives"]).value = '="Late " & "entry"'
+
+    return _edit(base, folder, change)
+
+
 def metadata_edited(base: Path, folder: Path, *, edit: bool = True) -> Path:
     """The metadata sheet unhidden and (if ``edit``) its place changed to luton."""
 

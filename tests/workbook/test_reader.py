@@ -268,6 +268,19 @@ def test_formulas_never_calculated_are_kept_as_typed(
     assert typed[("2.10", "Status")] == rows.at["2.10", "status"]
 
 
+def test_a_formula_below_every_value_is_kept_too(filled_base: Path, tmp_path: Path, read) -> None:
+    path = fx.place_formula_below_table(filled_base, tmp_path)
+    book = read(path)
+    issue = _one(book, "uncomputed-formula")
+    row = int(issue.where.cell[1:])
+    kept = book.inputs[book.inputs["row"] == row]
+    assert issue.where.cell.startswith("J") and kept["initiatives"].tolist() == [
+        '="Late " & "entry"'
+    ]
+    assert kept["para"].tolist() == [""]  # a row without a Para: kept, and reported
+    assert _one(book, "blank-para").where.cell.endswith(str(row))
+
+
 def test_dates_typed_as_text_are_kept_raw(filled_base: Path, read) -> None:
     rows = read(filled_base).inputs.set_index("para")["expected_delivery"]
     assert (rows["1.10"], rows["2.10"], rows["3.10"]) == ("31/03/2024", "2023/24", "Q4 23/24")
