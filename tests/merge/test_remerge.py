@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
@@ -133,3 +133,47 @@ def test_snapshot_record_for_the_history_store(
     hashes = dict(zip(luton.assessments["para"], luton.assessments["inputs_hash"], strict=True))
     assert hashes["1.8"] != hashes["3.10"]  # filled vs blank
     assert record.rollup is not None and len(record.rollup) == len(cat1)
+
+
+TYPED = {
+    "1.8": {"expected_delivery": datetime(2024, 3, 31), "evidence": 42, "lead": 0.1},
+    "2.9": {"expected_delivery": datetime(2024, 3, 31, 12, 30), "evidence": True},
+    "3.10": {"expected_delivery": time(9, 30), "lead": 3.0, "initiatives": 1234567.5},
+}
+
+
+def test_typed_values_survive_a_remerge_and_changes_read_as_typed(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """Excel users type real dates, times, numbers and TRUE/FALSE into input cells: the
+    Place data sheet keeps them as such, merging the same workbook again reports nothing,
+    and a change is told in the planner's terms (a date as a date, 3.0 the same as 3)."""
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(books["luton"], TYPED)
+    out = tmp_path / "ICS.xlsx"
+    merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    data = {r["Para"]: r for r in sheet_rows(out, "Place data") if r["Place"] == "Luton"}
+    assert data["1.8"]["Expected delivery"] == datetime(2024, 3, 31)
+    assert data["2.9"]["Expected delivery"] == datetime(2024, 3, 31, 12, 30)
+    assert data["3.10"]["Expected delivery"] == time(9, 30)
+    assert (data["1.8"]["Evidence and notes"], data["2.9"]["Evidence and notes"]) == (42, True)
+    assert (data["1.8"]["Lead"], data["3.10"]["Initiatives"]) == (0.1, 1234567.5)
+
+    assert merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics).changes == ()
+
+    type_inputs(
+        books["luton"],
+        {
+            "1.8": {"expected_delivery": datetime(2024, 6, 30), "evidence": 43},
+            "2.9": {"evidence": False},
+            "3.10": {"lead": 3},  # the same number, typed without a decimal
+        },
+    )
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    row = {c.id: i for i, c in enumerate(cat1, start=2)}
+    changed = {(i.where.cell, i.message.split(": ", 1)[1]) for i in result.changes}
+    assert changed == {
+        (f"M{row['1.8']}", "'2024-03-31' → '2024-06-30'."),
+        (f"O{row['1.8']}", "'42' → '43'."),
+        (f"O{row['2.9']}", "'TRUE' → 'FALSE'."),
+    }
