@@ -84,7 +84,7 @@ KeepGoingOption = Annotated[
         "--keep-going",
         help="Merge the usable workbooks even if some cannot be merged, and report the rest "
         "(exit code 1 all the same); without it nothing is written when any workbook is "
-        "unusable (exit code 1).",
+        "unusable, or when data kept from the previous merge cannot be assessed (exit code 1).",
     ),
 ]
 QuietOption = Annotated[
@@ -128,8 +128,9 @@ _SHOWN = frozenset(
     }
 )
 
-#: Exit code when a workbook could not be merged: nothing written, or, with --keep-going,
-#: written without it (as ``ltpgap push`` exits when one workbook cannot be pushed).
+#: Exit code when a workbook could not be merged (or kept data could not be assessed): nothing
+#: written, or, with --keep-going, written without it (as ``ltpgap push`` exits when one
+#: workbook cannot be pushed).
 EXIT_PROBLEMS = 1
 
 
@@ -210,7 +211,9 @@ def report_merge(result: MergeResult, *, quiet: bool) -> None:
     noted = len(result.issues)
     console.print(
         f"Wrote {result.out}: {len(result.submitted())} workbook(s) merged, "
-        f"{len(result.submissions) - len(result.submitted())} kept from before, "
+        f"{len(result.submissions) - len(result.submitted())} kept from before"
+        + (f" ({len(result.unassessed)} not assessed)" if result.unassessed else "")
+        + ", "
         f"{len(result.skipped)} skipped; {noted} row(s) on the Checks sheet"
         + (f" ({changed} input(s) changed since the previous merge)." if changed else ".")
     )
@@ -274,9 +277,9 @@ def merge_command(
     existing --out replaces resubmitted places and keeps the others. Each merge is recorded
     as a snapshot in the history store (ltpgap.sqlite beside --out, or --db), and the History
     sheet shows what moved since the previous snapshot. Exit codes: 0 merged; 1 a workbook
-    could not be merged (problems listed): nothing written, or with --keep-going the others
-    merged and written. --ics takes the ICS file (YAML), the ICS team's workbook, or both
-    (--ics blmk.yaml --ics blmk.xlsx).
+    could not be merged, or data kept from the previous merge could not be assessed (problems
+    listed): nothing written, or with --keep-going the rest merged and written. --ics takes
+    the ICS file (YAML), the ICS team's workbook, or both (--ics blmk.yaml --ics blmk.xlsx).
     """
     from ltpgap.merge import merge_and_record
 
@@ -304,5 +307,5 @@ def merge_command(
     result = recorded.result
     report_merge(result, quiet=quiet)
     report_history(recorded)
-    if result.skipped:
+    if result.skipped or result.unassessed:
         raise typer.Exit(code=EXIT_PROBLEMS)

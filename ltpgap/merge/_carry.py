@@ -129,9 +129,10 @@ def _kept_one(
         problem = make_issue(
             "catalogue-mismatch",
             f"the data kept for {ref.name} from the previous merge was recorded against "
-            f"catalogue version {ref.catalogue_version}, which is not known here, so it is "
-            "not assessed (its inputs stay on the Place data sheet). Pass --from with that "
-            "catalogue file, or ask the place to send its workbook again.",
+            f"catalogue version {ref.catalogue_version}, which is not known here, so it "
+            "cannot be assessed. Pass --from with that catalogue file, or ask the place to "
+            "send its workbook again; with --keep-going the merge keeps the data on the Place "
+            "data sheet, unassessed.",
             where=Where(file=out, sheet=PLACE_DATA),
         )
         return PlaceSubmission(

@@ -77,8 +77,13 @@ def sheet_guide(content: IcsContent) -> list[tuple[str, str]]:
     return guide
 
 
-def _unit_line(u: PlaceRef) -> str:
+def _unit_line(u: PlaceRef, unassessed: set[str]) -> str:
     parts = [_STATUS.get(u.status, u.status or "")]
+    if u.id in unassessed:
+        parts.append(
+            "recorded against a catalogue not known to this merge, so not assessed "
+            "(see Checks): counts as Not assessed"
+        )
     if u.file:
         parts.append(f"file {u.file}")
     if u.submitted_at:
@@ -107,9 +112,11 @@ def _rows(content: IcsContent) -> list[tuple[str, str, str]]:
         ),
         ("heading", "Whose data" if content.scope == "ics-merge" else "ICS workbooks", ""),
     ]
-    rows += [("row", u.name, _unit_line(u)) for u in content.units]
+    unassessed = {s.unit_id for s in content.submissions if s.assessment is None}
+    rows += [("row", u.name, _unit_line(u, unassessed)) for u in content.units]
     if content.team is not None:
-        rows.append(("row", f"{content.team.name} (ICS team)", _unit_line(content.team)))
+        line = _unit_line(content.team, unassessed)
+        rows.append(("row", f"{content.team.name} (ICS team)", line))
     if content.scope == "ics-merge":
         rows += [
             ("heading", "Merging again", ""),

@@ -225,7 +225,14 @@ def merge_workbooks(
     )
     problems = _unusable(verdicts, keep_going, previous)
     content = _content(
-        verdicts, previous, ics, catalogue, lookup, stamp, [*early, *problems, *dup_notes]
+        verdicts,
+        previous,
+        ics,
+        catalogue,
+        lookup,
+        stamp,
+        [*early, *problems, *dup_notes],
+        keep_going=keep_going,
     )
     if write:
         write_ics_workbook(content, out)
@@ -237,6 +244,7 @@ def merge_workbooks(
         rollup=content.rollup,
         issues=content.issues,
         skipped=tuple(v.path for v in verdicts if not v.usable and v.problems),
+        unassessed=tuple(s.unit_id for s in content.submissions if s.assessment is None),
         generated_at=stamp,
         written=write,
         content=content,
@@ -251,11 +259,26 @@ def _content(
     lookup: Callable[[str], Catalogue | None],
     stamp: str,
     first: list[Issue],
+    *,
+    keep_going: bool,
 ) -> IcsContent:
-    """What the ICS workbook will show: units new and kept, the roll-up, every issue."""
+    """What the ICS workbook will show: units new and kept, the roll-up, every issue.
+
+    Data kept from the previous merge that cannot be assessed (recorded against a catalogue
+    not known here) stops the merge, as a workbook built from one does, unless
+    ``keep_going``: then it is kept on Place data, unassessed.
+    """
     subs = {v.submission.unit_id: v.submission for v in verdicts if v.submission is not None}
     skipped = {v.unit for v in verdicts if not v.usable and v.problems and v.unit}
     kept, kept_issues = carry_forward(previous, subs, ics, catalogue, lookup)
+    stuck = [s for s in kept.values() if s.assessment is None]
+    if stuck and not keep_going:
+        raise LtpgapError(
+            [i for s in stuck for i in s.issues if i.severity is Severity.ERROR],
+            summary=f"the data kept for {len(stuck)} unit(s) from the previous merge cannot be "
+            "assessed; nothing was written (pass --from with the catalogue it was recorded "
+            "against, or merge with --keep-going to keep it unassessed)",
+        )
     if not subs and not kept:
         raise LtpgapError(
             [i for i in first if i.severity is Severity.ERROR]

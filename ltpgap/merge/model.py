@@ -216,6 +216,8 @@ class MergeResult:
     rollup: IcsRollup
     issues: tuple[Issue, ...]
     skipped: tuple[Path, ...] = ()
+    #: units whose data, kept from the previous merge, could not be assessed (--keep-going)
+    unassessed: tuple[str, ...] = ()
     generated_at: str = ""
     written: bool = False
     content: IcsContent | None = None  # what the workbook shows (or would, unwritten)

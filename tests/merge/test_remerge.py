@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import datetime, time
 from pathlib import Path
 
+import openpyxl
 import pytest
-from mergekit import copy_books, sheet_rows, type_inputs
+from mergekit import V2, copy_books, sheet_rows, type_inputs
+from typer.testing import CliRunner
 
-from ltpgap.catalogue import Catalogue
+from ltpgap.catalogue import Catalogue, load_catalogue
+from ltpgap.cli import app
 from ltpgap.ics import IcsConfig
+from ltpgap.issues import LtpgapError
 from ltpgap.merge import merge_workbooks, read_ics_workbook
+from ltpgap.workbook import build_workbook
 
 FIRST = {
     "luton": {
@@ -177,3 +182,68 @@ def test_typed_values_survive_a_remerge_and_changes_read_as_typed(
         (f"O{row['1.8']}", "'42' → '43'."),
         (f"O{row['2.9']}", "'TRUE' → 'FALSE'."),
     }
+
+
+@pytest.fixture
+def on_v2(merged: tuple[dict[str, Path], Path], ics: IcsConfig, tmp_path: Path) -> Path:
+    """Luton's workbook rebuilt from catalogue version 2, with something typed in."""
+    luton = build_workbook(load_catalogue(V2), ics, "luton", out_path=tmp_path / "v2" / "l.xlsx")
+    type_inputs(luton, {"1.8": {"status": "In place", "coverage": "Full"}})
+    return luton
+
+
+def test_kept_data_of_an_unknown_catalogue_stops_the_merge(
+    merged: tuple[dict[str, Path], Path], on_v2: Path, ics: IcsConfig
+) -> None:
+    """Merging with catalogue 2 into a workbook whose other places were recorded against
+    catalogue 1 (not given with --from): their data cannot be assessed, so nothing is
+    written, as when a submitted workbook is of an unknown catalogue."""
+    _, out = merged
+    before = out.read_bytes()
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks([on_v2], out=out, catalogue=load_catalogue(V2), ics=ics)
+    stuck = {(i.code, i.where.sheet, i.message.split(" from the")[0]) for i in caught.value.issues}
+    assert stuck == {
+        ("catalogue-mismatch", "Place data", "the data kept for Bedford Borough"),
+        (
+            "catalogue-mismatch",
+            "Place data",
+            "the data kept for Bedfordshire, Luton and Milton Keynes",
+        ),
+    }
+    assert "--keep-going" in str(caught.value) and "--from" in str(caught.value)
+    assert out.read_bytes() == before
+
+
+def test_keep_going_keeps_that_data_unassessed(
+    merged: tuple[dict[str, Path], Path], on_v2: Path, ics: IcsConfig
+) -> None:
+    _, out = merged
+    result = merge_workbooks(
+        [on_v2], out=out, catalogue=load_catalogue(V2), ics=ics, keep_going=True
+    )
+    assert set(result.unassessed) == {"bedford", "blmk"}
+    data = read_ics_workbook(out).place_data.set_index(["place", "para"])
+    assert data.loc[("bedford", "1.8"), "lead"] == "Bob"  # nothing lost
+    assert data.loc[("blmk", "1.52"), "lead"] == "ICS PMO"
+    matrix = read_ics_workbook(out).matrix.set_index("para")
+    assert (matrix.loc["1.8", "bedford"], matrix.loc["1.8", "luton"]) == ("Not assessed", "Green")
+    readme = openpyxl.load_workbook(out)["Read me"]
+    line = next(str(r[1].value) for r in readme.iter_rows() if r[0].value == "Bedford Borough")
+    assert "not assessed" in line and "catalogue 1.0.0" in line
+
+
+@pytest.mark.parametrize("keep_going", [False, True])
+def test_the_command_exits_1_when_kept_data_cannot_be_assessed(
+    merged: tuple[dict[str, Path], Path], on_v2: Path, keep_going: bool
+) -> None:
+    _, out = merged
+    args = ["merge", str(on_v2), "--out", str(out), "--catalogue", str(V2), "--no-db", "-q"]
+    done = CliRunner().invoke(app, args + (["--keep-going"] if keep_going else []))
+    assert done.exit_code == 1, done.output
+    said = " ".join(done.output.split())
+    assert "catalogue-mismatch" in said
+    if keep_going:
+        assert "1 workbook(s) merged, 2 kept from before (2 not assessed)" in said
+    else:
+        assert "nothing was written" in said
