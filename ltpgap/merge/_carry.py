@@ -166,6 +166,18 @@ def _kept_one(
     )
 
 
+def _as_now(ref: PlaceRef, ics: IcsConfig) -> PlaceRef:
+    """A kept unit named and weighted as the ICS file says now: it is the authority on names
+    and populations, for kept units as for submitted ones (new population estimates must not
+    leave a kept place weighted by the old one in the metadata a roll-up reads)."""
+    place = ics.place(ref.id)
+    if place is not None:
+        return replace(ref, name=place.name, population=place.population)
+    if ref.id == ics.id:
+        return replace(ref, name=ics.name, population=ics.population)
+    return ref
+
+
 def carry_forward(
     previous: IcsWorkbook | None,
     submitted: Mapping[str, PlaceSubmission],
@@ -190,6 +202,7 @@ def carry_forward(
     for ref, scope in units:
         if ref.id in submitted or ref.id not in wanted or ref.status not in ("submitted", "kept"):
             continue
+        ref = _as_now(ref, ics)
         positions = at.get(ref.id, [])
         if rows is not None:
             inputs, extras = rows.unit(positions)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time
 from pathlib import Path
 
 import openpyxl
 import pytest
-from mergekit import V2, copy_books, sheet_rows, type_inputs
+from mergekit import V2, catalogue_v1, copy_books, sheet_rows, type_inputs
 from typer.testing import CliRunner
 
 from ltpgap.catalogue import Catalogue, load_catalogue
@@ -247,3 +248,21 @@ def test_the_command_exits_1_when_kept_data_cannot_be_assessed(
         assert "1 workbook(s) merged, 2 kept from before (2 not assessed)" in said
     else:
         assert "nothing was written" in said
+
+
+def test_kept_places_take_names_and_populations_from_the_ics_file_as_it_is_now(
+    merged: tuple[dict[str, Path], Path], ics: IcsConfig
+) -> None:
+    """New population estimates (or a renamed place) in the ICS file apply to the places kept
+    from before as to those submitted again: the ICS file is the authority, and a region
+    roll-up weights each ICS by the populations its workbook records."""
+    books, out = merged
+    places = tuple(replace(p, population=p.population * 2, name=f"{p.name} *") for p in ics.places)
+    now = replace(ics, places=places)
+    merge_workbooks([books["luton"]], out=out, catalogue=catalogue_v1(), ics=now)
+    wb = read_ics_workbook(out)
+    recorded = {p.id: (p.name, p.population, p.status) for p in wb.places}
+    assert recorded == {p.id: (p.name, p.population, recorded[p.id][2]) for p in places}
+    assert recorded["bedford"][2] == "kept" and recorded["luton"][2] == "submitted"
+    names = {r["Place"] for r in sheet_rows(out, "Place data")}
+    assert {"Bedford Borough *", "Luton *"} <= names and "Bedford Borough" not in names
