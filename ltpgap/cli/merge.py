@@ -84,7 +84,8 @@ KeepGoingOption = Annotated[
         "--keep-going",
         help="Merge the usable workbooks even if some cannot be merged, and report the rest "
         "(exit code 1 all the same); without it nothing is written when any workbook is "
-        "unusable, or when data kept from the previous merge cannot be assessed (exit code 1).",
+        "unusable, or when data kept from the previous merge cannot be assessed or belongs "
+        "to a place the ICS file no longer lists (exit code 1).",
     ),
 ]
 QuietOption = Annotated[
@@ -214,7 +215,13 @@ def report_merge(result: MergeResult, *, quiet: bool) -> None:
         f"{len(result.submissions) - len(result.submitted())} kept from before"
         + (f" ({len(result.unassessed)} not assessed)" if result.unassessed else "")
         + ", "
-        f"{len(result.skipped)} skipped; {noted} row(s) on the Checks sheet"
+        f"{len(result.skipped)} skipped"
+        + (
+            f", {len(result.dropped)} left out (no longer in the ICS file)"
+            if result.dropped
+            else ""
+        )
+        + f"; {noted} row(s) on the Checks sheet"
         + (f" ({changed} input(s) changed since the previous merge)." if changed else ".")
     )
 
@@ -277,7 +284,7 @@ def merge_command(
     existing --out replaces resubmitted places and keeps the others. Each merge is recorded
     as a snapshot in the history store (ltpgap.sqlite beside --out, or --db), and the History
     sheet shows what moved since the previous snapshot. Exit codes: 0 merged; 1 a workbook
-    could not be merged, or data kept from the previous merge could not be assessed (problems
+    could not be merged, or data kept from the previous merge could not be used (problems
     listed): nothing written, or with --keep-going the rest merged and written. --ics takes
     the ICS file (YAML), the ICS team's workbook, or both (--ics blmk.yaml --ics blmk.xlsx).
     """
@@ -307,5 +314,5 @@ def merge_command(
     result = recorded.result
     report_merge(result, quiet=quiet)
     report_history(recorded)
-    if result.skipped or result.unassessed:
+    if result.skipped or result.unassessed or result.dropped:
         raise typer.Exit(code=EXIT_PROBLEMS)

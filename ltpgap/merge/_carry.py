@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # imported where they are used: the Excel add-in carries units forward from an open workbook
 # (ltpgap.xl.ics), where neither may be importable (xlwings Lite).
 
-__all__ = ["carry_forward", "previous_workbook", "ref_locator"]
+__all__ = ["carry_forward", "dropped_units", "previous_workbook", "ref_locator"]
 
 _LEAD = ("place", "source_file", "row", "para")
 
@@ -178,6 +178,26 @@ def _as_now(ref: PlaceRef, ics: IcsConfig) -> PlaceRef:
     return ref
 
 
+def dropped_units(previous: IcsWorkbook | None, ics: IcsConfig) -> list[PlaceRef]:
+    """Units whose data the previous workbook holds but the ICS file no longer lists."""
+    if previous is None:
+        return []
+    wanted = {*ics.place_ids, ics.id}
+    refs = (*previous.places, *([previous.team] if previous.team else []))
+    return [r for r in refs if r.id not in wanted and r.status in ("submitted", "kept")]
+
+
+def _dropped(ref: PlaceRef, out: str) -> Issue:
+    return make_issue(
+        "place-not-in-ics",
+        f"the ICS workbook holds data for {ref.name} ('{ref.id}') from an earlier merge, but the "
+        "ICS file no longer lists that place, so its data cannot be carried forward. Put the "
+        "place back in the ICS file (--ics); or, if it has left the ICS, keep a copy of this "
+        "workbook and merge with --keep-going to leave its data out.",
+        where=Where(file=out, sheet=PLACE_DATA),
+    )
+
+
 def carry_forward(
     previous: IcsWorkbook | None,
     submitted: Mapping[str, PlaceSubmission],
@@ -185,9 +205,12 @@ def carry_forward(
     catalogue: Catalogue,
     lookup: Callable[[str], Catalogue | None],
 ) -> tuple[dict[str, PlaceSubmission], list[Issue]]:
-    """Submissions rebuilt from the previous workbook for units not submitted this time."""
+    """Submissions rebuilt from the previous workbook for units not submitted this time, and
+    a ``place-not-in-ics`` error for each unit with data there that the ICS file no longer
+    lists (its data is not carried)."""
     if previous is None:
         return {}, []
+    gone = [_dropped(ref, previous.path) for ref in dropped_units(previous, ics)]
     data = previous.place_data
     units = [(p, "place") for p in previous.places]
     if previous.team is not None:
@@ -245,4 +268,4 @@ def carry_forward(
     for unit_id, submission in built:
         assert submission is not None
         kept[unit_id] = submission
-    return kept, []
+    return kept, gone

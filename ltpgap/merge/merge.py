@@ -19,7 +19,7 @@ from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.merge._accept import Verdict, accept, catalogue_lookup
-from ltpgap.merge._carry import carry_forward, previous_workbook, ref_locator
+from ltpgap.merge._carry import carry_forward, dropped_units, previous_workbook, ref_locator
 from ltpgap.merge._changes import input_changes
 from ltpgap.merge._collect import BookReader, FileRead, default_reader, read_files
 from ltpgap.merge._content import ics_content
@@ -245,6 +245,7 @@ def merge_workbooks(
         issues=content.issues,
         skipped=tuple(v.path for v in verdicts if not v.usable and v.problems),
         unassessed=tuple(s.unit_id for s in content.submissions if s.assessment is None),
+        dropped=tuple(r.id for r in dropped_units(previous, ics)),
         generated_at=stamp,
         written=write,
         content=content,
@@ -265,19 +266,24 @@ def _content(
     """What the ICS workbook will show: units new and kept, the roll-up, every issue.
 
     Data kept from the previous merge that cannot be assessed (recorded against a catalogue
-    not known here) stops the merge, as a workbook built from one does, unless
-    ``keep_going``: then it is kept on Place data, unassessed.
+    not known here) stops the merge, as a workbook built from one does, and so does data of
+    a unit the ICS file no longer lists, unless ``keep_going``: then the former is kept on
+    Place data, unassessed, and the latter left out.
     """
     subs = {v.submission.unit_id: v.submission for v in verdicts if v.submission is not None}
     skipped = {v.unit for v in verdicts if not v.usable and v.problems and v.unit}
     kept, kept_issues = carry_forward(previous, subs, ics, catalogue, lookup)
-    stuck = [s for s in kept.values() if s.assessment is None]
+    stuck = [
+        *(i for s in kept.values() if s.assessment is None for i in s.issues),
+        *kept_issues,
+    ]
+    stuck = [i for i in stuck if i.severity is Severity.ERROR]
     if stuck and not keep_going:
         raise LtpgapError(
-            [i for s in stuck for i in s.issues if i.severity is Severity.ERROR],
-            summary=f"the data kept for {len(stuck)} unit(s) from the previous merge cannot be "
-            "assessed; nothing was written (pass --from with the catalogue it was recorded "
-            "against, or merge with --keep-going to keep it unassessed)",
+            stuck,
+            summary=f"the data kept from the previous merge cannot be used as it is for "
+            f"{len(stuck)} unit(s); nothing was written (each problem says what to do; "
+            "--keep-going merges all the same)",
         )
     if not subs and not kept:
         raise LtpgapError(

@@ -218,6 +218,8 @@ class MergeResult:
     skipped: tuple[Path, ...] = ()
     #: units whose data, kept from the previous merge, could not be assessed (--keep-going)
     unassessed: tuple[str, ...] = ()
+    #: units whose data the previous merge held but the ICS file no longer lists (left out)
+    dropped: tuple[str, ...] = ()
     generated_at: str = ""
     written: bool = False
     content: IcsContent | None = None  # what the workbook shows (or would, unwritten)

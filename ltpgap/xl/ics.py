@@ -23,7 +23,7 @@ import pandas as pd
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
-from ltpgap.issues import LtpgapError, Where, make_issue
+from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.layout import (
     BY_AREA_SHEET,
     BY_CHAPTER_SHEET,
@@ -156,8 +156,9 @@ def _shipped_lookup(catalogue: Catalogue) -> Callable[[str], Catalogue | None]:
 
 def _submissions(
     book: xw.Book, meta: Mapping[str, str], catalogue: Catalogue, ics: IcsConfig, layout: IcsLayout
-) -> dict[str, Any]:
-    """Every unit's submission rebuilt from Place data, as a re-merge carries it forward."""
+) -> tuple[dict[str, Any], list[Issue]]:
+    """Every unit's submission rebuilt from Place data, as a re-merge carries it forward, and
+    a ``place-not-in-ics`` problem for each unit there that the ICS file no longer lists."""
     from ltpgap.merge._carry import carry_forward
     from ltpgap.merge.ics_data import ics_workbook
 
@@ -165,8 +166,7 @@ def _submissions(
     assert sheet is not None
     tables = {PLACE_DATA_SHEET: _table_frame(read_grid(sheet))}
     previous = ics_workbook(meta, tables, path=str(book.name))  # scope: _check_identity
-    kept, _ = carry_forward(previous, {}, ics, catalogue, _shipped_lookup(catalogue))
-    return kept
+    return carry_forward(previous, {}, ics, catalogue, _shipped_lookup(catalogue))
 
 
 def compute_ics(
@@ -178,8 +178,10 @@ def compute_ics(
 
     meta = read_meta(book)
     _check_identity(book, meta, ics)
-    subs = _submissions(book, meta, catalogue, ics, layout)
-    content = ics_content(ics, catalogue, subs, generated_at=meta.get("generated_at", ""))
+    subs, gone = _submissions(book, meta, catalogue, ics, layout)
+    content = ics_content(
+        ics, catalogue, subs, generated_at=meta.get("generated_at", ""), after_missing=gone
+    )
     tables = {
         layout.matrix: matrix_table(content).rows,
         layout.by_chapter: summary_table(content, "chapter").rows,

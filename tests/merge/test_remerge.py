@@ -8,12 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from mergekit import V2, catalogue_v1, copy_books, sheet_rows, type_inputs
+from mergekit import V1, V2, catalogue_v1, copy_books, sheet_rows, type_inputs
 from typer.testing import CliRunner
 
+import ltpgap
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.cli import app
-from ltpgap.ics import IcsConfig
+from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import LtpgapError
 from ltpgap.merge import merge_workbooks, read_ics_workbook
 from ltpgap.workbook import build_workbook
@@ -266,3 +267,60 @@ def test_kept_places_take_names_and_populations_from_the_ics_file_as_it_is_now(
     assert recorded["bedford"][2] == "kept" and recorded["luton"][2] == "submitted"
     names = {r["Place"] for r in sheet_rows(out, "Place data")}
     assert {"Bedford Borough *", "Luton *"} <= names and "Bedford Borough" not in names
+
+
+@pytest.mark.parametrize("keep_going", [False, True])
+def test_a_place_no_longer_in_the_ics_file_is_not_dropped_silently(
+    merged: tuple[dict[str, Path], Path], ics: IcsConfig, keep_going: bool
+) -> None:
+    """Bedford had data in the previous merge; the ICS file no longer lists it. Without
+    --keep-going nothing is written (its data would be lost); with it, it is left out, named,
+    and the command's exit code says so."""
+    books, out = merged
+    before = out.read_bytes()
+    now = replace(ics, places=tuple(p for p in ics.places if p.id != "bedford"))
+    if not keep_going:
+        with pytest.raises(LtpgapError) as caught:
+            merge_workbooks([books["luton"]], out=out, catalogue=catalogue_v1(), ics=now)
+        [issue] = caught.value.issues
+        assert (issue.code, Path(issue.where.file or "").name, issue.where.sheet) == (
+            "place-not-in-ics",
+            "ICS.xlsx",
+            "Place data",
+        )
+        assert "Bedford Borough ('bedford')" in issue.message and "--keep-going" in issue.message
+        assert out.read_bytes() == before
+        return
+    result = merge_workbooks(
+        [books["luton"]], out=out, catalogue=catalogue_v1(), ics=now, keep_going=True
+    )
+    assert result.dropped == ("bedford",)
+    assert "place-not-in-ics" in {i.code for i in result.issues}
+    _assert_left_out(out, now)
+
+
+def _assert_left_out(out: Path, now: IcsConfig) -> None:
+    """Bedford's data is gone from the new workbook; the ICS team's is carried as before."""
+    wb = read_ics_workbook(out)
+    assert "bedford" not in set(wb.place_data["place"])
+    assert {p.id for p in wb.places} == set(now.place_ids)
+    assert wb.team is not None and wb.team.status == "kept"
+    assert "blmk" in set(wb.place_data["place"])
+
+
+def test_the_command_exits_1_when_a_place_is_left_out(
+    merged: tuple[dict[str, Path], Path], tmp_path: Path
+) -> None:
+    books, out = merged
+    shipped = (Path(ltpgap.__file__).parent / "data" / "blmk.yaml").read_text(encoding="utf-8")
+    lines = [line for line in shipped.splitlines() if "id: bedford" not in line]
+    config = tmp_path / "blmk-without-bedford.yaml"
+    config.write_text("\n".join(lines), encoding="utf-8")
+    args = ["merge", str(books["luton"]), "--out", str(out), "--ics", str(config)]
+    args += ["--catalogue", str(V1), "--no-db", "-q"]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 1 and "nothing was written" in " ".join(refused.output.split())
+    done = CliRunner().invoke(app, [*args, "--keep-going"])
+    assert done.exit_code == 1, done.output
+    assert "1 left out (no longer in the ICS file)" in " ".join(done.output.split())
+    _assert_left_out(out, load_ics(config))

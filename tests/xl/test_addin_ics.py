@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,25 @@ def test_recompute_builds_no_assessment_or_rollup_frame(
     monkeypatch.undo()
     for name in LAYOUT.outputs:
         assert _norm(excel.values(name)) == _sheet(merged, name), name
+
+
+def test_a_place_no_longer_in_the_ics_file_is_named(
+    merged: Path, catalogue: Catalogue, blmk: IcsConfig
+) -> None:
+    """Place data holds Bedford, but the server's ICS file no longer lists it: Recompute
+    leaves it out of the figures and says so (``place-not-in-ics``), as a re-merge does."""
+    import xlwings as xw
+
+    from ltpgap.xl.ics import compute_ics
+
+    now = replace(blmk, places=tuple(p for p in blmk.places if p.id != "bedford"))
+    book = xw.Book(json=payload_from_xlsx(merged, include=RECOMPUTE_SHEETS))
+    result = compute_ics(book, catalogue, now)
+    [issue] = [i for i in result.issues if i.code == "place-not-in-ics"]
+    assert "Bedford Borough ('bedford')" in issue.message and issue.where.sheet == "Place data"
+    counted = " ".join(map(str, result.rollup.column("places_counted")))
+    assert "bedford" not in counted and "luton" in counted
+    before = compute_ics(
+        xw.Book(json=payload_from_xlsx(merged, include=RECOMPUTE_SHEETS)), catalogue, blmk
+    )
+    assert "bedford" in " ".join(map(str, before.rollup.column("places_counted")))
