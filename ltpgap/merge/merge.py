@@ -62,6 +62,11 @@ def _explain(verdict: Verdict, read: FileRead) -> Verdict:
     return Verdict(verdict.path, None, [issue])
 
 
+def _saved(stamp: str) -> str:
+    """'saved 2024-01-05 09:12 UTC' from a file's modification time (ISO 8601, UTC)."""
+    return f"saved {stamp[:16].replace('T', ' ')} UTC" if stamp else "time saved unknown"
+
+
 def _duplicates(verdicts: list[Verdict]) -> tuple[list[Verdict], list[Issue]]:
     """The same place twice: identical files are read once; different ones both refused."""
     by_unit: dict[str, list[int]] = {}
@@ -88,13 +93,19 @@ def _duplicates(verdicts: list[Verdict]) -> tuple[list[Verdict], list[Issue]]:
             for i in idx[1:]:
                 out[i] = Verdict(verdicts[i].path, None, [], unit=unit)
             continue
+        saved = {
+            str(verdicts[i].path): verdicts[i].submission.ref.submitted_at  # type: ignore[union-attr]
+            for i in idx
+        }
         for i in idx:
-            others = ", ".join(f for f in files if f != str(verdicts[i].path))
+            this = str(verdicts[i].path)
+            others = ", ".join(f"{f} ({_saved(saved[f])})" for f in files if f != this)
             problem = make_issue(
                 "duplicate-place",
-                f"two different workbooks both say they are '{unit}' (this one and {others}); "
-                "ltpgap cannot tell which is the place's submission, so neither is merged. "
-                "Keep the right one and merge again.",
+                f"two different workbooks both say they are '{unit}': this one "
+                f"({_saved(saved[this])}) and {others}. ltpgap cannot tell which is the "
+                "place's submission, so neither is merged. Keep the right one (usually the one "
+                "saved last) and merge again.",
                 where=Where(file=str(verdicts[i].path), sheet="_ltpgap"),
             )
             out[i] = Verdict(verdicts[i].path, None, [problem], unit=unit)

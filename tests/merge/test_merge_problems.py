@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,28 @@ def test_the_same_place_twice(
         caught.value
     )
     assert not (tmp_path / "ICS.xlsx").exists()
+
+
+def test_the_same_place_twice_says_when_each_was_saved(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    """The ICS lead has to pick one: each message gives both files' saved times."""
+    again = tmp_path / "luton-v2.xlsx"
+    shutil.copy(books["luton"], again)
+    type_inputs(again, {"2.9": {"status": "Planned"}})
+    os.utime(books["luton"], (1_704_067_200, 1_704_067_200))  # 2024-01-01 00:00 UTC
+    os.utime(again, (1_704_445_920, 1_704_445_920))  # 2024-01-05 09:12 UTC
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks([books["luton"], again], out=tmp_path / "ICS.xlsx", catalogue=cat1, ics=ics)
+    said = {
+        Path(i.where.file or "").name: i.message
+        for i in caught.value.issues
+        if i.code == "duplicate-place"
+    }
+    assert "this one (saved 2024-01-01 00:00 UTC)" in said["luton.xlsx"]
+    assert "luton-v2.xlsx (saved 2024-01-05 09:12 UTC)" in said["luton.xlsx"]
+    assert "this one (saved 2024-01-05 09:12 UTC)" in said["luton-v2.xlsx"]
+    assert "usually the one saved last" in said["luton-v2.xlsx"]
 
 
 def test_the_same_file_twice_is_read_once(
