@@ -98,6 +98,11 @@ CODES: dict[str, CodeInfo] = {
     "misses-deadline": CodeInfo(
         severity=N, summary="expected delivery is after the commitment's due date"
     ),
+    "inputs-not-counted": CodeInfo(
+        severity=W,
+        summary="something typed in the row of a commitment the place does not assess "
+        "(ICS, region or national level); kept, not counted",
+    ),
     # --- workbooks (reader, gate, writer) ---
     "gate-file-too-large": CodeInfo(severity=E, summary="workbook file is over the size bound"),
     "gate-not-xlsx": CodeInfo(severity=E, summary="file is not an .xlsx workbook"),

@@ -10,7 +10,7 @@ input at all needs no work. Issues are built only for the rows that have any.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
@@ -20,8 +20,9 @@ from ltpgap.issues import Issue, Severity
 from ltpgap.rag.normalise import BLANK as _BLANK
 from ltpgap.rag.normalise import Locator, NormalisedInputs, Reading, locate_found, read_cell
 from ltpgap.rag.rules import Check, Decision, decide
+from ltpgap.schema import is_blank
 
-__all__ = ["RowResults", "assess_parts", "assess_rows"]
+__all__ = ["RowResults", "assess_parts", "assess_rows", "not_counted"]
 
 #: The order a row's cells are read in, and its findings listed (as normalise_inputs does).
 _ORDER = (
@@ -41,6 +42,15 @@ _NOT_APPLICABLE = (
     "not-applicable",
     "Marked Not applicable to this place; excluded from every percentage.",
 )
+#: Who assesses a commitment a place does not, as told when a place typed in its row anyway.
+_ASSESSED_ELSEWHERE = {
+    "ics": (
+        "is assessed once, by the ICS team in its own workbook",
+        "If it is the ICS's work, send it to the ICS team for its workbook.",
+    ),
+    "region": ("is judged at region level", "Check it was not meant for another row."),
+    "national": ("is judged nationally", "Check it was not meant for another row."),
+}
 _NOT_ASSESSED_DECISION: Decision = (*_NOT_ASSESSED, ())
 _NOT_APPLICABLE_DECISION: Decision = (*_NOT_APPLICABLE, ())
 # What decide() reads of a row besides its due date: the memo key of a decision.
@@ -127,6 +137,26 @@ def _row_decision(c: Commitment, cells: Sequence[object]) -> Decision:
     return _decision(key)
 
 
+def not_counted(c: Commitment, value: Callable[[str], object]) -> list[Check]:
+    """What a place typed in the row of a commitment it does not assess (ICS-, region- or
+    national-level): a check at the first filled input cell, or none. It is kept as typed
+    (and on the ICS workbook's Place data) but counts nowhere, which the place should know."""
+    key = next((k for k in _ORDER if not is_blank(value(k))), None)
+    if key is None:
+        return []
+    who, then = _ASSESSED_ELSEWHERE.get(c.level, ("is not assessed by places", ""))
+    message = (
+        f"Para {c.id} {who}, so what is typed in this row does not count for this place; it "
+        f"is kept as typed. {then}"
+    )
+    return [("inputs-not-counted", key, message.strip())]
+
+
+def _row(columns: Mapping[str, Sequence[object]], row: int) -> dict[str, object]:
+    """One row's cells by input key (the columns present)."""
+    return {key: values[row] for key, values in columns.items()}
+
+
 def _checks_text(issues: Sequence[Issue]) -> str:
     return " ".join(i.message for i in issues if i.severity is not Severity.INFO)
 
@@ -141,7 +171,8 @@ def assess_rows(
     """The §5 rules for each commitment, given the input row it has (-1: none).
 
     ``fixed`` maps a commitment's position to a (rag, rule, reason) set without reading its
-    inputs (levels a place does not assess).
+    inputs (levels a place does not assess); anything typed in such a row is reported
+    (:func:`not_counted`).
     """
     return assess_parts(commitments, row_of, columns, fixed, [(len(commitments), locate)])[0]
 
@@ -174,8 +205,27 @@ def assess_parts(
     flagged = set().union(*findings)
     ends = list(accumulate(size for size, _ in parts))
     by_part: list[list[Issue]] = [[] for _ in parts]
+    # Rows of fixed commitments with something typed in them (rare): reported in row order.
+    held = [(j, row_of[j]) for j in fixed if row_of[j] >= 0]
+    filled = {j for values in columns.values() for j, r in held if values[r] is not None}
+    typed = {
+        j: found
+        for j in sorted(filled)
+        if (found := not_counted(commitments[j], _row(columns, row_of[j]).get))
+    }
+    pending = list(typed)
+
+    def report(j: int, found: Sequence[Check]) -> None:
+        part = bisect_right(ends, j)
+        row_issues = locate_found(list(found), commitments[j].id, parts[part][1])
+        checks[j] = _checks_text(row_issues)
+        by_part[part].extend(row_issues)
+
     by_row = zip(*(values for values, _ in read), strict=True)  # each row's cells, in _ORDER
     for i, (j, cells) in enumerate(zip(todo, by_row, strict=True)):
+        while pending and pending[0] < j:
+            first = pending.pop(0)
+            report(first, typed[first])
         decision = _row_decision(commitments[j], cells)
         rag[j], rule[j], reason[j] = decision[0], decision[1], decision[2]
         if i in flagged or decision[3]:
@@ -184,6 +234,8 @@ def assess_parts(
             row_issues = locate_found([*found, *decision[3]], commitments[j].id, parts[part][1])
             checks[j] = _checks_text(row_issues)
             by_part[part].extend(row_issues)
+    for j in pending:
+        report(j, typed[j])
     issues = [tuple(found) for found in by_part]
     every = issues[0] if len(issues) == 1 else tuple(i for found in issues for i in found)
     results = RowResults(rag=rag, reason=reason, rule=rule, checks=checks, issues=every)

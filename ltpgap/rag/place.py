@@ -11,9 +11,9 @@ import pandas as pd
 
 from ltpgap.catalogue import Catalogue, Commitment
 from ltpgap.issues import Issue
-from ltpgap.rag._batch import RowResults, assess_parts, assess_rows
+from ltpgap.rag._batch import RowResults, assess_parts, assess_rows, not_counted
 from ltpgap.rag._table import Table, column_list, first_positions, has_column, height
-from ltpgap.rag.normalise import Locator, is_blank, normalise_inputs
+from ltpgap.rag.normalise import Locator, is_blank, locate_found, normalise_inputs
 from ltpgap.rag.rules import RagResult, apply_rules
 from ltpgap.schema import INPUT_KEYS
 
@@ -214,7 +214,10 @@ def _assess_one(
 ) -> RagResult:
     if scope == "place" and c.level in _LEVEL_REASONS:
         rule, reason = _LEVEL_REASONS[c.level]
-        return RagResult(rag="N/A", rule=rule, reason=reason)
+        found = not_counted(c, (raw or {}).get)
+        return RagResult(
+            rag="N/A", rule=rule, reason=reason, issues=tuple(locate_found(found, c.id, locate))
+        )
     normalised, issues = normalise_inputs(raw or {}, para=c.id, locate=locate)
     return apply_rules(c, normalised, locate=locate, prior=tuple(issues))
 

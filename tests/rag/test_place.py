@@ -137,3 +137,33 @@ def test_rag_counts_method(small: Catalogue) -> None:
 def test_bad_scope_is_refused(small: Catalogue) -> None:
     with pytest.raises(ValueError, match="scope"):
         assess_place(small, frame(), unit_id="x", scope="region")  # type: ignore[arg-type]
+
+
+def test_inputs_typed_in_a_row_the_place_does_not_assess_are_reported(small: Catalogue) -> None:
+    """Locked cells, unprotected and typed in anyway: the row stays N/A (it counts nowhere),
+    and its Checks says so at the first filled cell, in catalogue order among the others."""
+    from ltpgap.rag.place import assess_rows_reference
+
+    def locate(para: str, key: str) -> Where:
+        return Where(file="Luton.xlsx", sheet="Gap analysis", cell=f"{key}:{para}")
+
+    inputs = frame(
+        {"para": "3.1", "lead": "Jo"},  # national
+        {"para": "2.1", "initiatives": "Our PHM work", "status": "In place"},  # ICS
+        {"para": "1.2", "status": "Planned", "coverage": "Full"},  # place: a check of its own
+        {"para": "2.2", "status": "  "},  # region, blank: nothing to say
+    )
+    result = assess_place(small, inputs, unit_id="luton", locate=locate)
+    rows = result.frame.set_index("para")
+    assert rows.loc[["2.1", "2.2", "3.1"], "rag"].tolist() == ["N/A"] * 3
+    assert [(i.code, i.where.cell) for i in result.issues] == [
+        ("missing-delivery-date", "expected_delivery:1.2"),
+        ("inputs-not-counted", "initiatives:2.1"),
+        ("inputs-not-counted", "lead:3.1"),
+    ]
+    ics_row = result.issues[1].message
+    assert "assessed once, by the ICS team" in ics_row and "kept as typed" in ics_row
+    assert "judged nationally" in result.issues[2].message
+    assert rows.loc["2.1", "checks"] == ics_row and rows.loc["2.2", "checks"] == ""
+    expected = assess_rows_reference(list(small), inputs, locate=locate)
+    assert result.issues == tuple(i for r in expected for i in r.issues)
