@@ -120,6 +120,11 @@ CODES: dict[str, CodeInfo] = {
     "missing-para": CodeInfo(severity=W, summary="a catalogue commitment has no row"),
     "duplicate-para": CodeInfo(severity=E, summary="two rows share one Para"),
     "blank-para": CodeInfo(severity=W, summary="a row with inputs has no Para"),
+    "retired-inputs": CodeInfo(
+        severity=N,
+        summary="rows on the Retired sheet hold inputs: kept in the workbook, counted nowhere, "
+        "not merged",
+    ),
     "para-as-number": CodeInfo(severity=W, summary="Para stored as a number, read as text"),
     "error-cell": CodeInfo(severity=W, summary="a cell holds an Excel error such as #REF!"),
     "uncomputed-formula": CodeInfo(

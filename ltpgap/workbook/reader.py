@@ -21,8 +21,9 @@ from python_calamine import CalamineWorkbook
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
-from ltpgap.layout import LISTS_SHEET, META_SHEET
+from ltpgap.layout import LISTS_SHEET, META_SHEET, RETIRED_SHEET
 from ltpgap.rag._table import input_locator, table_frame
+from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank
 from ltpgap.workbook._layout import Layout, find_layout
 from ltpgap.workbook._metadata import Identity, WorkbookMeta, read_identity
 from ltpgap.workbook._numfmt import shown_decimals
@@ -172,7 +173,46 @@ def _read(
             decimals_of=_decimals(inspection, layout.sheet),
             merged=sheets.merged(layout.sheet),
         )
-    return identity, layout, rows, [*identity.issues, *issues, *rows.issues]
+        retired = _retired(file, [n for n, _ in names], sheets.grid)
+    return identity, layout, rows, [*identity.issues, *issues, *rows.issues, *retired]
+
+
+_INPUT_HEADERS = frozenset(c.header for c in COLUMNS if c.key in INPUT_KEYS)
+_SHOWN_PARAS = 8
+
+
+def _retired(file: str, names: list[str], grid: Callable[[str], Grid]) -> list[Issue]:
+    """A note when the Retired sheet (rows a catalogue push could not place) holds inputs:
+    they stay in the workbook but count nowhere, and a merge does not copy them."""
+    if RETIRED_SHEET not in names:
+        return []
+    rows = grid(RETIRED_SHEET)
+    if not rows:
+        return []
+    header = [str(v).strip() if v is not None else "" for v in rows[0]]
+    inputs = [j for j, h in enumerate(header) if h in _INPUT_HEADERS]
+    para = header.index("Para") if "Para" in header else None
+    filled = [
+        (r, row)
+        for r, row in enumerate(rows[1:], start=2)
+        if any(j < len(row) and not is_blank(row[j]) for j in inputs)
+    ]
+    if not filled:
+        return []
+    paras = [str(row[para]) for _, row in filled if para is not None and not is_blank(row[para])]
+    shown = ", ".join(paras[:_SHOWN_PARAS]) + (" …" if len(paras) > _SHOWN_PARAS else "")
+    which = f" (Para {shown})" if paras else ""
+    return [
+        make_issue(
+            "retired-inputs",
+            f"{len(filled)} row(s) on the Retired sheet hold inputs{which}: commitments a "
+            "catalogue update removed, or rows it could not place. They stay in this "
+            "workbook but count nowhere, and a merge does not copy them into the ICS "
+            "workbook. Copy anything still relevant into the row of the commitment that "
+            "replaced it.",
+            where=Where(file=file, sheet=RETIRED_SHEET, cell=f"A{filled[0][0]}"),
+        )
+    ]
 
 
 def read_workbook(

@@ -351,3 +351,19 @@ def test_the_shipped_catalogue_is_the_default_old_one(
     assert done.plan.old is not newer and done.plan.counts["retired"] == 1
     assert _inputs(path, newer)[first.id] == {"initiatives": "Kept"}
     assert [(r["Para"], r["Lead"]) for r in _retired(path)] == [(second.id, "Retired lead")]
+
+
+def test_inputs_left_on_retired_are_named_when_read_and_merged(
+    luton: Path, v1: Catalogue, v2: Catalogue, blmk: IcsConfig, tmp_path: Path
+) -> None:
+    """4.1 left the catalogue, so its inputs moved to Retired: they count nowhere, and a merge
+    does not copy them, so reading the workbook (check, merge) says so, where they are."""
+    from ltpgap.merge import merge_workbooks
+
+    assert not [i for i in read_workbook(luton, catalogue=v1).issues if i.code == "retired-inputs"]
+    push_catalogue(luton, v2, old=v1, now=NOW)
+    [note] = [i for i in read_workbook(luton, catalogue=v2).issues if i.code == "retired-inputs"]
+    assert (note.severity.value, note.where.sheet, note.where.cell) == ("info", "Retired", "A2")
+    assert note.message.startswith("1 row(s) on the Retired sheet hold inputs (Para 4.1)")
+    result = merge_workbooks([luton], out=tmp_path / "ICS.xlsx", catalogue=v2, ics=blmk)
+    assert note in result.issues
