@@ -120,6 +120,9 @@ CODES: dict[str, CodeInfo] = {
     "missing-para": CodeInfo(severity=W, summary="a catalogue commitment has no row"),
     "duplicate-para": CodeInfo(severity=E, summary="two rows share one Para"),
     "blank-para": CodeInfo(severity=W, summary="a row with inputs has no Para"),
+    "extra-sheet": CodeInfo(
+        severity=N, summary="a sheet of the place's own, with values: not read, not merged"
+    ),
     "retired-inputs": CodeInfo(
         severity=N,
         summary="rows on the Retired sheet hold inputs: kept in the workbook, counted nowhere, "

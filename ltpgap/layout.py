@@ -32,6 +32,7 @@ from ltpgap.schema import (
 __all__ = [
     "BY_AREA_SHEET",
     "BY_CHAPTER_SHEET",
+    "CHANGES_SHEET",
     "CHAPTER_TITLES",
     "CHECKS_SHEET",
     "COUNT_HEADERS",
@@ -76,6 +77,7 @@ SUMMARY_SHEET = "Summary"
 LISTS_SHEET = "Lists"
 META_SHEET = "_ltpgap"
 RETIRED_SHEET = "Retired"
+CHANGES_SHEET = "Catalogue changes"  # written by a catalogue push, as Retired is
 
 #: The merged ICS workbook (`ltpgap merge`): its data sheet and the sheets recompute writes.
 PLACE_DATA_SHEET = "Place data"

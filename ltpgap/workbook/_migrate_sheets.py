@@ -15,7 +15,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.catalogue.migration import MigrationResult
-from ltpgap.layout import META_KEYS, META_SHEET, README_SHEET, RETIRED_SHEET, pushed_meta
+from ltpgap.layout import (
+    CHANGES_SHEET,
+    META_KEYS,
+    META_SHEET,
+    README_SHEET,
+    RETIRED_SHEET,
+    pushed_meta,
+)
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 from ltpgap.workbook import _styles as st
 from ltpgap.workbook._cells import put_text
@@ -30,7 +37,6 @@ __all__ = [
     "update_readme",
 ]
 
-CHANGES_SHEET = "Catalogue changes"
 _HEADER = {c.key: c.header for c in COLUMNS}
 _WIDTH = {c.header: c.width for c in COLUMNS}
 _RETIRED_LEAD = ("Para", "Title", "Reason", "Catalogue it came from", "Moved on")

@@ -21,7 +21,14 @@ from python_calamine import CalamineWorkbook
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
-from ltpgap.layout import LISTS_SHEET, META_SHEET, RETIRED_SHEET
+from ltpgap.layout import (
+    CHANGES_SHEET,
+    LISTS_SHEET,
+    META_SHEET,
+    README_SHEET,
+    RETIRED_SHEET,
+    SUMMARY_SHEET,
+)
 from ltpgap.rag._table import input_locator, table_frame
 from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank
 from ltpgap.workbook._layout import Layout, find_layout
@@ -174,7 +181,38 @@ def _read(
             merged=sheets.merged(layout.sheet),
         )
         retired = _retired(file, [n for n, _ in names], sheets.grid)
-    return identity, layout, rows, [*identity.issues, *issues, *rows.issues, *retired]
+        own = _own_sheets(file, [n for n, _ in names], layout.sheet, sheets.grid)
+    return identity, layout, rows, [*identity.issues, *issues, *rows.issues, *retired, *own]
+
+
+#: The sheets ltpgap writes into a place workbook (the table's own sheet besides).
+_TEMPLATE_SHEETS = frozenset(
+    {README_SHEET, SUMMARY_SHEET, LISTS_SHEET, META_SHEET, RETIRED_SHEET, CHANGES_SHEET}
+)
+
+
+def _own_sheets(
+    file: str, names: list[str], table: str, grid: Callable[[str], Grid]
+) -> list[Issue]:
+    """A note for each sheet with values that the template does not have (a place's own
+    action plan, say): ltpgap does not read it, and a merge does not copy it."""
+    out = []
+    for name in names:
+        if name in _TEMPLATE_SHEETS or name == table:
+            continue
+        filled = sum(1 for row in grid(name) for v in row if not is_blank(v))
+        if filled:
+            out.append(
+                make_issue(
+                    "extra-sheet",
+                    f"the sheet '{name}' ({filled} filled cell(s)) is not part of the "
+                    "template: ltpgap does not read it, and a merge does not copy it into the "
+                    "ICS workbook. If it holds initiatives for the gap analysis, put them in "
+                    "the rows of the commitments they deliver.",
+                    where=Where(file=file, sheet=name),
+                )
+            )
+    return out
 
 
 _INPUT_HEADERS = frozenset(c.header for c in COLUMNS if c.key in INPUT_KEYS)

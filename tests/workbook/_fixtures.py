@@ -176,6 +176,20 @@ def place_extra_column(base: Path, folder: Path) -> Path:
     return _edit(base, folder, change)
 
 
+def place_own_sheets(base: Path, folder: Path) -> Path:
+    """Two sheets of the place's own: an action plan with values, and one only formatted."""
+
+    def change(wb: openpyxl.Workbook) -> None:
+        plan = wb.create_sheet("Action plan")
+        plan.append(["Action", "Owner", "By"])
+        plan.append(["Recruit two care coordinators", "PCN lead", "2024-09-30"])
+        blank = wb.create_sheet("Scratch")
+        blank["B2"].fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
+        blank["C3"] = "   "
+
+    return _edit(base, folder, change)
+
+
 def place_renamed_sheet(base: Path, folder: Path) -> Path:
     """The Gap analysis sheet renamed (the Table keeps its name)."""
 

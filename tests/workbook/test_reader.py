@@ -150,6 +150,17 @@ def test_extra_columns_are_kept(filled_base: Path, tmp_path: Path, read) -> None
     assert_nothing_lost(path, book)
 
 
+def test_sheets_of_the_places_own_are_named(filled_base: Path, tmp_path: Path, read) -> None:
+    """A sheet the template does not have, with values in it, is not read and not merged:
+    a note names it. One only formatted (or holding spaces) is nothing to report."""
+    book = read(fx.place_own_sheets(filled_base, tmp_path))
+    note = _one(book, "extra-sheet")
+    assert (note.severity.value, _at(note)) == ("info", ("Action plan", None))
+    assert "'Action plan' (6 filled cell(s))" in note.message
+    assert "a merge does not copy it" in note.message
+    assert set(_codes(book)) == {"extra-sheet"}
+
+
 @pytest.mark.parametrize(
     ("make", "sheet", "header_row", "para_col"),
     [
