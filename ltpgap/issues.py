@@ -143,6 +143,9 @@ CODES: dict[str, CodeInfo] = {
         severity=E, summary="workbook holds content openpyxl would drop; use the Excel add-in"
     ),
     "file-exists": CodeInfo(severity=E, summary="an output workbook exists; --force to replace"),
+    "bad-output-name": CodeInfo(
+        severity=E, summary="an output workbook's name does not end in .xlsx"
+    ),
     "unsafe-server-settings": CodeInfo(
         severity=E, summary="the add-in server would run without auth or with CORS '*'"
     ),

@@ -4,6 +4,7 @@ submitted again, with their inputs exactly as the previous merge recorded them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -28,7 +29,15 @@ if TYPE_CHECKING:
 # imported where they are used: the Excel add-in carries units forward from an open workbook
 # (ltpgap.xl.ics), where neither may be importable (xlwings Lite).
 
-__all__ = ["carry_forward", "dropped_units", "previous_workbook", "ref_locator"]
+__all__ = [
+    "carry_forward",
+    "check_out_name",
+    "dropped_units",
+    "previous_rollup",
+    "previous_workbook",
+    "ref_locator",
+    "same_file",
+]
 
 _LEAD = ("place", "source_file", "row", "para")
 
@@ -41,14 +50,43 @@ def _not_replaced(out: Path, message: str) -> LtpgapError:
     )
 
 
-def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, list[Issue]]:
-    """The ICS workbook already at ``out`` (None if there is none); refuses anything else."""
+def same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` is the existing file ``b`` (the output given among the inputs)."""
+    try:
+        return b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_out_name(out: Path) -> None:
+    """Refuse an --out that does not end in .xlsx: Excel will not open a workbook by that
+    name (it goes by the extension), and a merge or roll-up writes nothing else."""
+    if out.suffix.lower() == ".xlsx":
+        return
+    raise LtpgapError(
+        [
+            make_issue(
+                "bad-output-name",
+                f"--out must name an Excel workbook ending in .xlsx; '{out.name}' would be a "
+                "workbook that Excel refuses to open by that name. Use, for example, "
+                f"'{out.stem or 'ICS'}.xlsx'.",
+                where=Where(file=str(out)),
+            )
+        ],
+        summary=f"{out}: not written",
+    )
+
+
+def _existing(out: Path) -> IcsWorkbook | None:
+    """The ltpgap workbook already at ``out`` (None if there is none); anything else that
+    is there, or that cannot be read, is refused (never overwritten)."""
+    check_out_name(out)
     if not out.exists():
-        return None, []
+        return None
     from ltpgap.merge.ics_reader import read_ics_workbook
 
     try:
-        previous = read_ics_workbook(out)
+        return read_ics_workbook(out)
     except LtpgapError as exc:
         why = (exc.issues[0].message if exc.issues else "it cannot be read").rstrip(" .")
         raise _not_replaced(
@@ -56,6 +94,24 @@ def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, li
             f"--out names an existing file that ltpgap cannot update: {why}. Choose another "
             "--out, or move the file away.",
         ) from None
+
+
+def previous_rollup(out: Path) -> None:
+    """Check a roll-up may write ``out``: nothing there, or an earlier roll-up (replaced)."""
+    previous = _existing(out)
+    if previous is not None and previous.scope not in ("region", "national"):
+        raise _not_replaced(
+            out,
+            f"--out names an existing ICS workbook ({previous.unit_name}), not a roll-up; a "
+            "roll-up would overwrite it. Choose another --out.",
+        )
+
+
+def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, list[Issue]]:
+    """The ICS workbook already at ``out`` (None if there is none); refuses anything else."""
+    previous = _existing(out)
+    if previous is None:
+        return None, []
     problem = ""
     if previous.scope != "ics-merge":
         problem = f"it is a {previous.scope} roll-up, not an ICS merge"

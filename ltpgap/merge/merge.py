@@ -9,7 +9,6 @@ Issue; a file that cannot be merged stops the merge (nothing written) unless ``k
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,13 @@ from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.merge._accept import Verdict, accept, catalogue_lookup
-from ltpgap.merge._carry import carry_forward, dropped_units, previous_workbook, ref_locator
+from ltpgap.merge._carry import (
+    carry_forward,
+    dropped_units,
+    previous_workbook,
+    ref_locator,
+    same_file,
+)
 from ltpgap.merge._changes import input_changes
 from ltpgap.merge._collect import BookReader, FileRead, default_reader, read_files
 from ltpgap.merge._content import ics_content
@@ -32,13 +37,6 @@ __all__ = ["Progress", "merge_workbooks"]
 
 #: Called after each file is read: (path, merged?).
 Progress = Callable[[Path, bool], None]
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def _explain(verdict: Verdict, read: FileRead) -> Verdict:
@@ -222,7 +220,7 @@ def merge_workbooks(
     out = Path(out)
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous, early = previous_workbook(out, ics)
-    files = [Path(p) for p in paths if not _same_file(Path(p), out)]
+    files = [Path(p) for p in paths if not same_file(Path(p), out)]
     lookup = catalogue_lookup(catalogue, from_catalogues)
     verdicts, dup_notes = _read_all(
         files,

@@ -21,6 +21,7 @@ from ltpgap._gc import collector_paused
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import Rules
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
+from ltpgap.merge._carry import previous_rollup, same_file
 from ltpgap.merge._collect import file_sha256
 from ltpgap.merge._sheets import META
 from ltpgap.merge.ics_reader import IcsWorkbook, read_ics_workbook
@@ -177,7 +178,8 @@ def rollup_workbooks(
     catalogue = catalogue or load_catalogue()
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     name = name or ("England" if level == "national" else "Region")
-    books, problems = _read([Path(p) for p in paths], progress)
+    previous_rollup(Path(out))  # before any reading: never overwrite what is not a roll-up
+    books, problems = _read([Path(p) for p in paths if not same_file(Path(p), Path(out))], progress)
     problems += _check(books, level, catalogue)
     if problems or not books:
         raise LtpgapError(

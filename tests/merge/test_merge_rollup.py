@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -274,3 +275,47 @@ def test_check_of_an_ics_workbook_lists_its_checks_sheet(two_ics: dict[str, Path
     assert codes[0] == "ics-workbook-checks"
     assert "duplicate-para" not in codes
     assert len(found) == 1 + len(read_ics_workbook(two_ics["blmk"]).checks)
+
+
+def test_a_rollup_never_overwrites_what_is_not_a_rollup(
+    two_ics: dict[str, Path], blanks: dict[str, Path], cat1: Catalogue, tmp_path: Path
+) -> None:
+    """--out naming a place workbook or an ICS workbook is refused before anything is read,
+    and the file is left as it was; an earlier roll-up is replaced (run it again); an --out
+    that is also among the inputs is left out of them, as `ltpgap merge` does."""
+    place = Path(shutil.copy(blanks["luton"], tmp_path / "luton.xlsx"))
+    ics_book = Path(shutil.copy(two_ics["blmk"], tmp_path / "blmk-ICS.xlsx"))
+    for target, said in (
+        (place, "this is the place workbook of Luton"),
+        (
+            ics_book,
+            "an existing ICS workbook (Bedfordshire, Luton and Milton Keynes), not a roll-up",
+        ),
+    ):
+        before = target.read_bytes()
+        with pytest.raises(LtpgapError) as caught:
+            rollup_workbooks([two_ics["herts"]], out=target, catalogue=cat1)
+        [issue] = caught.value.issues
+        assert issue.code == "file-exists" and said in issue.message
+        assert target.read_bytes() == before
+    region = tmp_path / "R.xlsx"
+    rollup_workbooks([two_ics["blmk"]], out=region, catalogue=cat1)
+    again = rollup_workbooks(
+        [two_ics["blmk"], two_ics["herts"], region], out=region, catalogue=cat1
+    )
+    assert [u.id for u in again.units] == ["blmk", "herts"]
+
+
+@pytest.mark.parametrize("command", ["merge", "rollup"])
+def test_out_must_end_in_xlsx(
+    two_ics: dict[str, Path], blanks: dict[str, Path], command: str, tmp_path: Path
+) -> None:
+    """Excel goes by the extension: a workbook called ICS.csv (or ICS) would not open."""
+    given, extra = (blanks["luton"], ["--no-db"]) if command == "merge" else (two_ics["blmk"], [])
+    for name in ("ICS.csv", "ICS"):
+        out = tmp_path / name
+        done = CliRunner().invoke(app, [command, str(given), "--out", str(out), "-q", *extra])
+        assert done.exit_code == 1, done.output
+        said = " ".join(done.output.split())
+        assert "bad-output-name" in said and f"'{out.stem}.xlsx'" in said
+        assert not out.exists()
