@@ -145,8 +145,10 @@ def read_identity(
             )
         )
     unit_id = meta.unit_id or stem
+    # Real files carry more than the place in their names ("LTP gaps - Luton v3 FINAL"):
+    # only a name that does not mention the place at all may be another place's file.
     named = {fold(meta.unit_id), fold(meta.unit_name)} - {""}
-    if meta.unit_id and fold(stem) not in named:
+    if meta.unit_id and not any(n in fold(stem) for n in named):
         issues.append(
             make_issue(
                 "place-name-conflict",

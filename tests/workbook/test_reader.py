@@ -424,3 +424,15 @@ def test_reading_is_fast(filled_base: Path, catalogue) -> None:
         read_workbook(filled_base, catalogue=catalogue)
         times.append(time.process_time() - start)
     assert statistics.median(times) < 0.25  # ~15 ms on a quiet laptop for 190 rows
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Bedford.xlsx", "LTP gap analysis - Bedford Borough v3 FINAL.xlsx", "bedford (2).xlsx"],
+)
+def test_a_file_name_that_mentions_its_place_is_no_conflict(
+    filled_base: Path, tmp_path: Path, read, name: str
+) -> None:
+    """Files come back named as people name them: mentioning the place is enough."""
+    book = read(fx.renamed_file(filled_base, tmp_path, name))
+    assert "place-name-conflict" not in _codes(book)
