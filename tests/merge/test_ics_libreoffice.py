@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from mergekit import copy_books, sheet_rows, type_inputs
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
-from ltpgap.merge import merge_workbooks
+from ltpgap.merge import merge_workbooks, read_ics_workbook
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -55,3 +56,38 @@ def test_libreoffice_reads_every_sheet(
     assert snapshot[0][0] == "NHS Long Term Plan" and snapshot[1][0] == "Starting Well"
     assert any("para 3.10" in cell for row in snapshot for cell in row)
     assert len(_csv(files["Checks"])) == len(sheet_rows(out, "Checks")) + 1
+
+
+def test_merging_again_into_an_ics_workbook_resaved_by_libreoffice(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """The ICS lead opens the ICS workbook, saves it from the spreadsheet program, and merges
+    a new submission into it next week: the places kept from before keep every input, and
+    nothing is reported as changed that was not."""
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(books["luton"], {"1.8": {"status": "None", "lead": "Dr Åsa Ó'Brien"}})
+    type_inputs(
+        books["bedford"],
+        {"2.9": {"status": "In progress", "expected_delivery": "2023/24", "evidence": "=1+1"}},
+    )
+    first = tmp_path / "first" / "ICS.xlsx"
+    merge_workbooks(list(books.values()), out=first, catalogue=cat1, ics=ics)
+    (resaved,) = soffice_convert([first], "xlsx", tmp_path / "resaved", tmp_path / "lo-profile")
+    plain = Path(shutil.copy(first, tmp_path / "plain.xlsx"))
+    type_inputs(books["luton"], {"1.8": {"status": "In place", "coverage": "Full"}})
+    after = {
+        name: merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+        for name, out in (("resaved", resaved), ("plain", plain))
+    }
+    assert [(i.code, i.where.cell) for i in after["resaved"].changes] == [
+        (i.code, i.where.cell) for i in after["plain"].changes
+    ]
+    assert len(after["plain"].changes) == 2  # Luton's Status changed, its Coverage filled
+    again = {name: read_ics_workbook(r.out) for name, r in after.items()}
+    assert again["resaved"].matrix.equals(again["plain"].matrix)
+    kept = {
+        name: wb.place_data[wb.place_data["place"] == "bedford"].fillna("").astype(str)
+        for name, wb in again.items()
+    }
+    assert kept["resaved"].reset_index(drop=True).equals(kept["plain"].reset_index(drop=True))
+    assert "=1+1" in kept["resaved"]["evidence"].tolist()
