@@ -27,7 +27,13 @@ WorkbooksArg = Annotated[
     ),
 ]
 OutOption = Annotated[
-    Path, typer.Option("--out", help="The region or national workbook to write.", dir_okay=False)
+    Path,
+    typer.Option(
+        "--out",
+        help="The region or national workbook to write (.xlsx). An earlier roll-up there is "
+        "replaced; an ICS or place workbook is never overwritten.",
+        dir_okay=False,
+    ),
 ]
 LevelOption = Annotated[
     str, typer.Option("--level", help="region (from ICS workbooks) or national.")
