@@ -53,7 +53,7 @@ OutOption = Annotated[
     Path,
     typer.Option(
         "--out",
-        help="The ICS workbook to write. If it exists (an earlier merge), places not given "
+        help="The ICS workbook to write (.xlsx). If it exists (an earlier merge), places not given "
         "again keep their data and Checks lists every input changed since.",
         dir_okay=False,
     ),
