@@ -23,7 +23,7 @@ from ltpgap.cli._common import (
 )
 from ltpgap.cli._store import merge_store
 from ltpgap.ics import load_ics
-from ltpgap.issues import Severity
+from ltpgap.issues import Severity, has_errors
 from ltpgap.schema import RAG_VALUES
 
 if TYPE_CHECKING:
@@ -129,9 +129,9 @@ _SHOWN = frozenset(
     }
 )
 
-#: Exit code when a workbook could not be merged (or kept data could not be assessed): nothing
-#: written, or, with --keep-going, written without it (as ``ltpgap push`` exits when one
-#: workbook cannot be pushed).
+#: Exit code when the merge found an error: a workbook could not be merged or kept data could
+#: not be used (nothing written, or, with --keep-going, written without it, as ``ltpgap push``
+#: exits when one workbook cannot be pushed), or a merged workbook holds one (written).
 EXIT_PROBLEMS = 1
 
 
@@ -210,6 +210,7 @@ def report_merge(result: MergeResult, *, quiet: bool) -> None:
     print_issues(urgent, title=f"{len(urgent)} problem(s) to act on")
     changed = len(result.changes)
     noted = len(result.issues)
+    errors = sum(i.severity is Severity.ERROR for i in result.issues)
     console.print(
         f"Wrote {result.out}: {len(result.submitted())} workbook(s) merged, "
         f"{len(result.submissions) - len(result.submitted())} kept from before"
@@ -222,6 +223,7 @@ def report_merge(result: MergeResult, *, quiet: bool) -> None:
             else ""
         )
         + f"; {noted} row(s) on the Checks sheet"
+        + (f", {errors} of them error(s)" if errors else "")
         + (f" ({changed} input(s) changed since the previous merge)." if changed else ".")
     )
 
@@ -283,10 +285,12 @@ def merge_command(
     area, Gaps, Snapshot, Checks and Place data (every input verbatim). Merging into an
     existing --out replaces resubmitted places and keeps the others. Each merge is recorded
     as a snapshot in the history store (ltpgap.sqlite beside --out, or --db), and the History
-    sheet shows what moved since the previous snapshot. Exit codes: 0 merged; 1 a workbook
-    could not be merged, or data kept from the previous merge could not be used (problems
-    listed): nothing written, or with --keep-going the rest merged and written. --ics takes
-    the ICS file (YAML), the ICS team's workbook, or both (--ics blmk.yaml --ics blmk.xlsx).
+    sheet shows what moved since the previous snapshot. Exit codes: 0 merged; 1 an error was
+    found (listed): a workbook could not be merged, or data kept from the previous merge could
+    not be used (nothing written; with --keep-going the rest merged and written), or a merged
+    workbook holds an error such as a missing input column or a repeated Para (written, the
+    error on Checks). --ics takes the ICS file (YAML), the ICS team's workbook, or both
+    (--ics blmk.yaml --ics blmk.xlsx).
     """
     from ltpgap.merge import merge_and_record
 
@@ -314,5 +318,5 @@ def merge_command(
     result = recorded.result
     report_merge(result, quiet=quiet)
     report_history(recorded)
-    if result.skipped or result.unassessed or result.dropped:
+    if has_errors(result.issues):  # a file skipped, kept data unusable, or an error inside one
         raise typer.Exit(code=EXIT_PROBLEMS)

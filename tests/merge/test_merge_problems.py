@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from mergekit import V1, V2, copy_books, sheet_rows, type_inputs
 from typer.testing import CliRunner
@@ -235,6 +236,30 @@ def test_unreadable_file_among_good_ones_cli(books: dict[str, Path], tmp_path: P
         "Not assessed",
     )
     assert "place-skipped" in merged.output
+
+
+def test_an_error_inside_a_merged_workbook_is_written_and_exits_1(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """Luton renamed its Initiatives header: the workbook is still merged (its values are
+    kept on Place data, under that header), but its RAGs read Initiatives as blank, so the
+    error is listed, counted on the last line, and the exit code is 1 for a script to see.
+    Without errors the same merge exits 0."""
+    cat = ("--catalogue", str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml"))
+    out = tmp_path / "ICS.xlsx"
+    clean = invoke("merge", books["luton"], books["bedford"], "--out", out, *cat, "--no-db")
+    assert clean.exit_code == 0, clean.output
+    type_inputs(books["luton"], {"2.9": {"initiatives": "Smoke-free wards"}})
+    wb = openpyxl.load_workbook(books["luton"])
+    header = next(c for c in wb["Gap analysis"][1] if c.value == "Initiatives")
+    header.value = "Initiatives (current or planned)"
+    wb.save(books["luton"])
+    done = invoke("merge", books["luton"], books["bedford"], "--out", out, *cat, "--no-db")
+    assert done.exit_code == 1, done.output
+    said = " ".join(done.output.split())
+    assert "missing-column" in said and "1 of them error(s)" in said and "Wrote" in said
+    data = sheet_rows(out, "Place data")
+    assert "Smoke-free wards" in [r.get("Initiatives (current or planned)") for r in data]
 
 
 def test_ics_option_takes_the_ics_file_the_team_workbook_or_both(
