@@ -99,6 +99,7 @@ JobsOption = Annotated[
             "Worker processes for reading (default: one per usable CPU for 8+ files; "
             "1 reads in this process)."
         ),
+        min=1,
     ),
 ]
 DbOption = Annotated[

@@ -390,3 +390,12 @@ def test_real_entry_point(books: dict[str, Path], tmp_path: Path) -> None:
     assert all(f"reading {path}: ok" in lines for path in books.values()), lines
     quiet = subprocess.run([*command, "--quiet"], capture_output=True, text=True, timeout=120)
     assert quiet.returncode == 0 and "reading" not in quiet.stderr and "ICS RAG" not in quiet.stdout
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2"])
+def test_jobs_below_one_is_refused(books: dict[str, Path], tmp_path: Path, jobs: str) -> None:
+    done = runner.invoke(
+        app, ["merge", str(books["luton"]), "--out", str(tmp_path / "I.xlsx"), "--jobs", jobs]
+    )
+    assert done.exit_code == 2 and "--jobs" in done.output
+    assert not (tmp_path / "I.xlsx").exists()
