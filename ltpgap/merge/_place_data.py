@@ -20,7 +20,8 @@ _WIDTH = {c.key: c.width for c in COLUMNS}
 
 
 def _filled_rows(columns: Sequence[Sequence[object]]) -> list[int]:
-    """Positions of the rows with a value (not blank, not whitespace, not NaN) in a column.
+    """Positions of the rows with a value in any column: anything typed, spaces included
+    (kept verbatim; the RAG rules read them as blank), but not an empty text or NaN.
 
     Each column is only checked on the rows no earlier column has filled.
     """
@@ -31,7 +32,7 @@ def _filled_rows(columns: Sequence[Sequence[object]]) -> list[int]:
             i
             for i in todo
             if (v := values[i]) is not None
-            and (v.strip() if isinstance(v, str) else not (type(v) is float and v != v))
+            and (v != "" if isinstance(v, str) else not (type(v) is float and v != v))
         }
         if hits:
             filled += hits

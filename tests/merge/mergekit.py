@@ -116,6 +116,6 @@ def input_cells(path: Path) -> list[tuple[str, int, str, Any]]:
         para = str(row[headers.index("Para")])
         for header, value in zip(headers, row, strict=False):
             keep = header in inputs or header not in KEY
-            if keep and value is not None and not (isinstance(value, str) and not value.strip()):
+            if keep and value is not None and value != "":  # spaces typed count: kept as typed
                 found.append((para, r, str(header), value))
     return found

@@ -184,6 +184,7 @@ text_values = st.text(
 cell_values = st.one_of(
     text_values,
     st.sampled_from(["=1+1", "+44 1234", "-", "@home", "G", " green ", "Amber/Red", "#REF!"]),
+    st.sampled_from([" ", "   ", "\t"]),  # only spaces: kept as typed (the rules read blank)
     st.integers(min_value=-(10**6), max_value=10**6),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.dates(min_value=date(1990, 1, 1), max_value=date(2050, 12, 31)),
@@ -423,3 +424,18 @@ def test_an_ics_workbook_is_parsed_from_the_bytes_the_gate_checked(
     assert out.read_bytes() == b"swapped after the gate"
     assert after.place_data.equals(before.place_data)
     assert after.matrix.equals(before.matrix)
+
+
+def test_a_row_holding_only_spaces_reaches_place_data(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """Spaces typed in a cell are something typed: Place data keeps the row, verbatim, though
+    the RAG rules read the cell as blank (Not assessed)."""
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(books["luton"], {"1.8": {"lead": "   "}, "2.9": {"status": "None"}})
+    out = tmp_path / "ICS.xlsx"
+    merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    data = {r["Para"]: r for r in sheet_rows(out, "Place data")}
+    assert data["1.8"]["Lead"] == "   " and data["2.9"]["Status"] == "None"
+    row = next(r for r in sheet_rows(out, "ICS matrix") if r["Para"] == "1.8")
+    assert row["Luton"] == "Not assessed"
