@@ -172,6 +172,7 @@ def _parse_places(root: Node, add: Any) -> list[Place]:
         return []
     places: list[Place] = []
     seen: set[str] = set()
+    names: dict[str, str] = {}  # name, case folded → the id that has it
     for item in items:
         if not isinstance(item, Node):
             add("yaml-shape", "each place needs id, name and population.", root.line_of("places"))
@@ -192,6 +193,16 @@ def _parse_places(root: Node, add: Any) -> list[Place]:
             )
             continue
         seen.add(pid)
+        shown = str(name or pid).strip()
+        if (other := names.setdefault(shown.casefold(), pid)) != pid:
+            add(
+                "duplicate-name",
+                f"places '{other}' and '{pid}' are both named '{shown}'; give each its own "
+                "name (it heads the place's column in the ICS workbook, where two columns "
+                "cannot share one).",
+                item.line_of("name"),
+            )
+            continue
         places.append(
             Place(
                 id=pid,

@@ -78,6 +78,9 @@ CODES: dict[str, CodeInfo] = {
     "bad-population": CodeInfo(severity=E, summary="a place population is not a positive integer"),
     "bad-rule": CodeInfo(severity=E, summary="a rule override is not recognised or out of range"),
     "bad-date": CodeInfo(severity=E, summary="a date cannot be parsed"),
+    "duplicate-name": CodeInfo(
+        severity=E, summary="two places (or ICSs in a roll-up) share one name"
+    ),
     "unknown-commitment": CodeInfo(severity=W, summary="a commitment id is not in the catalogue"),
     # --- place inputs and RAG rules (SPEC §5) ---
     "override-without-reason": CodeInfo(

@@ -45,6 +45,12 @@ def test_rules_overridden(tmp_path: Path) -> None:
             "duplicate-id",
             4,
         ),
+        (
+            "places:\n  - {id: a, name: Luton, population: 5}\n"
+            "  - {id: b, name: ' luton', population: 5}\n",
+            "duplicate-name",  # it heads a column of the ICS matrix: they must differ
+            4,
+        ),
         ("places:\n  - {id: a, name: A, population: 5}\nrules: {others: mean}\n", "bad-rule", 4),
         ("places:\n  - {id: A B, name: A, population: 5}\n", "bad-id", 3),
         ("places: []\n", "missing-field", 1),

@@ -87,6 +87,7 @@ def _check(
 ) -> list[Issue]:
     problems: list[Issue] = []
     seen: dict[str, Path] = {}
+    named: dict[str, tuple[str, Path]] = {}  # name, case folded → (unit id, file)
     scopes = {wb.scope for _, wb in books}
     for path, wb in books:
         where = Where(file=str(path), sheet=META)
@@ -120,6 +121,19 @@ def _check(
                 )
             )
         seen.setdefault(wb.unit_id, path)
+        name = (wb.unit_name or wb.unit_id).strip()
+        first = named.setdefault(name.casefold(), (wb.unit_id, path))
+        if first[0] != wb.unit_id:
+            problems.append(
+                make_issue(
+                    "duplicate-name",
+                    f"'{wb.unit_id}' and '{first[0]}' ({first[1]}) are both named '{name}'; "
+                    "each heads a column of the roll-up, where two columns cannot share one. "
+                    "Give each its own name (the ICS file's name, or --name for a region) and "
+                    "make that workbook again.",
+                    where=where,
+                )
+            )
     return problems
 
 

@@ -319,3 +319,19 @@ def test_out_must_end_in_xlsx(
         said = " ".join(done.output.split())
         assert "bad-output-name" in said and f"'{out.stem}.xlsx'" in said
         assert not out.exists()
+
+
+def test_two_units_of_one_name_are_refused(
+    two_ics: dict[str, Path], cat1: Catalogue, tmp_path: Path
+) -> None:
+    """Each unit heads a column of the roll-up's matrix (an Excel Table, whose columns must
+    differ): two regions both called 'East' cannot be rolled up together."""
+    first, second = tmp_path / "east-1.xlsx", tmp_path / "east-2.xlsx"
+    rollup_workbooks([two_ics["blmk"]], out=first, name="East", unit_id="east_a", catalogue=cat1)
+    rollup_workbooks([two_ics["herts"]], out=second, name="East", unit_id="east_b", catalogue=cat1)
+    with pytest.raises(LtpgapError) as caught:
+        rollup_workbooks([first, second], out=tmp_path / "E.xlsx", level="national", catalogue=cat1)
+    [issue] = caught.value.issues
+    assert (issue.code, issue.where.file) == ("duplicate-name", str(second))
+    assert "'east_b' and 'east_a'" in issue.message and "--name" in issue.message
+    assert not (tmp_path / "E.xlsx").exists()
