@@ -7,16 +7,48 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ltpgap.merge._sheets import DATA_LEAD, PLACE_DATA, TABLES
 from ltpgap.merge._tables import Col, TableData, names_of
 from ltpgap.merge.model import IcsContent, PlaceSubmission
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 
-__all__ = ["place_data_table"]
+__all__ = ["distinct_extras", "place_data_table"]
 
 _HEADER = {c.key: c.header for c in COLUMNS}
 _WIDTH = {c.key: c.width for c in COLUMNS}
+
+
+def distinct_extras(subs: Sequence[PlaceSubmission]) -> list[PlaceSubmission]:
+    """The units (in workbook order) with their own columns renamed where Excel would take
+    two for one: a Table's column names must differ, case ignored. The same header in two
+    places stays one column; 'notes' after 'Notes', or a column headed 'Row' (Place data's
+    own), becomes 'notes (2)', 'Row (2)'. Renamed here, before the changes since the previous
+    merge are listed, so they compare with what Place data held under the same name."""
+    used = {h.casefold() for h in (*DATA_LEAD, *(_HEADER[k] for k in INPUT_KEYS))}
+    names: dict[str, str] = {}  # a unit's header → Place data's
+    for sub in subs:
+        for header in sub.extra_headers:
+            if header in names:
+                continue
+            name, n = header, 2
+            while name.casefold() in used:
+                name, n = f"{header} ({n})", n + 1
+            used.add(name.casefold())
+            names[header] = name
+    out = []
+    for sub in subs:
+        if all(names[h] == h for h in sub.extra_headers):
+            out.append(sub)
+            continue
+        columns = {
+            names.get(k, k) if k in sub.extra_headers else k: v
+            for k, v in sub.input_columns.items()
+        }
+        headers = tuple(names[h] for h in sub.extra_headers)
+        out.append(replace(sub, input_columns=columns, extra_headers=headers))
+    return out
 
 
 def _filled_rows(columns: Sequence[Sequence[object]]) -> list[int]:

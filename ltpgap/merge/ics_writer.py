@@ -48,7 +48,7 @@ from ltpgap.workbook._atomic import atomic_save
 from ltpgap.workbook._cells import put_text
 from ltpgap.workbook._heights import fit_rows
 
-__all__ = ["meta_values", "write_ics_workbook"]
+__all__ = ["meta_values", "unique_headers", "write_ics_workbook"]
 
 _LEFT = Alignment(vertical="top")
 _RIGHT = Alignment(vertical="top", horizontal="right")
@@ -83,11 +83,26 @@ def _style_template(cell: Any, spec: Col, kind: str) -> None:
         cell.quotePrefix = True
 
 
-def _header(ws: Worksheet, cols: tuple[Col, ...]) -> None:
+def unique_headers(headers: list[str]) -> list[str]:
+    """Headers made distinct as Excel compares a Table's column names (case ignored): a
+    repeat gets " (2)", " (3)" … Two places' own columns 'Notes' and 'notes' would otherwise
+    make a file Excel offers to repair."""
+    seen: set[str] = set()
+    out = []
+    for header in headers:
+        name, n = header, 2
+        while name.casefold() in seen:
+            name, n = f"{header} ({n})", n + 1
+        seen.add(name.casefold())
+        out.append(name)
+    return out
+
+
+def _header(ws: Worksheet, cols: tuple[Col, ...], headers: list[str]) -> None:
     cache = st.StyleCache()
-    for j, spec in enumerate(cols, start=1):
+    for j, (spec, header) in enumerate(zip(cols, headers, strict=True), start=1):
         cell = ws.cell(row=1, column=j)
-        put_text(cell, spec.header)
+        put_text(cell, header)
 
         def style(c: Any) -> None:
             c.font, c.fill = st.HEADER_FONT, st.HEADER_FILLS["catalogue"]
@@ -119,7 +134,8 @@ def _print_setup(ws: Worksheet, freeze: str | None) -> None:
 def _table_sheet(wb: Workbook, data: TableData) -> BulkRows:
     """Lay out one table sheet (header, template rows, Table, formats) and its row stream."""
     ws = wb.create_sheet(data.sheet)
-    _header(ws, data.columns)
+    headers = unique_headers([c.header for c in data.columns])
+    _header(ws, data.columns, headers)
     cache = st.StyleCache()  # a matrix has hundreds of alike columns
     for offset, kind in enumerate(KINDS, start=2):
         for j, spec in enumerate(data.columns, start=1):
@@ -133,7 +149,7 @@ def _table_sheet(wb: Workbook, data: TableData) -> BulkRows:
     table = Table(displayName=data.table, ref=ref)
     # Named here: left empty, openpyxl would create every cell of the range to find them.
     table.tableColumns = [
-        TableColumn(id=j, name=spec.header) for j, spec in enumerate(data.columns, start=1)
+        TableColumn(id=j, name=header) for j, header in enumerate(headers, start=1)
     ]
     table.autoFilter = AutoFilter(ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)

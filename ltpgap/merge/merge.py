@@ -28,6 +28,7 @@ from ltpgap.merge._carry import (
 from ltpgap.merge._changes import input_changes
 from ltpgap.merge._collect import BookReader, FileRead, default_reader, read_files
 from ltpgap.merge._content import ics_content
+from ltpgap.merge._place_data import distinct_extras
 from ltpgap.merge.ics_reader import IcsWorkbook, probe_scope
 from ltpgap.merge.ics_writer import write_ics_workbook
 from ltpgap.merge.model import IcsContent, MergeResult, PlaceSubmission
@@ -300,13 +301,16 @@ def _content(
             or [make_issue("place-missing", "no place workbook was given.")],
             summary="no workbook could be merged; nothing was written",
         )
+    order = [*ics.place_ids, ics.id]  # the workbook's order, which names own columns first
+    units = {**kept, **subs}
+    units = {s.unit_id: s for s in distinct_extras([units[u] for u in order if u in units])}
     return ics_content(
         ics,
         catalogue,
-        {**kept, **subs},
+        units,
         generated_at=stamp,
         skipped=skipped,
         first=first,
         after_missing=kept_issues,
-        per_unit=_changes(list(subs.values()), previous),
+        per_unit=_changes([units[u] for u in subs], previous),
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import re
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -439,3 +441,31 @@ def test_a_row_holding_only_spaces_reaches_place_data(
     assert data["1.8"]["Lead"] == "   " and data["2.9"]["Status"] == "None"
     row = next(r for r in sheet_rows(out, "ICS matrix") if r["Para"] == "1.8")
     assert row["Luton"] == "Not assessed"
+
+
+def test_places_own_columns_that_excel_would_take_for_one_stay_apart(
+    tmp_path: Path, blanks: dict[str, Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """Luton's column 'Notes', Bedford's 'notes' and a column headed 'Row' are three columns
+    to Excel's Table too (it ignores case): each keeps its values, under a distinct header."""
+    books = copy_books(blanks, tmp_path / "books")
+    type_inputs(books["luton"], {"1.8": {"status": "None"}}, extra=("Notes", {"1.8": "L note"}))
+    type_inputs(books["bedford"], {"2.9": {"status": "None"}}, extra=("notes", {"2.9": "B note"}))
+    type_inputs(books["blmk"], {"1.52": {"status": "None"}}, extra=("Row", {"1.52": "r1"}))
+    out = tmp_path / "ICS.xlsx"
+    merge_workbooks(
+        [books[u] for u in ("luton", "bedford", "blmk")], out=out, catalogue=cat1, ics=ics
+    )
+    with zipfile.ZipFile(out) as zf:
+        tables = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/tables/")]
+    for xml in tables:
+        names = [n.casefold() for n in re.findall(r'<tableColumn [^>]*name="([^"]*)"', xml)]
+        assert len(names) == len(set(names)), names
+    data = {(r["Place"], r["Para"]): r for r in sheet_rows(out, "Place data")}
+    # places in the ICS file's order: Bedford's 'notes' comes first, Luton's is the repeat
+    assert data[("Bedford Borough", "2.9")]["notes"] == "B note"
+    assert data[("Luton", "1.8")]["Notes (2)"] == "L note"
+    assert data[("Bedfordshire, Luton and Milton Keynes", "1.52")]["Row (2)"] == "r1"
+    # Luton sends the same workbook again: its 'Notes' is still Place data's 'Notes (2)'
+    again = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    assert again.changes == ()
