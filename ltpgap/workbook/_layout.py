@@ -23,6 +23,9 @@ __all__ = ["Layout", "find_layout", "fold", "header_key"]
 Grid = list[list[object]]
 _MIN_SCORE = len(HEADERS) // 2 + 1  # "most" schema headers
 _MIN_INPUTS = 6
+#: Names the inputs are kept under besides the headers (a workbook's own column headed 'row'
+#: must not take the place of the row numbers).
+_INTERNAL = frozenset({"para", "row", *INPUT_KEYS})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +94,8 @@ def _map_headers(
                 )
             )
             name = f"{name} ({letter})"
+        elif name in _INTERNAL:
+            name = f"{name} ({letter})"  # kept under its column letter, as a repeat is
         extras.append((j, name))
     return columns, extras, issues
 

@@ -9,8 +9,10 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import _fixtures as fx
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -436,3 +438,28 @@ def test_a_file_name_that_mentions_its_place_is_no_conflict(
     """Files come back named as people name them: mentioning the place is enough."""
     book = read(fx.renamed_file(filled_base, tmp_path, name))
     assert "place-name-conflict" not in _codes(book)
+
+
+def test_a_column_of_the_places_own_headed_row_keeps_the_row_numbers(
+    filled_base: Path, tmp_path: Path, read
+) -> None:
+    """'row' is also the name the reader keeps each input's Excel row under: a column of the
+    place's own headed so is kept under its letter, and the rows stay where they are."""
+
+    def change(wb: Any) -> None:
+        ws = wb["Gap analysis"]
+        last = ws.max_column + 1
+        ws.cell(1, last, "row")
+        ws.cell(fx.para_rows(ws)["3.10"], last, "see row 40")
+
+    path = fx._edit(filled_base, tmp_path, change)
+    book = read(path)
+    [own] = book.extra_headers
+    assert own.startswith("row (") and own != "row"
+    frame = book.inputs.set_index("para")
+    assert frame.at["3.10", own] == "see row 40"
+    assert (
+        frame.at["3.10", "row"]
+        == fx.para_rows(openpyxl.load_workbook(path)["Gap analysis"])["3.10"]
+    )
+    assert_nothing_lost(path, book)
