@@ -191,6 +191,10 @@ _TEMPLATE_SHEETS = frozenset(
 )
 
 
+#: Sheets a tool adds: the desktop add-in's settings (README, "Desktop Excel").
+_TOOL_SHEETS = frozenset({"xlwings.conf", "_xlwings.conf"})
+
+
 def _own_sheets(
     file: str, names: list[str], table: str, grid: Callable[[str], Grid]
 ) -> list[Issue]:
@@ -198,7 +202,7 @@ def _own_sheets(
     action plan, say): ltpgap does not read it, and a merge does not copy it."""
     out = []
     for name in names:
-        if name in _TEMPLATE_SHEETS or name == table:
+        if name in _TEMPLATE_SHEETS or name == table or name.casefold() in _TOOL_SHEETS:
             continue
         filled = sum(1 for row in grid(name) for v in row if not is_blank(v))
         if filled:

@@ -183,6 +183,8 @@ def place_own_sheets(base: Path, folder: Path) -> Path:
         plan = wb.create_sheet("Action plan")
         plan.append(["Action", "Owner", "By"])
         plan.append(["Recruit two care coordinators", "PCN lead", "2024-09-30"])
+        conf = wb.create_sheet("xlwings.conf")  # the desktop add-in's settings: not reported
+        conf.append(["Interpreter_Win", r"C:\ltpgap\.venv\Scripts\pythonw.exe"])
         blank = wb.create_sheet("Scratch")
         blank["B2"].fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
         blank["C3"] = "   "
