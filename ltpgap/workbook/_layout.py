@@ -37,6 +37,8 @@ class Layout:
     columns: dict[str, int]  # schema key → column index
     extras: list[tuple[int, str]] = field(default_factory=list)  # (column index, header)
     found_by: str = "table"  # "table" or "signature"
+    #: Excel row of the Table's Total Row, if it has one: Excel's sums, not a commitment
+    totals_row: int | None = None
 
     def letter(self, key: str) -> str | None:
         """Excel column letter of a schema key, if the column was found."""
@@ -131,16 +133,19 @@ def find_layout(
     skip: set[str],
 ) -> tuple[Layout | None, list[Issue]]:
     """Locate the table: the Table named GapAnalysis first, else the best header signature."""
-    candidates: list[tuple[str, int]] = []
+    candidates: list[tuple[str, int, int | None]] = []
     for table in tables:
         corner = split_ref(table.ref.split(":", 1)[0])
+        end = split_ref(table.ref.rpartition(":")[2])
         if table.name.casefold() == TABLE_NAME.casefold() and corner:
-            candidates.append((table.sheet, corner[0] - 1))
+            totals = end[0] if end and table.totals_rows >= 1 and end[0] > corner[0] else None
+            candidates.append((table.sheet, corner[0] - 1, totals))
     found: tuple[str, int] | None = None
-    for sheet, i in candidates:
+    totals_row: int | None = None
+    for sheet, i, totals in candidates:
         grid = grid_of(sheet)
         if i < len(grid) and _score(grid[i])[0]:
-            found = (sheet, i)
+            found, totals_row = (sheet, i), totals
             break
     by = "table"
     if found is None:
@@ -170,7 +175,14 @@ def find_layout(
         return Where(file=file, sheet=sheet, cell=cell)
 
     columns, extras, issues = _map_headers(grid_of(sheet)[i], sheet, i + 1, where)
-    layout = Layout(sheet=sheet, header_row=i + 1, columns=columns, extras=extras, found_by=by)
+    layout = Layout(
+        sheet=sheet,
+        header_row=i + 1,
+        columns=columns,
+        extras=extras,
+        found_by=by,
+        totals_row=totals_row,
+    )
     para = layout.letter("para")
     issues += _missing(columns, sheet, i + 1, where(f"{para}{i + 1}" if para else None))
     return layout, issues

@@ -33,6 +33,7 @@ class TablePart:
     name: str
     sheet: str
     ref: str
+    totals_rows: int = 0  # Excel's Total Row (Table Design › Total Row): the ref's last row
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,6 +103,11 @@ def workbook_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:
     return "xl/workbook.xml" if "xl/workbook.xml" in names else None
 
 
+def _count(text: str | None) -> int:
+    """A small count attribute ('1'), 0 when absent or not a number."""
+    return int(text) if text and text.isdigit() and len(text) < 4 else 0
+
+
 def read_package(zf: zipfile.ZipFile, names: set[str], workbook: str) -> Package:
     """Sheets (in workbook order), tables, shared strings and styles of a gated package."""
     rels = _rels(zf, names, workbook)
@@ -130,6 +136,7 @@ def read_package(zf: zipfile.ZipFile, names: set[str], workbook: str) -> Package
                         name=root.get("displayName") or root.get("name") or "",
                         sheet=sheet.name,
                         ref=root.get("ref", ""),
+                        totals_rows=_count(root.get("totalsRowCount")),
                     )
                 )
     return Package(

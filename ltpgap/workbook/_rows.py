@@ -87,6 +87,8 @@ class _Table:
         deepest = max((i for c in self.formulas.values() for i in c), default=-1)
         self.data = grid[self.top :]
         self.data += [[] for _ in range(deepest + 1 - len(self.data))]
+        if layout.totals_row is not None and 0 <= layout.totals_row - 1 - self.top < len(self.data):
+            self.data[layout.totals_row - 1 - self.top] = []  # Excel's Total Row: not inputs
         # Transposed once, in C: the table is then read a column at a time.
         self.raw: list[tuple[object, ...]] = list(zip_longest(*self.data))
         self.cols: dict[int, list[object]] = {}
@@ -98,7 +100,7 @@ class _Table:
         out: dict[int, dict[int, _V]] = {}
         for ref, text in cells.items():
             pos = split_ref(ref)
-            if pos and pos[0] > self.top:
+            if pos and pos[0] > self.top and pos[0] != self.layout.totals_row:
                 out.setdefault(pos[1] - 1, {})[pos[0] - 1 - self.top] = value(text)
         return out
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
+from ltpgap.layout import TABLE_NAME
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 from ltpgap.workbook.builder import DATA_SHEET, build_workbook
 
@@ -172,6 +173,23 @@ def place_extra_column(base: Path, folder: Path) -> Path:
         ws.cell(1, last, "Notes from ICS")
         ws.cell(rows["3.10"], last, "Check with the CDC team")
         ws.cell(rows["2.10"], last + 2, "stray note")
+
+    return _edit(base, folder, change)
+
+
+def place_total_row(base: Path, folder: Path) -> Path:
+    """Table Design › Total Row ticked: a last table row labelled 'Total', Excel's count."""
+
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb[DATA_SHEET]
+        table = ws.tables[TABLE_NAME]
+        last = ws.max_row + 1
+        ws.cell(last, 1, "Total")
+        initiatives = header_columns(ws)["Initiatives"]
+        ws.cell(last, initiatives, 7)  # as Excel saves =SUBTOTAL(103,GapAnalysis[Initiatives])
+        start, _, end = table.ref.partition(":")
+        table.ref = f"{start}:{end.rstrip('0123456789')}{last}"
+        table.totalsRowCount = 1
 
     return _edit(base, folder, change)
 

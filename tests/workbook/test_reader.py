@@ -463,3 +463,15 @@ def test_a_column_of_the_places_own_headed_row_keeps_the_row_numbers(
         == fx.para_rows(openpyxl.load_workbook(path)["Gap analysis"])["3.10"]
     )
     assert_nothing_lost(path, book)
+
+
+def test_excels_total_row_is_not_a_commitment(filled_base: Path, tmp_path: Path, read) -> None:
+    """Ticking Total Row (Table Design) adds a last table row, 'Total', of Excel's sums: it is
+    not read as inputs and not reported as an unknown Para; every row above it reads as
+    before."""
+    path = fx.place_total_row(filled_base, tmp_path)
+    book = read(path)
+    assert book.issues == ()
+    assert "Total" not in list(book.inputs["para"])
+    before = read(filled_base).inputs
+    pd.testing.assert_frame_equal(book.inputs, before)
