@@ -90,12 +90,28 @@ def find_sheet(book: xw.Book, name: str) -> xw.Sheet | None:
 
 
 def _table_addresses(sheet: xw.Sheet) -> dict[str, str]:
+    """Each table's header and body, without the Total Row Excel may add (its sums are not a
+    commitment's row)."""
     out: dict[str, str] = {}
     for table in sheet.tables:
         rng = table.range
-        if rng is not None:
-            out[str(table.name)] = str(rng.address).replace("$", "")
+        if rng is None:
+            continue
+        address = str(rng.address).replace("$", "")
+        if _shows_totals(table) and ":" in address:
+            start, end = address.split(":")
+            last = int(re.sub(r"^[A-Z]+", "", end))
+            address = f"{start}:{re.sub(r'[0-9]+$', '', end)}{last - 1}"
+        out[str(table.name)] = address
     return out
+
+
+def _shows_totals(table: Any) -> bool:
+    """Whether the table has its Total Row on (False where an engine cannot say)."""
+    try:
+        return bool(table.show_totals)
+    except (AttributeError, KeyError, NotImplementedError):
+        return False
 
 
 def extent(sheet: xw.Sheet) -> tuple[int, int]:

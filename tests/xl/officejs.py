@@ -104,7 +104,11 @@ def _parts(path: str | Path) -> tuple[list[dict[str, Any]], list[tuple[str, str]
                         )
                         node = ET.fromstring(zf.read(t))
                         tables.append(
-                            (node.get("displayName") or node.get("name"), node.get("ref"))
+                            (
+                                node.get("displayName") or node.get("name"),
+                                node.get("ref"),
+                                int(node.get("totalsRowCount") or 0),
+                            )
                         )
             sheets.append(
                 {
@@ -121,9 +125,11 @@ def _parts(path: str | Path) -> tuple[list[dict[str, Any]], list[tuple[str, str]
     return sheets, names
 
 
-def _table_meta(name: str, ref: str, header: list[object]) -> dict[str, Any]:
+def _table_meta(name: str, ref: str, header: list[object], totals: int = 0) -> dict[str, Any]:
+    """A table as Office.js describes it: its range includes the Total Row when shown."""
     min_col, min_row, max_col, max_row = range_boundaries(ref)
     first, last = get_column_letter(min_col), get_column_letter(max_col)
+    body_end = max_row - (1 if totals else 0)
     return {
         "name": name,
         "range_address": f"{first}{min_row}:{last}{max_row}",
@@ -131,10 +137,10 @@ def _table_meta(name: str, ref: str, header: list[object]) -> dict[str, Any]:
         "column_count": max_col - min_col + 1,
         "columns": [str(h) for h in header[min_col - 1 : max_col]],
         "header_row_range_address": f"{first}{min_row}:{last}{min_row}",
-        "data_body_range_address": f"{first}{min_row + 1}:{last}{max_row}",
-        "total_row_range_address": None,
+        "data_body_range_address": f"{first}{min_row + 1}:{last}{body_end}",
+        "total_row_range_address": f"{first}{max_row}:{last}{max_row}" if totals else None,
         "show_headers": True,
-        "show_totals": False,
+        "show_totals": bool(totals),
         "table_style": "TableStyleLight1",
         "show_autofilter": True,
         "show_table_style_first_column": False,
@@ -189,8 +195,8 @@ def payload_from_xlsx(
                 "tables": []
                 if excluded
                 else [
-                    _table_meta(t, ref, list(grid[range_boundaries(ref)[1] - 1]))
-                    for t, ref in info["tables"]
+                    _table_meta(t, ref, list(grid[range_boundaries(ref)[1] - 1]), totals)
+                    for t, ref, totals in info["tables"]
                 ],
                 "pivot_tables": [],
             }

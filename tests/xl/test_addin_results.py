@@ -106,3 +106,29 @@ def test_check_writes_only_the_checks_column(client: Client, books: dict[str, Pa
     excel = ExcelStandIn(payload).apply(reply["actions"])
     checks = [r[CHECKS] for r in excel.values("Gap analysis")[1:]]
     assert any("Status" in str(c) or "value" in str(c) for c in checks)
+
+
+def test_excels_total_row_is_left_alone(
+    client: Client, books: dict[str, Path], copy_book: Callable[[Path], Path]
+) -> None:
+    """With Total Row ticked, Office.js gives the table's range with that row in it: it is
+    Excel's sums, so Recompute leaves it as it was and every commitment gets what it gets
+    without it (the command line likewise)."""
+    path = copy_book(books["luton"])
+    baseline = {str(r[0]): r for r in _via_server(client, path, "luton").values("Gap analysis")[1:]}
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Gap analysis"]
+    table = ws.tables["GapAnalysis"]
+    last = ws.max_row + 1
+    ws.cell(last, 1, "Total")
+    ws.cell(last, HEADERS.index("Initiatives") + 1, 7)  # as Excel saves =SUBTOTAL(103, …)
+    start, _, end = table.ref.partition(":")
+    table.ref = f"{start}:{end.rstrip('0123456789')}{last}"
+    table.totalsRowCount = 1
+    wb.save(path)
+    rows = _via_server(client, path, "luton").values("Gap analysis")[1:]
+    total = next(r for r in rows if r[0] == "Total")
+    assert all(v in ("", None) for v in total[RAG : CHECKS + 1])  # empty, as it was
+    for row in rows:
+        if row[0] != "Total":
+            assert row[RAG : CHECKS + 1] == baseline[str(row[0])][RAG : CHECKS + 1]
