@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ltpgap.merge._sheets import DATA_LEAD, PLACE_DATA, TABLES
-from ltpgap.merge._tables import Col, TableData, names_of
+from ltpgap.merge._tables import Col, TableData, distinct_name, names_of
 from ltpgap.merge.model import IcsContent, PlaceSubmission
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 
@@ -30,13 +30,8 @@ def distinct_extras(subs: Sequence[PlaceSubmission]) -> list[PlaceSubmission]:
     names: dict[str, str] = {}  # a unit's header → Place data's
     for sub in subs:
         for header in sub.extra_headers:
-            if header in names:
-                continue
-            name, n = header, 2
-            while name.casefold() in used:
-                name, n = f"{header} ({n})", n + 1
-            used.add(name.casefold())
-            names[header] = name
+            if header not in names:
+                names[header] = distinct_name(header, used)
     out = []
     for sub in subs:
         if all(names[h] == h for h in sub.extra_headers):

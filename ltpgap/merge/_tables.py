@@ -37,11 +37,37 @@ from ltpgap.rag._table import first_positions
 from ltpgap.rag.summary import Counts, summary_counts
 from ltpgap.schema import COLUMNS, RAG_VALUES
 
-__all__ = ["Col", "TableData", "names_of", "row_heights", "snapshot_grid", "table_sheets"]
+__all__ = [
+    "Col",
+    "TableData",
+    "distinct_name",
+    "names_of",
+    "row_heights",
+    "snapshot_grid",
+    "table_sheets",
+    "unique_headers",
+]
 
 Kind = Literal["text", "wrap", "centre", "rag", "int", "percent", "score"]
 _HEADER = {c.key: c.header for c in COLUMNS}
 _WIDTH = {c.key: c.width for c in COLUMNS}
+
+
+def distinct_name(header: str, used: set[str]) -> str:
+    """``header``, or ``header (2)``, ``(3)`` … the first not in ``used`` as Excel compares a
+    Table's column names (case ignored); it is added to ``used``."""
+    name, n = header, 2
+    while name.casefold() in used:
+        name, n = f"{header} ({n})", n + 1
+    used.add(name.casefold())
+    return name
+
+
+def unique_headers(headers: list[str]) -> list[str]:
+    """A Table's headers made distinct as Excel compares them: two places' own columns
+    'Notes' and 'notes' would otherwise make a file Excel offers to repair."""
+    used: set[str] = set()
+    return [distinct_name(h, used) for h in headers]
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from ltpgap.merge._sheets import (
     SNAPSHOT,
     ics_checksum,
 )
-from ltpgap.merge._tables import Col, TableData, snapshot_grid, table_sheets
+from ltpgap.merge._tables import Col, TableData, snapshot_grid, table_sheets, unique_headers
 from ltpgap.merge.model import IcsContent
 from ltpgap.schema import RAG_VALUES
 from ltpgap.workbook import _styles as st
@@ -48,7 +48,7 @@ from ltpgap.workbook._atomic import atomic_save
 from ltpgap.workbook._cells import put_text
 from ltpgap.workbook._heights import fit_rows
 
-__all__ = ["meta_values", "unique_headers", "write_ics_workbook"]
+__all__ = ["meta_values", "write_ics_workbook"]
 
 _LEFT = Alignment(vertical="top")
 _RIGHT = Alignment(vertical="top", horizontal="right")
@@ -81,21 +81,6 @@ def _style_template(cell: Any, spec: Col, kind: str) -> None:
         cell.number_format = fmt
     if kind == "quoted":
         cell.quotePrefix = True
-
-
-def unique_headers(headers: list[str]) -> list[str]:
-    """Headers made distinct as Excel compares a Table's column names (case ignored): a
-    repeat gets " (2)", " (3)" … Two places' own columns 'Notes' and 'notes' would otherwise
-    make a file Excel offers to repair."""
-    seen: set[str] = set()
-    out = []
-    for header in headers:
-        name, n = header, 2
-        while name.casefold() in seen:
-            name, n = f"{header} ({n})", n + 1
-        seen.add(name.casefold())
-        out.append(name)
-    return out
 
 
 def _header(ws: Worksheet, cols: tuple[Col, ...], headers: list[str]) -> None:

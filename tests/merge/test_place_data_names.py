@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from ltpgap.merge._place_data import distinct_extras
 from ltpgap.merge._sheets import DATA_LEAD
-from ltpgap.merge.ics_writer import unique_headers
+from ltpgap.merge._tables import unique_headers
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 
