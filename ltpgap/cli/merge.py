@@ -212,21 +212,21 @@ def report_merge(result: MergeResult, *, quiet: bool) -> None:
     changed = len(result.changes)
     noted = len(result.issues)
     errors = sum(i.severity is Severity.ERROR for i in result.issues)
-    console.print(
-        f"Wrote {result.out}: {len(result.submitted())} workbook(s) merged, "
-        f"{len(result.submissions) - len(result.submitted())} kept from before"
-        + (f" ({len(result.unassessed)} not assessed)" if result.unassessed else "")
-        + ", "
-        f"{len(result.skipped)} skipped"
-        + (
-            f", {len(result.dropped)} left out (no longer in the ICS file)"
-            if result.dropped
-            else ""
-        )
-        + f"; {noted} row(s) on the Checks sheet"
-        + (f", {errors} of them error(s)" if errors else "")
-        + (f" ({changed} input(s) changed since the previous merge)." if changed else ".")
+    kept = f"{len(result.submissions) - len(result.submitted())} kept from before"
+    if result.unassessed:
+        kept += f" ({len(result.unassessed)} not assessed)"
+    units = [
+        f"{len(result.submitted())} workbook(s) merged",
+        kept,
+        f"{len(result.skipped)} skipped",
+    ]
+    if result.dropped:
+        units.append(f"{len(result.dropped)} left out (no longer in the ICS file)")
+    checks = f"{noted} row(s) on the Checks sheet" + (
+        f", {errors} of them error(s)" if errors else ""
     )
+    since = f" ({changed} input(s) changed since the previous merge)" if changed else ""
+    console.print(f"Wrote {result.out}: {', '.join(units)}; {checks}{since}.")
 
 
 def report_history(recorded: RecordedMerge) -> None:

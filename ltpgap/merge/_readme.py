@@ -77,7 +77,7 @@ def sheet_guide(content: IcsContent) -> list[tuple[str, str]]:
     return guide
 
 
-def _unit_line(u: PlaceRef, unassessed: set[str]) -> str:
+def _unit_line(u: PlaceRef, unassessed: tuple[str, ...]) -> str:
     parts = [_STATUS.get(u.status, u.status or "")]
     if u.id in unassessed:
         parts.append(
@@ -112,7 +112,7 @@ def _rows(content: IcsContent) -> list[tuple[str, str, str]]:
         ),
         ("heading", "Whose data" if content.scope == "ics-merge" else "ICS workbooks", ""),
     ]
-    unassessed = {s.unit_id for s in content.submissions if s.assessment is None}
+    unassessed = content.unassessed
     rows += [("row", u.name, _unit_line(u, unassessed)) for u in content.units]
     if content.team is not None:
         line = _unit_line(content.team, unassessed)

@@ -254,7 +254,6 @@ def merge_workbooks(
         rollup=content.rollup,
         issues=content.issues,
         skipped=tuple(v.path for v in verdicts if not v.usable and v.problems),
-        unassessed=tuple(s.unit_id for s in content.submissions if s.assessment is None),
         dropped=tuple(r.id for r in dropped_units(previous, ics)),
         generated_at=stamp,
         written=write,
@@ -283,11 +282,8 @@ def _content(
     subs = {v.submission.unit_id: v.submission for v in verdicts if v.submission is not None}
     skipped = {v.unit for v in verdicts if not v.usable and v.problems and v.unit}
     kept, kept_issues = carry_forward(previous, subs, ics, catalogue, lookup)
-    stuck = [
-        *(i for s in kept.values() if s.assessment is None for i in s.issues),
-        *kept_issues,
-    ]
-    stuck = [i for i in stuck if i.severity is Severity.ERROR]
+    unassessed = (i for s in kept.values() if s.assessment is None for i in s.issues)
+    stuck = [i for i in (*unassessed, *kept_issues) if i.severity is Severity.ERROR]
     if stuck and not keep_going:
         raise LtpgapError(
             stuck,

@@ -195,6 +195,11 @@ class IcsContent:
     history: HistoryView | None = None  # the History sheet, from the history store (§9)
 
     @property
+    def unassessed(self) -> tuple[str, ...]:
+        """Units whose data could not be assessed (kept against an unknown catalogue)."""
+        return tuple(s.unit_id for s in self.submissions if s.assessment is None)
+
+    @property
     def unit_word(self) -> str:
         """What the matrix columns are: "place" for a merge, "ICS" for a roll-up."""
         return "place" if self.scope == "ics-merge" else "ICS"
@@ -216,13 +221,17 @@ class MergeResult:
     rollup: IcsRollup
     issues: tuple[Issue, ...]
     skipped: tuple[Path, ...] = ()
-    #: units whose data, kept from the previous merge, could not be assessed (--keep-going)
-    unassessed: tuple[str, ...] = ()
     #: units whose data the previous merge held but the ICS file no longer lists (left out)
     dropped: tuple[str, ...] = ()
     generated_at: str = ""
     written: bool = False
     content: IcsContent | None = None  # what the workbook shows (or would, unwritten)
+
+    @property
+    def unassessed(self) -> tuple[str, ...]:
+        """Units whose data, kept from the previous merge, could not be assessed
+        (--keep-going): they count as Not assessed."""
+        return self.content.unassessed if self.content is not None else ()
 
     @property
     def changes(self) -> tuple[Issue, ...]:
