@@ -11,7 +11,7 @@ Work is done column by column (lists, not per-cell calls): a merge reads hundred
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import TypeVar, cast
@@ -308,44 +308,53 @@ def _resolve_numbers(
         )
 
 
+def _kept_cells(
+    content: Sequence[tuple[str, int]],
+    keep: set[int],
+    cells: Mapping[int, Mapping[int, _V]],
+) -> Iterator[tuple[str, int, int, _V]]:
+    """(header, column, data index, value) of each cell of ``cells`` in a kept row, column by
+    column in the table's order, top to bottom."""
+    for header, j in content:
+        for i, value in sorted(cells.get(j, {}).items()):
+            if i in keep:
+                yield header, j, i, value
+
+
 def _report_errors(
     t: _Table, content: Sequence[tuple[str, int]], keep: set[int], paras: list[str]
 ) -> None:
-    for header, j in content:
-        for i in sorted(t.errors.get(j, {})):
-            if i in keep:
-                value = t.errors[j][i]
-                t.add(
-                    "error-cell",
-                    f"{header} holds the Excel error {value} (a broken formula "
-                    "or a deleted reference), not a value; it is kept and counts as blank. "
-                    "Replace it with the value meant.",
-                    f"{get_column_letter(j + 1)}{t.excel_row(i)}",
-                    commitment=paras[i] or None,
-                )
+    for header, j, i, value in _kept_cells(content, keep, t.errors):
+        t.add(
+            "error-cell",
+            f"{header} holds the Excel error {value} (a broken formula "
+            "or a deleted reference), not a value; it is kept and counts as blank. "
+            "Replace it with the value meant.",
+            f"{get_column_letter(j + 1)}{t.excel_row(i)}",
+            commitment=paras[i] or None,
+        )
 
 
 def _report_formulas(
     t: _Table, content: Sequence[tuple[str, int]], keep: set[int], paras: list[str]
 ) -> None:
-    for header, j in content:
-        for i, formula in sorted(t.formulas.get(j, {}).items()):
-            if i not in keep or not is_blank(t.raw[j][i] if j < len(t.raw) else None):
-                continue
-            what = (
-                f"the formula {formula}, which was never calculated, so it has no value; the "
-                "formula is kept as text"
-                if formula
-                else "a shared formula that was never calculated, so it has no value; it "
-                "counts as blank"
-            )
-            t.add(
-                "uncomputed-formula",
-                f"{header} holds {what}. Open the workbook in Excel or LibreOffice, let it "
-                "calculate, and save it; or type the value itself.",
-                f"{get_column_letter(j + 1)}{t.excel_row(i)}",
-                commitment=paras[i] or None,
-            )
+    for header, j, i, formula in _kept_cells(content, keep, t.formulas):
+        if not is_blank(t.raw[j][i] if j < len(t.raw) else None):
+            continue  # the reader has a value for it after all
+        what = (
+            f"the formula {formula}, which was never calculated, so it has no value; the "
+            "formula is kept as text"
+            if formula
+            else "a shared formula that was never calculated, so it has no value; it "
+            "counts as blank"
+        )
+        t.add(
+            "uncomputed-formula",
+            f"{header} holds {what}. Open the workbook in Excel or LibreOffice, let it "
+            "calculate, and save it; or type the value itself.",
+            f"{get_column_letter(j + 1)}{t.excel_row(i)}",
+            commitment=paras[i] or None,
+        )
 
 
 def _report_blank_paras(

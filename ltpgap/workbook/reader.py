@@ -30,8 +30,8 @@ from ltpgap.layout import (
     SUMMARY_SHEET,
 )
 from ltpgap.rag._table import input_locator, table_frame
-from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank
-from ltpgap.workbook._layout import Layout, find_layout
+from ltpgap.schema import INPUT_KEYS, is_blank
+from ltpgap.workbook._layout import Layout, find_layout, header_key
 from ltpgap.workbook._metadata import Identity, WorkbookMeta, read_identity
 from ltpgap.workbook._numfmt import shown_decimals
 from ltpgap.workbook._rows import ExcelError, RowsRead, check_paras, read_rows
@@ -219,7 +219,6 @@ def _own_sheets(
     return out
 
 
-_INPUT_HEADERS = frozenset(c.header for c in COLUMNS if c.key in INPUT_KEYS)
 _SHOWN_PARAS = 8
 
 
@@ -231,9 +230,9 @@ def _retired(file: str, names: list[str], grid: Callable[[str], Grid]) -> list[I
     rows = grid(RETIRED_SHEET)
     if not rows:
         return []
-    header = [str(v).strip() if v is not None else "" for v in rows[0]]
-    inputs = [j for j, h in enumerate(header) if h in _INPUT_HEADERS]
-    para = header.index("Para") if "Para" in header else None
+    keys = [header_key(v) for v in rows[0]]  # headers read as the table's are
+    inputs = [j for j, k in enumerate(keys) if k in INPUT_KEYS]
+    para = keys.index("para") if "para" in keys else None
     filled = [
         (r, row)
         for r, row in enumerate(rows[1:], start=2)

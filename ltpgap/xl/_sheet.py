@@ -99,9 +99,9 @@ def _table_addresses(sheet: xw.Sheet) -> dict[str, str]:
             continue
         address = str(rng.address).replace("$", "")
         if _shows_totals(table) and ":" in address:
-            start, end = address.split(":")
-            last = int(re.sub(r"^[A-Z]+", "", end))
-            address = f"{start}:{re.sub(r'[0-9]+$', '', end)}{last - 1}"
+            start, _, end = address.partition(":")
+            letters = end.rstrip("0123456789")
+            address = f"{start}:{letters}{int(end[len(letters) :]) - 1}"
         out[str(table.name)] = address
     return out
 
