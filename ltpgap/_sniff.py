@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import BinaryIO, Literal
 
 __all__ = ["FileKind", "sniff", "zip_entry_count"]
@@ -18,6 +19,13 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _ENCRYPTED_NAMES = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _XLS_NAMES = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _CHUNK = 1 << 20
+#: Files that sit beside the workbooks (ltpgap's own outputs among them), by signature.
+_OTHER_FILES = (
+    (b"%PDF-", "a PDF document"),
+    (b"SQLite format 3\x00", "a SQLite database (such as the history store, ltpgap.sqlite)"),
+)
+#: Names a workbook goes by; a file with one of them that is something else was renamed.
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", "")
 
 Kind = Literal["zip", "empty", "encrypted", "xls", "ole", "html", "xml", "text", "binary"]
 
@@ -28,9 +36,19 @@ class FileKind:
 
     kind: Kind
     advice: str = ""
+    #: What the file is, when its signature says (a PDF document, a SQLite database).
+    what: str = ""
 
 
-def _ole_kind(f: BinaryIO) -> FileKind:
+def _it_is(what: str, suffix: str) -> str:
+    """'it is CSV text renamed .xlsx' when the name says workbook, else 'it is CSV text, not an
+    Excel .xlsx workbook' (a file called .csv was not renamed)."""
+    if suffix in _WORKBOOK_SUFFIXES:
+        return f"it is {what} renamed {suffix or '.xlsx'}"
+    return f"it is {what}, not an Excel .xlsx workbook"
+
+
+def _ole_kind(f: BinaryIO, suffix: str) -> FileKind:
     """Tell an encrypted workbook from a legacy .xls by the stream names in the OLE directory."""
     f.seek(0)
     seen_xls = False
@@ -49,8 +67,8 @@ def _ole_kind(f: BinaryIO) -> FileKind:
     if seen_xls:
         return FileKind(
             kind="xls",
-            advice="it is an Excel 97-2003 (.xls) file renamed .xlsx. Open it in Excel and use "
-            "File › Save As › Excel Workbook (*.xlsx)",
+            advice=f"{_it_is('an Excel 97-2003 (.xls) file', suffix)}. Open it in Excel and "
+            "use File › Save As › Excel Workbook (*.xlsx)",
         )
     return FileKind(
         kind="ole",
@@ -59,14 +77,15 @@ def _ole_kind(f: BinaryIO) -> FileKind:
     )
 
 
-def _text_kind(head: bytes) -> FileKind:
-    """Name the text formats people rename to .xlsx: CSV, HTML, Excel 2003 XML."""
+def _text_kind(head: bytes, suffix: str) -> FileKind:
+    """Name the text formats people rename to .xlsx or pick by mistake: CSV, HTML, Excel 2003
+    XML, YAML (the catalogue or the ICS file)."""
     text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
         return FileKind(
             kind="html",
-            advice="it is a web page (HTML) with an Excel name, as some systems export. Open it "
-            "in Excel and save it as Excel Workbook (*.xlsx)",
+            advice=f"{_it_is('a web page (HTML)', suffix)} (some systems export one with an "
+            "Excel name). Open it in Excel and save it as Excel Workbook (*.xlsx)",
         )
     if text.startswith(b"<?xml") or text.startswith(b"<"):
         return FileKind(
@@ -81,10 +100,16 @@ def _text_kind(head: bytes) -> FileKind:
         # A multi-byte character cut by the 4 KB window is still text.
         printable = exc.start >= len(head) - 3
     if printable and b"\x00" not in head:
+        if suffix in (".yaml", ".yml"):
+            return FileKind(
+                kind="text",
+                advice="it is a YAML file (a catalogue or an ICS file), not an Excel workbook. "
+                "Give a catalogue with --catalogue and an ICS file with --ics",
+            )
         what = "CSV" if any(sep in head for sep in (b",", b";", b"\t")) else "plain"
         return FileKind(
             kind="text",
-            advice=f"it is {what} text renamed .xlsx. Open it in Excel and save it as "
+            advice=f"{_it_is(f'{what} text', suffix)}. Open it in Excel and save it as "
             "Excel Workbook (*.xlsx)",
         )
     return FileKind(
@@ -94,8 +119,13 @@ def _text_kind(head: bytes) -> FileKind:
     )
 
 
-def sniff(f: BinaryIO) -> FileKind:
-    """Classify an open binary file from its signature; reads at most the file once, bounded."""
+def sniff(f: BinaryIO, name: str = "") -> FileKind:
+    """Classify an open binary file from its signature; reads at most the file once, bounded.
+
+    ``name`` (the file's name, when known) only shapes the advice: a CSV file called .csv was
+    not "renamed .xlsx", and a .yaml file was meant for --catalogue or --ics.
+    """
+    suffix = PurePath(name).suffix.lower() if name else ""
     f.seek(0)
     head = f.read(4096)
     if not head:
@@ -107,8 +137,15 @@ def sniff(f: BinaryIO) -> FileKind:
     if head.startswith(ZIP_MAGICS):
         return FileKind(kind="zip")
     if head.startswith(OLE_MAGIC):
-        return _ole_kind(f)
-    return _text_kind(head)
+        return _ole_kind(f, suffix)
+    for magic, what in _OTHER_FILES:
+        if head.startswith(magic):
+            return FileKind(
+                kind="binary",
+                advice=f"it is {what}, not an Excel workbook. Check you picked the right file",
+                what=what,
+            )
+    return _text_kind(head, suffix)
 
 
 def zip_entry_count(f: BinaryIO, size: int) -> int | None:

@@ -152,8 +152,9 @@ def read_yaml(path: Path, *, limits: YamlLimits | None = None) -> Any:
             "a catalogue or ICS file should be far smaller — is this the right file?",
         )
     data = path.read_bytes()
-    binary = _NOT_YAML.get(sniff(io.BytesIO(data)).kind)
-    if binary is not None:
+    kind = sniff(io.BytesIO(data))
+    binary = _NOT_YAML.get(kind.kind) or kind.what
+    if binary:
         raise fail(
             "not-yaml",
             f"this is {binary}, not a YAML text file. Give the YAML file here: the catalogue "

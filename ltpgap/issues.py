@@ -174,6 +174,10 @@ CODES: dict[str, CodeInfo] = {
     "not-a-place-workbook": CodeInfo(
         severity=E, summary="an ICS workbook was given where a place workbook was expected"
     ),
+    "report-workbook": CodeInfo(
+        severity=E,
+        summary="the summary workbook of `ltpgap report` was given as a place or ICS workbook",
+    ),
     "wrong-level": CodeInfo(
         severity=E,
         summary="a workbook of the wrong level (a place workbook where an ICS one was expected, "

@@ -49,6 +49,7 @@ __all__ = [
     "META_SHEET",
     "PLACE_DATA_SHEET",
     "README_SHEET",
+    "REPORT_TABLE_NAME",
     "RETIRED_SHEET",
     "SNAPSHOT_SHEET",
     "SUMMARY_FIRST_ROW",
@@ -73,6 +74,9 @@ __all__ = [
 README_SHEET = "Read me"
 DATA_SHEET = "Gap analysis"
 TABLE_NAME = "GapAnalysis"
+#: The contents table on the Read me sheet of the summary workbook `ltpgap report` writes: how
+#: a reader knows such a workbook when it is given in place of a place workbook.
+REPORT_TABLE_NAME = "ReportContents"
 SUMMARY_SHEET = "Summary"
 LISTS_SHEET = "Lists"
 META_SHEET = "_ltpgap"

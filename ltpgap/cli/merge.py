@@ -123,6 +123,7 @@ _SHOWN = frozenset(
     {
         "place-missing",
         "duplicate-place",
+        "report-workbook",
         "place-name-conflict",
         "metadata-edited",
         "catalogue-migrated",

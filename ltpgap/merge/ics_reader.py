@@ -18,6 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import LtpgapError, Severity, Where, make_issue
+from ltpgap.layout import REPORT_TABLE_NAME
 from ltpgap.merge._sheets import CHECKS, GAPS, MATRIX, META, PLACE_DATA, SCOPES
 from ltpgap.merge.ics_data import IcsWorkbook, _text, ics_workbook
 from ltpgap.merge.model import PlaceRef
@@ -44,7 +45,10 @@ ICS_LIMITS = GateLimits(
 )
 
 
-def _open(path: str, limits: GateLimits | None) -> tuple[CalamineWorkbook, list[str]]:
+def _open(
+    path: str, limits: GateLimits | None
+) -> tuple[CalamineWorkbook, list[str], frozenset[str]]:
+    """The gated workbook opened by python-calamine, its sheet names and its tables' names."""
     inspection = inspect_workbook(path, limits or ICS_LIMITS, keep_parts=True)
     if not inspection.passed:
         errors = [i for i in inspection.issues if i.severity is Severity.ERROR]
@@ -64,7 +68,8 @@ def _open(path: str, limits: GateLimits | None) -> tuple[CalamineWorkbook, list[
                 )
             ]
         ) from None
-    return book, list(book.sheet_names)
+    tables = inspection.package.tables if inspection.package else ()
+    return book, list(book.sheet_names), frozenset(t.name.casefold() for t in tables)
 
 
 def _meta(book: CalamineWorkbook, names: list[str]) -> dict[str, str] | None:
@@ -82,7 +87,7 @@ def _meta(book: CalamineWorkbook, names: list[str]) -> dict[str, str] | None:
 def probe_scope(path: str | Path, limits: GateLimits | None = None) -> str | None:
     """The ICS-workbook scope ("ics-merge", "region", "national") of a file, else None."""
     try:
-        book, names = _open(str(path), limits)
+        book, names, _ = _open(str(path), limits)
     except (LtpgapError, OSError):
         return None
     with book:
@@ -120,7 +125,7 @@ _NOT_ICS = {
 def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> IcsWorkbook:
     """Read an ICS workbook (gate first); raises LtpgapError when it is not one or is refused."""
     file = str(path)
-    book, names = _open(file, limits)
+    book, names, table_names = _open(file, limits)
     with book:
         meta = _meta(book, names)
         scope = (meta or {}).get("scope", "")
@@ -132,6 +137,20 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
                         "wrong-level",
                         f"this is {what}, not an ICS workbook written by `ltpgap merge` or "
                         "`ltpgap rollup`.",
+                        where=Where(file=file),
+                    )
+                ],
+                summary=f"{file}: not an ICS workbook",
+            )
+        if meta is None and REPORT_TABLE_NAME.casefold() in table_names:
+            raise LtpgapError(
+                [
+                    make_issue(
+                        "report-workbook",
+                        "this is a summary workbook written by `ltpgap report` (the tables "
+                        "behind a board report), not an ICS workbook written by `ltpgap merge` "
+                        "or `ltpgap rollup`. Use the ICS workbook the report was made from (its "
+                        "Read me names it as the data source).",
                         where=Where(file=file),
                     )
                 ],

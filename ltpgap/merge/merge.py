@@ -123,13 +123,33 @@ def _read_all(
     progress: Progress | None,
 ) -> tuple[list[Verdict], list[Issue]]:
     verdicts = []
+    left_out: list[Issue] = []
     for read in read_files(paths, catalogue, jobs=jobs, reader=reader):
         verdict = accept(read, ics, catalogue, lookup, stamp)
         verdict = verdict if verdict.usable else _explain(verdict, read)
+        if _is_report(verdict):  # picked up with the workbooks (out/*.xlsx): not an input
+            left_out.append(_left_out(verdict))
+            verdict = Verdict(verdict.path, None, [])
         verdicts.append(verdict)
         if progress is not None:
             progress(read.path, verdict.usable)
-    return _duplicates(verdicts)
+    verdicts, notes = _duplicates(verdicts)
+    return verdicts, [*left_out, *notes]
+
+
+def _is_report(verdict: Verdict) -> bool:
+    """True for the summary workbook of `ltpgap report`: it holds no inputs to merge."""
+    return bool(verdict.problems) and all(i.code == "report-workbook" for i in verdict.problems)
+
+
+def _left_out(verdict: Verdict) -> Issue:
+    return make_issue(
+        "report-workbook",
+        "this is a summary workbook written by `ltpgap report` (the tables behind a board "
+        "report), not a place workbook; it holds no inputs, so it was left out of the merge.",
+        where=Where(file=str(verdict.path)),
+        severity=Severity.WARNING,
+    )
 
 
 def _skipped(verdict: Verdict, previous: IcsWorkbook | None) -> Issue:

@@ -14,6 +14,7 @@ from typing import Any
 
 from xlsxwriter import Workbook
 
+from ltpgap.layout import REPORT_TABLE_NAME
 from ltpgap.reports import _tables as tables
 from ltpgap.reports._output import atomic_output
 from ltpgap.reports._tables import Table
@@ -139,7 +140,7 @@ def _readme(w: _Writer, sheet: Any, data: ReportData, all_tables: list[Table]) -
         headers=("Sheet", "What it holds"),
         rows=tuple((t.key, t.title + (f" {t.note}" if t.note else "")) for t in all_tables[1:]),
     )
-    w.table(sheet, contents, end + 1, "ReportContents")
+    w.table(sheet, contents, end + 1, REPORT_TABLE_NAME)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 100)
 

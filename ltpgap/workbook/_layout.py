@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 
 from ltpgap.issues import Issue, Severity, Where, make_issue
-from ltpgap.layout import TABLE_NAME, fold, header_key
+from ltpgap.layout import REPORT_TABLE_NAME, TABLE_NAME, fold, header_key
 from ltpgap.schema import COLUMNS, HEADERS, INPUT_KEYS
 from ltpgap.workbook._package import TablePart
 from ltpgap.workbook._xmlscan import split_ref
@@ -158,6 +158,16 @@ def find_layout(
             if hit and (best is None or hit[0] > best[0]):
                 best = (hit[0], sheet, hit[1])
         found = (best[1], best[2]) if best else None
+    if found is None and any(t.name.casefold() == REPORT_TABLE_NAME.casefold() for t in tables):
+        return None, [
+            make_issue(
+                "report-workbook",
+                "this is a summary workbook written by `ltpgap report` (the tables behind a "
+                "board report), not a place workbook. Use the workbook the report was made "
+                "from (its Read me names it as the data source).",
+                where=Where(file=file),
+            )
+        ]
     if found is None:
         return None, [
             make_issue(

@@ -55,6 +55,10 @@ class PackageError(Exception):
         self.part = part
 
 
+class NotAWorkbookError(PackageError):
+    """The package's main part is another Office document's (a presentation, a document)."""
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -110,9 +114,14 @@ def _count(text: str | None) -> int:
 
 def read_package(zf: zipfile.ZipFile, names: set[str], workbook: str) -> Package:
     """Sheets (in workbook order), tables, shared strings and styles of a gated package."""
+    root = _xml(zf, workbook)
+    if _local(root.tag) != "workbook":
+        raise NotAWorkbookError(
+            workbook, f"the main part {workbook} holds a <{_local(root.tag)}>, not a <workbook>"
+        )
     rels = _rels(zf, names, workbook)
     sheets: list[SheetPart] = []
-    for el in _xml(zf, workbook).iter():
+    for el in root.iter():
         if _local(el.tag) != "sheet":
             continue
         kind, target = rels.get(_rid(el), ("", ""))

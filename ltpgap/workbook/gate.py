@@ -19,7 +19,13 @@ from ltpgap._sniff import sniff, zip_entry_count
 from ltpgap.issues import Issue, has_errors
 from ltpgap.workbook._gatecheck import MB as _MB
 from ltpgap.workbook._gatecheck import READ_ERRORS, Checker, mb
-from ltpgap.workbook._package import Package, PackageError, read_package, workbook_part
+from ltpgap.workbook._package import (
+    NotAWorkbookError,
+    Package,
+    PackageError,
+    read_package,
+    workbook_part,
+)
 from ltpgap.workbook._parserzip import KEEP_BYTES, parser_package
 
 __all__ = ["GateLimits", "Inspection", "SheetFacts", "gate_workbook", "inspect_workbook"]
@@ -133,6 +139,8 @@ def _inspect_zip(zf: zipfile.ZipFile, gate: Checker) -> Inspection:
             gate.add("gate-not-xlsx", f"the file cannot be read: {_not_xlsx_kind(names)}.")
         else:
             pkg = read_package(zf, names, wb_part)
+    except NotAWorkbookError:  # a .pptx or .docx: its main part is not a workbook
+        gate.add("gate-not-xlsx", f"the file cannot be read: {_not_xlsx_kind(names)}.")
     except PackageError as exc:
         gate.add(
             "unreadable-workbook",
@@ -207,7 +215,7 @@ def inspect_workbook(
         if len(data) > lim.max_file_bytes:
             raise OSError("the file grew while it was being read")
         with io.BytesIO(data) as fh:
-            kind = sniff(fh)
+            kind = sniff(fh, file.name)
             if kind.kind != "zip":
                 code = "gate-encrypted" if kind.kind == "encrypted" else "gate-not-xlsx"
                 gate.add(code, f"the file cannot be read: {kind.advice}.")

@@ -168,7 +168,12 @@ def _read(
             file, [n for n, _ in names], pkg.tables, sheets.grid, skip={META_SHEET, LISTS_SHEET}
         )
         if layout is None:
-            raise _refuse(file, [*identity.issues, *issues], "no Gap analysis table")
+            what = (
+                "not a place workbook"
+                if any(i.code == "report-workbook" for i in issues)
+                else "no Gap analysis table"
+            )
+            raise _refuse(file, [*identity.issues, *issues], what)
         facts = inspection.sheet(layout.sheet)
         rows = read_rows(
             file=file,

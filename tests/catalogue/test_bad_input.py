@@ -119,6 +119,16 @@ def an_encrypted_workbook(tmp: Path) -> Path:
     return _write(tmp, _OLE + "EncryptedPackage".encode("utf-16-le") + bytes(64))
 
 
+def a_pdf(tmp: Path) -> Path:
+    """The board report picked for --catalogue by mistake (a PDF with a binary comment line)."""
+    return _write(tmp, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n")
+
+
+def a_sqlite_file(tmp: Path) -> Path:
+    """The history store picked for --ics by mistake."""
+    return _write(tmp, b"SQLite format 3\x00" + bytes(84) + b"\xf8\xff")
+
+
 def fifty_megabytes(tmp: Path) -> Path:
     path = tmp / "huge.yaml"
     with path.open("w", encoding="utf-8") as fh:
@@ -150,6 +160,8 @@ CASES: list[Case] = [
     (an_old_excel_file, "not-yaml", "old-style Excel (.xls)", None),
     (an_xls_workbook, "not-yaml", "an old-style Excel (.xls) workbook", None),
     (an_encrypted_workbook, "not-yaml", "password-protected (encrypted) Excel workbook", None),
+    (a_pdf, "not-yaml", "this is a PDF document, not a YAML", None),
+    (a_sqlite_file, "not-yaml", "this is a SQLite database", None),
     (fifty_megabytes, "file-too-large", "limit", None),
     (id_as_bare_number, "id-not-string", 'id: "3.10"', 9),
 ]

@@ -101,3 +101,44 @@ def test_movement_sheets_when_history_exists(tmp_path: Path, moved: ReportData) 
     trend = _rows(book["Trend"])
     assert [r["Luton"] for r in trend] == [0.1, 0.15]
     assert [r["Snapshot"] for r in trend] == ["1: 1 April 2019", "2: 1 July 2019"]
+
+
+def test_given_as_a_place_or_ics_workbook_it_is_named_for_what_it_is(
+    rendered: dict[str, Path], catalogue: Any
+) -> None:
+    """Read as a place workbook (check, recompute) or an ICS workbook (rollup, report), the
+    summary workbook is refused as what it is, not as a broken workbook."""
+    from ltpgap.issues import LtpgapError
+    from ltpgap.merge import read_ics_workbook
+    from ltpgap.workbook import read_workbook
+
+    summary = rendered["xlsx"]
+    for read in (
+        lambda: read_workbook(summary, catalogue=catalogue),
+        lambda: read_ics_workbook(summary),
+    ):
+        with pytest.raises(LtpgapError) as caught:
+            read()
+        (issue,) = caught.value.issues
+        assert issue.code == "report-workbook" and issue.severity.value == "error"
+        assert "summary workbook written by `ltpgap report`" in issue.message
+        assert issue.where.file == str(summary)
+
+
+def test_picked_up_with_the_place_workbooks_it_is_left_out_of_the_merge(
+    rendered: dict[str, Path], luton_workbook: Path, catalogue: Any, blmk: Any, tmp_path: Path
+) -> None:
+    """`ltpgap merge out/*.xlsx` after a report: the summary workbook beside the place
+    workbooks holds no inputs; the merge goes on without it and says so (a warning)."""
+    from ltpgap.merge import merge_workbooks
+
+    summary = rendered["xlsx"]
+    before = summary.read_bytes()
+    result = merge_workbooks(
+        [luton_workbook, summary], out=tmp_path / "ICS.xlsx", catalogue=catalogue, ics=blmk
+    )
+    (note,) = [i for i in result.issues if i.code == "report-workbook"]
+    assert note.severity.value == "warning" and note.where.file == str(summary)
+    assert "left out of the merge" in note.message
+    assert [s.unit_id for s in result.submitted()] == ["luton"] and result.skipped == ()
+    assert summary.read_bytes() == before

@@ -130,6 +130,61 @@ def test_other_zip_files_are_named(tmp_path: Path) -> None:
     assert ".xlsb" in gate_workbook(xlsb)[0].message
 
 
+def test_office_documents_whose_main_part_is_not_a_workbook(tmp_path: Path) -> None:
+    """A .pptx or .docx has a main part too (its package relationships name it); the gate
+    sees it is not a <workbook> and says what the file is, not that a reader failed."""
+    from _zipcraft import stored, write_zip
+    from pptx import Presentation
+
+    deck = tmp_path / "report.pptx"
+    Presentation().save(str(deck))
+    rels = (
+        b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        b'Target="word/document.xml"/></Relationships>'
+    )
+    doc = write_zip(
+        tmp_path / "minutes.docx",
+        [
+            stored("_rels/.rels", rels),
+            stored("word/document.xml", b'<?xml version="1.0"?><w:document xmlns:w="urn:w"/>'),
+        ],
+    )
+    for path in (deck, doc):
+        (issue,) = gate_workbook(path)
+        assert issue.code == "gate-not-xlsx", issue
+        assert "Word or PowerPoint document, not a workbook" in issue.message
+
+
+#: (file name, content, words the message must hold, words it must not).
+BY_NAME: list[tuple[str, bytes, str, str]] = [
+    ("bedford.csv", b"Para,Status\r\n3.10,In place\r\n", "CSV text, not an Excel", "renamed"),
+    ("bedford.xlsx", b"Para,Status\r\n3.10,In place\r\n", "CSV text renamed .xlsx", "not an"),
+    ("commitments.yaml", b"catalogue:\n  id: ltp-2019\n", "YAML file", "renamed"),
+    ("blmk.yml", b"ics:\n  id: blmk\n", "--ics", "CSV"),
+    ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF document", "text"),
+    ("notes.xlsx", b"%PDF-1.4\nplain ascii pdf\n", "a PDF document", "text"),
+    ("history.sqlite", b"SQLite format 3\x00" + bytes(84), "SQLite database", "zip"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said", "unsaid"), BY_NAME, ids=[b[0] for b in BY_NAME]
+)
+def test_a_file_picked_by_mistake_is_named_for_what_it_is(
+    tmp_path: Path, name: str, content: bytes, said: str, unsaid: str
+) -> None:
+    """The advice follows the file's name and signature: a .csv was not 'renamed .xlsx', a
+    .yaml file belongs to --catalogue or --ics, and ltpgap's own PDF and history store are
+    called what they are."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    (issue,) = gate_workbook(path)
+    assert issue.code == "gate-not-xlsx"
+    assert said in issue.message and unsaid not in issue.message, issue.message
+
+
 def test_a_directory_that_lies_about_its_entry_count(tmp_path: Path) -> None:
     import struct
 
