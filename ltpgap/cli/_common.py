@@ -127,6 +127,16 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
             head = str(exc).splitlines()[0]
             print_issues(exc.issues, title=f"ltpgap: {head}")
             raise typer.Exit(code=1) from None
+        except PermissionError as exc:
+            # On Windows a workbook open in Excel is locked: the usual reason by far.
+            name = exc.filename2 or exc.filename or ""
+            err_console.print(
+                f"ltpgap: {name or 'a file'} cannot be opened or replaced (permission denied). "
+                "If it is open in Excel (or another program), close it and run the command "
+                "again; otherwise check that you may write to that folder.",
+                highlight=False,
+            )
+            raise typer.Exit(code=1) from None
         except OSError as exc:
             err_console.print(f"ltpgap: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
             raise typer.Exit(code=1) from None

@@ -399,3 +399,26 @@ def test_jobs_below_one_is_refused(books: dict[str, Path], tmp_path: Path, jobs:
     )
     assert done.exit_code == 2 and "--jobs" in done.output
     assert not (tmp_path / "I.xlsx").exists()
+
+
+def test_an_ics_workbook_open_in_excel_is_named_with_what_to_do(
+    books: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows, replacing a workbook Excel has open fails with 'permission denied': the
+    message names the workbook and says to close it, and the earlier merge is left whole."""
+    out = tmp_path / "ICS.xlsx"
+    common = ("--catalogue", V1, "--no-db", "-q", "--out", out)
+    assert invoke("merge", books["luton"], *common).exit_code == 0
+    before = out.read_bytes()
+
+    def locked(src: Any, dst: Any, **_: Any) -> None:
+        raise PermissionError(13, "Permission denied", str(src), None, str(dst))
+
+    monkeypatch.setattr(os, "replace", locked)
+    result = invoke("merge", books["luton"], books["bedford"], *common)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert f"ltpgap: {out} cannot be opened or replaced (permission denied)" in said
+    assert "open in Excel" in said and "close it" in said
+    assert out.read_bytes() == before
+    assert not list(tmp_path.glob(".*"))  # no temporary file left beside it
