@@ -135,10 +135,15 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
                 "If it is open in Excel (or another program), close it and run the command "
                 "again; otherwise check that you may write to that folder.",
                 highlight=False,
+                soft_wrap=True,  # never break the file name
             )
             raise typer.Exit(code=1) from None
         except OSError as exc:
-            err_console.print(f"ltpgap: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+            err_console.print(
+                f"ltpgap: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+                highlight=False,
+                soft_wrap=True,
+            )
             raise typer.Exit(code=1) from None
 
     return wrapper
