@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import BinaryIO, Literal
 
-__all__ = ["FileKind", "sniff", "zip_entry_count"]
+__all__ = ["FileKind", "LockFile", "lock_file", "sniff", "zip_entry_count"]
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -27,7 +27,11 @@ _OTHER_FILES = (
 #: Names a workbook goes by; a file with one of them that is something else was renamed.
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", "")
 
-Kind = Literal["zip", "empty", "encrypted", "xls", "ole", "html", "xml", "text", "binary"]
+Kind = Literal["zip", "empty", "encrypted", "xls", "ole", "html", "xml", "text", "binary", "lock"]
+#: Excel keeps '~$name.xlsx' beside a workbook while it is open: a few hundred bytes (165 in
+#: practice), the user's name first. Not a workbook, whatever its name says.
+LOCK_PREFIX = "~$"
+_LOCK_MAX_BYTES = 1024
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,6 +42,52 @@ class FileKind:
     advice: str = ""
     #: What the file is, when its signature says (a PDF document, a SQLite database).
     what: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LockFile:
+    """The lock file of an open workbook: the workbook's name and who has it open ('' unknown)."""
+
+    workbook: str
+    owner: str
+
+    def describe(self) -> str:
+        """'the lock file Excel keeps while bedford.xlsx is open (by Jane Smith)'."""
+        by = f" (by {self.owner})" if self.owner else ""
+        return f"the lock file Excel keeps while {self.workbook} is open{by}"
+
+
+def _lock_owner(head: bytes) -> str:
+    """The user an Office lock file names (a length byte, then the name), '' if unreadable."""
+    n = head[0] if head else 0
+    raw = head[1 : 1 + n]
+    if not n or len(raw) < n:
+        return ""
+    name = raw.decode("cp1252", errors="replace").strip()
+    return name if name.isprintable() and "\ufffd" not in name else ""
+
+
+def _as_lock(name: str, head: bytes) -> LockFile | None:
+    base = PurePath(name).name
+    if not base.startswith(LOCK_PREFIX) or len(head) > _LOCK_MAX_BYTES:
+        return None
+    if head.startswith(ZIP_MAGICS) or head.startswith(OLE_MAGIC):
+        return None
+    return LockFile(workbook=base.removeprefix(LOCK_PREFIX), owner=_lock_owner(head))
+
+
+def lock_file(path: Path) -> LockFile | None:
+    """The lock file Excel keeps beside an open workbook ('~$bedford.xlsx'), else ``None``.
+
+    Reads nothing unless the name starts with '~$', then at most a kilobyte.
+    """
+    if not path.name.startswith(LOCK_PREFIX):
+        return None
+    try:
+        with path.open("rb") as f:
+            return _as_lock(path.name, f.read(_LOCK_MAX_BYTES + 1))
+    except OSError:
+        return None
 
 
 def _it_is(what: str, suffix: str) -> str:
@@ -136,6 +186,13 @@ def sniff(f: BinaryIO, name: str = "") -> FileKind:
         )
     if head.startswith(ZIP_MAGICS):
         return FileKind(kind="zip")
+    if (lock := _as_lock(name, head)) is not None:
+        return FileKind(
+            kind="lock",
+            advice=f"it is {lock.describe()}, not a workbook. Leave it out: Excel deletes "
+            "it when the workbook is closed",
+            what=lock.describe(),
+        )
     if head.startswith(OLE_MAGIC):
         return _ole_kind(f, suffix)
     for magic, what in _OTHER_FILES:

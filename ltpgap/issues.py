@@ -110,6 +110,9 @@ CODES: dict[str, CodeInfo] = {
     "gate-file-too-large": CodeInfo(severity=E, summary="workbook file is over the size bound"),
     "gate-not-xlsx": CodeInfo(severity=E, summary="file is not an .xlsx workbook"),
     "gate-encrypted": CodeInfo(severity=E, summary="workbook is password-encrypted"),
+    "excel-lock-file": CodeInfo(
+        severity=E, summary="the lock file Excel keeps beside an open workbook ('~$name.xlsx')"
+    ),
     "gate-zip-bomb": CodeInfo(severity=E, summary="workbook expands beyond the bounds"),
     "gate-dtd": CodeInfo(severity=E, summary="workbook XML declares a DTD or entities"),
     "gate-too-many-cells": CodeInfo(severity=E, summary="a sheet is larger than the bounds"),

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from ltpgap._sniff import lock_file
 from ltpgap.catalogue import load_catalogue
 from ltpgap.cli._common import CatalogueOption, console, exit_for, guarded, issues_table
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
@@ -60,6 +61,15 @@ def workbook_issues(path: Path, catalogue: object) -> list[Issue]:
     from ltpgap.merge import probe_scope
     from ltpgap.workbook import assess_workbook, check_rewritable
 
+    if (lock := lock_file(path)) is not None:  # picked up by a glob while a workbook is open
+        return [
+            make_issue(
+                "excel-lock-file",
+                f"this is {lock.describe()}, not a workbook; it was not checked.",
+                where=Where(file=str(path)),
+                severity=Severity.WARNING,
+            )
+        ]
     scope = probe_scope(path)
     if scope is not None:
         return _ics_workbook_issues(path, scope)

@@ -124,6 +124,7 @@ _SHOWN = frozenset(
         "place-missing",
         "duplicate-place",
         "report-workbook",
+        "excel-lock-file",
         "place-name-conflict",
         "metadata-edited",
         "catalogue-migrated",

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ltpgap._gc import collector_paused
+from ltpgap._sniff import lock_file
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
@@ -137,6 +138,37 @@ def _read_all(
     return verdicts, [*left_out, *notes]
 
 
+def _without_lock_files(files: list[Path], out: Path) -> tuple[list[Path], list[Issue]]:
+    """The files less the lock files Excel keeps beside open workbooks ('~$luton.xlsx', which
+    places/*.xlsx picks up while someone has luton.xlsx open), each left out with a warning."""
+    locks = {f: lock for f in files if (lock := lock_file(f)) is not None}
+    given = {f.name.casefold() for f in files if f not in locks}
+    notes = []
+    for path, lock in locks.items():
+        if lock.workbook.casefold() == out.name.casefold():
+            after = (
+                f" {lock.workbook} is the workbook this merge writes: close it in Excel without "
+                "saving (saving it would overwrite this merge) and open it again."
+            )
+        elif lock.workbook.casefold() in given:
+            after = (
+                f" {lock.workbook} was merged as last saved; changes not yet saved in Excel "
+                "are not in this merge."
+            )
+        else:
+            after = ""
+        notes.append(
+            make_issue(
+                "excel-lock-file",
+                f"this is {lock.describe()}, not a workbook, so it was left out of the merge."
+                + after,
+                where=Where(file=str(path)),
+                severity=Severity.WARNING,
+            )
+        )
+    return [f for f in files if f not in locks], notes
+
+
 def _is_report(verdict: Verdict) -> bool:
     """True for the summary workbook of `ltpgap report`: it holds no inputs to merge."""
     return bool(verdict.problems) and all(i.code == "report-workbook" for i in verdict.problems)
@@ -242,6 +274,7 @@ def merge_workbooks(
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous, early = previous_workbook(out, ics)
     files = [Path(p) for p in paths if not same_file(Path(p), out)]
+    files, locks = _without_lock_files(files, out)
     lookup = catalogue_lookup(catalogue, from_catalogues)
     verdicts, dup_notes = _read_all(
         files,
@@ -261,7 +294,7 @@ def merge_workbooks(
         catalogue,
         lookup,
         stamp,
-        [*early, *problems, *dup_notes],
+        [*early, *locks, *problems, *dup_notes],
         keep_going=keep_going,
     )
     if write:

@@ -102,6 +102,10 @@ class Inspection:
         return next((s for s in self.sheets if s.name == name), None)
 
 
+#: The code a file that is not a zip is refused with, by what it is (else gate-not-xlsx).
+_KIND_CODES = {"encrypted": "gate-encrypted", "lock": "excel-lock-file"}
+
+
 def _not_xlsx_kind(names: set[str]) -> str:
     if "xl/workbook.bin" in names:
         return (
@@ -217,7 +221,7 @@ def inspect_workbook(
         with io.BytesIO(data) as fh:
             kind = sniff(fh, file.name)
             if kind.kind != "zip":
-                code = "gate-encrypted" if kind.kind == "encrypted" else "gate-not-xlsx"
+                code = _KIND_CODES.get(kind.kind, "gate-not-xlsx")
                 gate.add(code, f"the file cannot be read: {kind.advice}.")
                 return Inspection(path=gate.file, issues=tuple(gate.issues))
             count = zip_entry_count(fh, len(data))

@@ -416,9 +416,57 @@ def test_an_ics_workbook_open_in_excel_is_named_with_what_to_do(
 
     monkeypatch.setattr(os, "replace", locked)
     result = invoke("merge", books["luton"], books["bedford"], *common)
+    assert str(out) in result.output  # whole, however long the path: never wrapped
     said = " ".join(result.output.split())
     assert result.exit_code == 1
     assert f"ltpgap: {out} cannot be opened or replaced (permission denied)" in said
     assert "open in Excel" in said and "close it" in said
     assert out.read_bytes() == before
     assert not list(tmp_path.glob(".*"))  # no temporary file left beside it
+
+
+def _lock(folder: Path, workbook: str, owner: str = "Jane Smith") -> Path:
+    """The lock file Excel keeps beside an open workbook: 165 bytes, the user's name first
+    (a length byte, the name padded to 54 bytes, then the name again in UTF-16)."""
+    head = bytes([len(owner)]) + owner.encode("cp1252")
+    data = head.ljust(54, b" ") + bytes([len(owner), 0]) + owner.encode("utf-16-le")
+    path = folder / f"~${workbook}"
+    path.write_bytes(data.ljust(165, b"\0"))
+    return path
+
+
+def test_excel_lock_files_picked_up_with_the_workbooks_are_left_out(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """`ltpgap merge places/*.xlsx` while Luton's workbook (and the ICS workbook) are open in
+    Excel picks up Excel's '~$' lock files: the merge goes on without them and says, for each,
+    whose open workbook it is and what that means for this merge."""
+    folder = books["luton"].parent
+    out = folder / "ICS.xlsx"
+    locks = [_lock(folder, "luton.xlsx"), _lock(folder, "ICS.xlsx", "A. N. Lead")]
+    stray = _lock(folder, "old plan.xlsx", "")
+    result = invoke(
+        "merge", books["luton"], books["bedford"], *locks, stray,
+        "--catalogue", V1, "--no-db", "--out", out,
+    )  # fmt: skip
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    assert "2 workbook(s) merged" in said and "0 skipped" in said
+    assert (
+        "~$luton.xlsx: this is the lock file Excel keeps while luton.xlsx is open (by Jane "
+        "Smith), not a workbook, so it was left out of the merge. luton.xlsx was merged as last "
+        "saved" in said
+    )
+    assert "while ICS.xlsx is open (by A. N. Lead)" in said and "close it in Excel" in said
+    assert "while old plan.xlsx is open, not a workbook, so it was left out of the merge. (" in said
+    checks = [r for r in sheet_rows(out, "Checks") if r["Code"] == "excel-lock-file"]
+    assert sorted(r["Workbook"] for r in checks) == sorted(p.name for p in [*locks, stray])
+    assert {r["Severity"] for r in checks} == {"warning"}
+
+
+def test_check_passes_over_a_lock_file_with_a_warning(tmp_path: Path) -> None:
+    lock = _lock(tmp_path, "bedford.xlsx")
+    result = invoke("check", lock)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    assert "excel-lock-file" in said and "while bedford.xlsx is open (by Jane Smith)" in said

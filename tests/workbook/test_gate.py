@@ -664,3 +664,24 @@ def test_a_cell_reference_in_another_attribute_is_not_a_position(
     assert found.passed, found.issues
     gap = found.sheet("Gap analysis")
     assert gap is not None and gap.max_row == 600
+
+
+def test_excel_lock_file_is_named_and_a_real_workbook_is_not_taken_for_one(
+    tmp_path: Path, filled_base: Path
+) -> None:
+    """'~$bedford.xlsx' (165 bytes, the user's name first) is Excel's lock file; a workbook
+    whose name happens to start with '~$' is read as a workbook all the same."""
+    owner = "Ffion Jones"
+    head = (bytes([len(owner)]) + owner.encode("cp1252")).ljust(54, b" ")
+    lock = tmp_path / "~$bedford.xlsx"
+    lock.write_bytes((head + bytes([len(owner), 0]) + owner.encode("utf-16-le")).ljust(165, b"\0"))
+    (issue,) = gate_workbook(lock)
+    assert issue.code == "excel-lock-file" and issue.where.file == str(lock)
+    assert "lock file Excel keeps while bedford.xlsx is open (by Ffion Jones)" in issue.message
+    nameless = tmp_path / "~$luton.xlsx"
+    nameless.write_bytes(bytes(165))  # no readable user name: the lock is still named
+    (issue,) = gate_workbook(nameless)
+    assert issue.code == "excel-lock-file" and "while luton.xlsx is open, not" in issue.message
+    workbook = tmp_path / "~$copy.xlsx"
+    workbook.write_bytes(filled_base.read_bytes())
+    assert inspect_workbook(workbook).passed
