@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from ltpgap.catalogue import load_catalogue
-from ltpgap.cli._common import CatalogueOption, console, guarded
+from ltpgap.cli._common import CatalogueOption, console, guarded, print_issues
 from ltpgap.cli.merge import counts_overview, file_progress
 
 if TYPE_CHECKING:
@@ -92,6 +92,8 @@ def rollup_command(
             catalogue=cat,
             progress=progress,
         )
+    left_out = [i for i in result.issues if i.code in ("report-workbook", "excel-lock-file")]
+    print_issues(left_out, title=f"{len(left_out)} file(s) left out")
     label = name or ("England" if level == "national" else "Region")
     if not quiet:
         console.print(_overview(result, label))

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from ltpgap._sniff import lock_file
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
-from ltpgap.issues import Issue, LtpgapError, Where, make_issue
+from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, UnitInputs, assess_units
@@ -36,7 +37,9 @@ __all__ = [
     "previous_rollup",
     "previous_workbook",
     "ref_locator",
+    "report_left_out",
     "same_file",
+    "without_lock_files",
 ]
 
 _LEAD = ("place", "source_file", "row", "para")
@@ -56,6 +59,55 @@ def same_file(a: Path, b: Path) -> bool:
         return b.exists() and os.path.samefile(a, b)
     except OSError:
         return False
+
+
+#: What a merge or a roll-up calls itself, and what it did to a workbook, in its messages.
+_JOB = {"merge": ("merge", "merged"), "rollup": ("roll-up", "rolled up")}
+
+
+def without_lock_files(
+    files: list[Path], out: Path, job: Literal["merge", "rollup"]
+) -> tuple[list[Path], list[Issue]]:
+    """The files less the lock files Excel keeps beside open workbooks ('~$luton.xlsx', which
+    places/*.xlsx picks up while someone has luton.xlsx open), each left out with a warning."""
+    noun, done = _JOB[job]
+    locks = {f: lock for f in files if (lock := lock_file(f)) is not None}
+    given = {f.name.casefold() for f in files if f not in locks}
+    notes = []
+    for path, lock in locks.items():
+        if lock.workbook.casefold() == out.name.casefold():
+            after = (
+                f" {lock.workbook} is the workbook this {noun} writes: close it in Excel "
+                f"without saving (saving it would overwrite this {noun}) and open it again."
+            )
+        elif lock.workbook.casefold() in given:
+            after = (
+                f" {lock.workbook} was {done} as last saved; changes not yet saved in Excel "
+                f"are not in this {noun}."
+            )
+        else:
+            after = ""
+        notes.append(
+            make_issue(
+                "excel-lock-file",
+                f"this is {lock.describe()}, not a workbook, so it was left out of the {noun}."
+                + after,
+                where=Where(file=str(path)),
+                severity=Severity.WARNING,
+            )
+        )
+    return [f for f in files if f not in locks], notes
+
+
+def report_left_out(path: Path, job: Literal["merge", "rollup"]) -> Issue:
+    """The summary workbook of `ltpgap report`, given among the workbooks: left out, a warning."""
+    return make_issue(
+        "report-workbook",
+        "this is a summary workbook written by `ltpgap report` (the tables behind a board "
+        f"report); it holds no inputs, so it was left out of the {_JOB[job][0]}.",
+        where=Where(file=str(path)),
+        severity=Severity.WARNING,
+    )
 
 
 def check_out_name(out: Path) -> None:

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ltpgap._gc import collector_paused
-from ltpgap._sniff import lock_file
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
@@ -24,7 +23,9 @@ from ltpgap.merge._carry import (
     dropped_units,
     previous_workbook,
     ref_locator,
+    report_left_out,
     same_file,
+    without_lock_files,
 )
 from ltpgap.merge._changes import input_changes
 from ltpgap.merge._collect import BookReader, FileRead, default_reader, read_files
@@ -129,7 +130,7 @@ def _read_all(
         verdict = accept(read, ics, catalogue, lookup, stamp)
         verdict = verdict if verdict.usable else _explain(verdict, read)
         if _is_report(verdict):  # picked up with the workbooks (out/*.xlsx): not an input
-            left_out.append(_left_out(verdict))
+            left_out.append(report_left_out(verdict.path, "merge"))
             verdict = Verdict(verdict.path, None, [])
         verdicts.append(verdict)
         if progress is not None:
@@ -138,50 +139,9 @@ def _read_all(
     return verdicts, [*left_out, *notes]
 
 
-def _without_lock_files(files: list[Path], out: Path) -> tuple[list[Path], list[Issue]]:
-    """The files less the lock files Excel keeps beside open workbooks ('~$luton.xlsx', which
-    places/*.xlsx picks up while someone has luton.xlsx open), each left out with a warning."""
-    locks = {f: lock for f in files if (lock := lock_file(f)) is not None}
-    given = {f.name.casefold() for f in files if f not in locks}
-    notes = []
-    for path, lock in locks.items():
-        if lock.workbook.casefold() == out.name.casefold():
-            after = (
-                f" {lock.workbook} is the workbook this merge writes: close it in Excel without "
-                "saving (saving it would overwrite this merge) and open it again."
-            )
-        elif lock.workbook.casefold() in given:
-            after = (
-                f" {lock.workbook} was merged as last saved; changes not yet saved in Excel "
-                "are not in this merge."
-            )
-        else:
-            after = ""
-        notes.append(
-            make_issue(
-                "excel-lock-file",
-                f"this is {lock.describe()}, not a workbook, so it was left out of the merge."
-                + after,
-                where=Where(file=str(path)),
-                severity=Severity.WARNING,
-            )
-        )
-    return [f for f in files if f not in locks], notes
-
-
 def _is_report(verdict: Verdict) -> bool:
     """True for the summary workbook of `ltpgap report`: it holds no inputs to merge."""
     return bool(verdict.problems) and all(i.code == "report-workbook" for i in verdict.problems)
-
-
-def _left_out(verdict: Verdict) -> Issue:
-    return make_issue(
-        "report-workbook",
-        "this is a summary workbook written by `ltpgap report` (the tables behind a board "
-        "report), not a place workbook; it holds no inputs, so it was left out of the merge.",
-        where=Where(file=str(verdict.path)),
-        severity=Severity.WARNING,
-    )
 
 
 def _skipped(verdict: Verdict, previous: IcsWorkbook | None) -> Issue:
@@ -274,7 +234,10 @@ def merge_workbooks(
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous, early = previous_workbook(out, ics)
     files = [Path(p) for p in paths if not same_file(Path(p), out)]
-    files, locks = _without_lock_files(files, out)
+    files, locks = without_lock_files(files, out, "merge")
+    if progress is not None:  # each file given counts on the progress bar
+        for note in locks:
+            progress(Path(note.where.file or ""), False)
     lookup = catalogue_lookup(catalogue, from_catalogues)
     verdicts, dup_notes = _read_all(
         files,

@@ -21,7 +21,12 @@ from ltpgap._gc import collector_paused
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import Rules
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
-from ltpgap.merge._carry import previous_rollup, same_file
+from ltpgap.merge._carry import (
+    previous_rollup,
+    report_left_out,
+    same_file,
+    without_lock_files,
+)
 from ltpgap.merge._collect import file_sha256
 from ltpgap.merge._sheets import META
 from ltpgap.merge.ics_reader import IcsWorkbook, read_ics_workbook
@@ -55,16 +60,25 @@ def _slug(name: str) -> str:
 
 
 def _read(
-    paths: Sequence[Path], progress: Callable[[Path, bool], None] | None
-) -> tuple[list[tuple[Path, IcsWorkbook]], list[Issue]]:
+    paths: Sequence[Path], out: Path, progress: Callable[[Path, bool], None] | None
+) -> tuple[list[tuple[Path, IcsWorkbook]], list[Issue], list[Issue]]:
+    """The ICS workbooks read, the problems that stop the roll-up, and the files left out
+    with a warning (Excel's lock files, a report's summary workbook)."""
     books: list[tuple[Path, IcsWorkbook]] = []
     problems: list[Issue] = []
+    paths, left_out = without_lock_files(list(paths), out, "rollup")
+    if progress is not None:  # each file given counts on the progress bar
+        for note in left_out:
+            progress(Path(note.where.file or ""), False)
     for path in paths:
         try:
             books.append((path, read_ics_workbook(path)))
             ok = True
         except LtpgapError as exc:
-            problems += exc.issues
+            if all(i.code == "report-workbook" for i in exc.issues):  # out/*.xlsx found one
+                left_out.append(report_left_out(path, "rollup"))
+            else:
+                problems += exc.issues
             ok = False
         except OSError as exc:
             problems.append(
@@ -79,7 +93,7 @@ def _read(
             ok = False
         if progress is not None:
             progress(path, ok)
-    return books, problems
+    return books, problems, left_out
 
 
 def _check(
@@ -193,7 +207,8 @@ def rollup_workbooks(
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     name = name or ("England" if level == "national" else "Region")
     previous_rollup(Path(out))  # before any reading: never overwrite what is not a roll-up
-    books, problems = _read([Path(p) for p in paths if not same_file(Path(p), Path(out))], progress)
+    files = [Path(p) for p in paths if not same_file(Path(p), Path(out))]
+    books, problems, left_out = _read(files, Path(out), progress)
     problems += _check(books, level, catalogue)
     if problems or not books:
         raise LtpgapError(
@@ -210,7 +225,7 @@ def rollup_workbooks(
         unit_label="ics" if books[0][1].scope == "ics-merge" else "region",
         region_id=unit_id or _slug(name),
     )
-    issues = tuple(i for _, wb in books for i in wb.issues)
+    issues = (*left_out, *(i for _, wb in books for i in wb.issues))
     content = IcsContent(
         scope=level,
         unit_id=unit_id or _slug(name),

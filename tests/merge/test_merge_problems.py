@@ -462,6 +462,8 @@ def test_excel_lock_files_picked_up_with_the_workbooks_are_left_out(
     checks = [r for r in sheet_rows(out, "Checks") if r["Code"] == "excel-lock-file"]
     assert sorted(r["Workbook"] for r in checks) == sorted(p.name for p in [*locks, stray])
     assert {r["Severity"] for r in checks} == {"warning"}
+    reading = [line for line in result.output.splitlines() if line.startswith("reading ")]
+    assert len(reading) == 5  # every file given counts on the progress bar
 
 
 def test_check_passes_over_a_lock_file_with_a_warning(tmp_path: Path) -> None:

@@ -335,3 +335,44 @@ def test_two_units_of_one_name_are_refused(
     assert (issue.code, issue.where.file) == ("duplicate-name", str(second))
     assert "'east_b' and 'east_a'" in issue.message and "--name" in issue.message
     assert not (tmp_path / "E.xlsx").exists()
+
+
+def test_lock_files_and_a_report_found_with_the_ics_workbooks_are_left_out(
+    two_ics: dict[str, Path], cat1: Catalogue, tmp_path: Path
+) -> None:
+    """`ltpgap rollup icss/*.xlsx` picks up a report's summary workbook and Excel's lock file of
+    an open ICS workbook: the roll-up goes on without them, says so on the screen and on
+    Checks, and still counts each given file on the progress bar."""
+    from ltpgap.reports import load_report_data, write_xlsx
+
+    folder = tmp_path / "icss"
+    folder.mkdir()
+    books = [Path(shutil.copy(p, folder / p.name)) for p in two_ics.values()]
+    report = write_xlsx(load_report_data(books[0], catalogue=cat1), folder / "report.xlsx")
+    owner = "Sam Patel"
+    lock = folder / f"~${books[1].name}"
+    head = (bytes([len(owner)]) + owner.encode("cp1252")).ljust(54, b" ")
+    lock.write_bytes((head + bytes([len(owner), 0]) + owner.encode("utf-16-le")).ljust(165, b"\0"))
+    given = sorted(folder.glob("*.xlsx"))
+    assert set(given) == {*books, report, lock}
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    done = CliRunner().invoke(
+        app, ["rollup", *map(str, given), "--out", str(tmp_path / "EAST.xlsx"), "--catalogue", cat]
+    )
+    said = " ".join(done.output.split())
+    assert done.exit_code == 0, said
+    assert "2 file(s) left out" in said and "2 unit(s) rolled up" in said
+    assert (
+        f"while {books[1].name} is open (by Sam Patel), not a workbook, so it was left out of "
+        f"the roll-up. {books[1].name} was rolled up as last saved" in said
+    )
+    assert "report.xlsx: this is a summary workbook written by `ltpgap report`" in said
+    checks = sheet_rows(tmp_path / "EAST.xlsx", "Checks")
+    assert {
+        (r["Code"], r["Severity"]) for r in checks if r["Workbook"] in (lock.name, "report.xlsx")
+    } == {
+        ("excel-lock-file", "warning"),
+        ("report-workbook", "warning"),
+    }
+    progress = [line for line in done.output.splitlines() if line.startswith("reading ")]
+    assert len(progress) == len(given)
