@@ -76,6 +76,16 @@ def workbook_issues(path: Path, catalogue: object) -> list[Issue]:
     try:
         result = assess_workbook(path, catalogue=catalogue)  # type: ignore[arg-type]
     except LtpgapError as exc:
+        if all(i.code == "report-workbook" for i in exc.issues):  # out/*.xlsx found it
+            return [
+                make_issue(
+                    "report-workbook",
+                    "this is a summary workbook written by `ltpgap report` (the tables behind "
+                    "a board report), not a place workbook; it was not checked.",
+                    where=Where(file=str(path)),
+                    severity=Severity.WARNING,
+                )
+            ]
         return list(exc.issues)
     except OSError as exc:
         code = "file-not-found" if isinstance(exc, FileNotFoundError) else "unreadable-workbook"

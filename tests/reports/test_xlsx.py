@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -142,3 +143,16 @@ def test_picked_up_with_the_place_workbooks_it_is_left_out_of_the_merge(
     assert "left out of the merge" in note.message
     assert [s.unit_id for s in result.submitted()] == ["luton"] and result.skipped == ()
     assert summary.read_bytes() == before
+
+
+def test_check_passes_over_it_with_a_warning(rendered: dict[str, Path]) -> None:
+    """`ltpgap check out/*.xlsx` after a report: the summary workbook is named, not failed."""
+    from typer.testing import CliRunner
+
+    from ltpgap.cli import app
+
+    done = CliRunner().invoke(app, ["check", str(rendered["xlsx"]), "--format", "json"])
+    assert done.exit_code == 0, done.output
+    (issue,) = json.loads(done.output)
+    assert issue["code"] == "report-workbook" and issue["severity"] == "warning"
+    assert "it was not checked" in issue["message"]
