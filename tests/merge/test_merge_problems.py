@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from lockkit import excel_lock_file
 from mergekit import V1, V2, copy_books, sheet_rows, type_inputs
 from typer.testing import CliRunner
 
@@ -425,16 +426,6 @@ def test_an_ics_workbook_open_in_excel_is_named_with_what_to_do(
     assert not list(tmp_path.glob(".*"))  # no temporary file left beside it
 
 
-def _lock(folder: Path, workbook: str, owner: str = "Jane Smith") -> Path:
-    """The lock file Excel keeps beside an open workbook: 165 bytes, the user's name first
-    (a length byte, the name padded to 54 bytes, then the name again in UTF-16)."""
-    head = bytes([len(owner)]) + owner.encode("cp1252")
-    data = head.ljust(54, b" ") + bytes([len(owner), 0]) + owner.encode("utf-16-le")
-    path = folder / f"~${workbook}"
-    path.write_bytes(data.ljust(165, b"\0"))
-    return path
-
-
 def test_excel_lock_files_picked_up_with_the_workbooks_are_left_out(
     books: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -443,8 +434,11 @@ def test_excel_lock_files_picked_up_with_the_workbooks_are_left_out(
     whose open workbook it is and what that means for this merge."""
     folder = books["luton"].parent
     out = folder / "ICS.xlsx"
-    locks = [_lock(folder, "luton.xlsx"), _lock(folder, "ICS.xlsx", "A. N. Lead")]
-    stray = _lock(folder, "old plan.xlsx", "")
+    locks = [
+        excel_lock_file(folder, "luton.xlsx"),
+        excel_lock_file(folder, "ICS.xlsx", "A. N. Lead"),
+    ]
+    stray = excel_lock_file(folder, "old plan.xlsx", "")
     result = invoke(
         "merge", books["luton"], books["bedford"], *locks, stray,
         "--catalogue", V1, "--no-db", "--out", out,
@@ -467,7 +461,7 @@ def test_excel_lock_files_picked_up_with_the_workbooks_are_left_out(
 
 
 def test_check_passes_over_a_lock_file_with_a_warning(tmp_path: Path) -> None:
-    lock = _lock(tmp_path, "bedford.xlsx")
+    lock = excel_lock_file(tmp_path, "bedford.xlsx")
     result = invoke("check", lock)
     said = " ".join(result.output.split())
     assert result.exit_code == 0, said

@@ -8,6 +8,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from lockkit import excel_lock_file
 from mergekit import V2, blank_books, sheet_rows, type_inputs
 from oracle import ics_rag
 from typer.testing import CliRunner
@@ -349,10 +350,7 @@ def test_lock_files_and_a_report_found_with_the_ics_workbooks_are_left_out(
     folder.mkdir()
     books = [Path(shutil.copy(p, folder / p.name)) for p in two_ics.values()]
     report = write_xlsx(load_report_data(books[0], catalogue=cat1), folder / "report.xlsx")
-    owner = "Sam Patel"
-    lock = folder / f"~${books[1].name}"
-    head = (bytes([len(owner)]) + owner.encode("cp1252")).ljust(54, b" ")
-    lock.write_bytes((head + bytes([len(owner), 0]) + owner.encode("utf-16-le")).ljust(165, b"\0"))
+    lock = excel_lock_file(folder, books[1].name, "Sam Patel")
     given = sorted(folder.glob("*.xlsx"))
     assert set(given) == {*books, report, lock}
     cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")

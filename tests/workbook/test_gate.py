@@ -12,6 +12,7 @@ import _fixtures as fx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lockkit import excel_lock_file
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
@@ -671,10 +672,7 @@ def test_excel_lock_file_is_named_and_a_real_workbook_is_not_taken_for_one(
 ) -> None:
     """'~$bedford.xlsx' (165 bytes, the user's name first) is Excel's lock file; a workbook
     whose name happens to start with '~$' is read as a workbook all the same."""
-    owner = "Ffion Jones"
-    head = (bytes([len(owner)]) + owner.encode("cp1252")).ljust(54, b" ")
-    lock = tmp_path / "~$bedford.xlsx"
-    lock.write_bytes((head + bytes([len(owner), 0]) + owner.encode("utf-16-le")).ljust(165, b"\0"))
+    lock = excel_lock_file(tmp_path, "bedford.xlsx", "Ffion Jones")
     (issue,) = gate_workbook(lock)
     assert issue.code == "excel-lock-file" and issue.where.file == str(lock)
     assert "lock file Excel keeps while bedford.xlsx is open (by Ffion Jones)" in issue.message
