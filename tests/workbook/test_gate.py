@@ -683,3 +683,27 @@ def test_excel_lock_file_is_named_and_a_real_workbook_is_not_taken_for_one(
     workbook = tmp_path / "~$copy.xlsx"
     workbook.write_bytes(filled_base.read_bytes())
     assert inspect_workbook(workbook).passed
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    head=st.one_of(
+        st.binary(max_size=300),
+        st.builds(lambda n, rest: bytes([n]) + rest, st.integers(0, 255), st.binary(max_size=200)),
+        st.sampled_from([b"%PDF-1.7\n", b"SQLite format 3\x00", b"PK\x03\x04", b"a,b\n"]).flatmap(
+            lambda magic: st.binary(max_size=100).map(lambda rest: magic + rest)
+        ),
+    ),
+    name=st.sampled_from(
+        ["bedford.xlsx", "~$bedford.xlsx", "~$", "x.csv", "c.yaml", "r.PDF", "noext", "~$a.yml"]
+    ),
+)
+def test_sniff_says_what_any_file_is_and_never_raises(head: bytes, name: str) -> None:
+    """Whatever the bytes and the name: a kind, and advice for anything that is not a zip."""
+    from ltpgap._sniff import sniff
+
+    kind = sniff(io.BytesIO(head), name)
+    assert (kind.kind == "zip") == head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+    assert kind.kind == "zip" or kind.advice.startswith(("it is", "the file is empty"))
+    if kind.kind == "lock":  # only a small file with a lock file's name
+        assert name.startswith("~$") and len(head) <= 1024
