@@ -99,9 +99,11 @@ def test_rollup_restores_the_collector_when_it_refuses(
 ) -> None:
     seen: list[bool] = []
 
-    def read(paths: object, progress: object) -> tuple[list[object], list[object]]:
+    def read(
+        paths: object, out: object, progress: object
+    ) -> tuple[list[object], list[object], list[object]]:
         seen.append(gc.isenabled())
-        return [], []
+        return [], [], []
 
     monkeypatch.setattr(rollup, "_read", read)
     with pytest.raises(LtpgapError):
