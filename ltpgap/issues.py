@@ -126,6 +126,9 @@ CODES: dict[str, CodeInfo] = {
     "missing-para": CodeInfo(severity=W, summary="a catalogue commitment has no row"),
     "duplicate-para": CodeInfo(severity=E, summary="two rows share one Para"),
     "blank-para": CodeInfo(severity=W, summary="a row with inputs has no Para"),
+    "unread-row": CodeInfo(
+        severity=W, summary="a row without Para or inputs has text in catalogue columns; not read"
+    ),
     "extra-sheet": CodeInfo(
         severity=N, summary="a sheet of the place's own, with values: not read, not merged"
     ),

@@ -245,6 +245,7 @@ def read_rows(
     _report_errors(t, content, set(keep), paras)
     _report_formulas(t, content, set(keep), paras)
     _report_blank_paras(t, keep, paras, content, letter, catalogue)
+    _report_unread_rows(t, keep, paras, letter, catalogue)
     _report_merged(t, paras, inputs, merged)
     data: dict[str, list[object]] = {
         "para": [paras[i] for i in keep],
@@ -386,6 +387,49 @@ def _report_blank_paras(
             f"row {row} has values ({cells}) but no Para, so ltpgap cannot tell "
             "which commitment they belong to; they are kept but not assessed. Type the Para "
             f"in {letter}{row}{hint}.",
+            f"{letter}{row}",
+        )
+
+
+#: The catalogue columns after Para: ltpgap writes them from the catalogue, matched by Para.
+_CATALOGUE = tuple(c for c in COLUMNS if c.group == "catalogue" and c.key != "para")
+
+
+def _report_unread_rows(
+    t: _Table, keep: list[int], paras: list[str], letter: str, catalogue: Catalogue | None
+) -> None:
+    """Rows with no Para and no input but text in a catalogue column (a local priority typed
+    under the table, or a row whose Para was deleted): not read, so named, not dropped."""
+    kept = set(keep)
+    todo = [i for i, p in enumerate(paras) if not p and i not in kept]
+    columns = [(c.header, j) for c in _CATALOGUE if (j := t.layout.columns.get(c.key)) is not None]
+    if not todo or not columns:
+        return
+    titles = {fold(c.title): c.id for c in catalogue} if catalogue else {}
+    tcol = t.layout.columns.get("title")
+    for i in todo:
+        row = t.excel_row(i)
+        cells = [
+            f"{header} in {get_column_letter(j + 1)}{row}"
+            for header, j in columns
+            if not is_blank(t.column(j)[i])
+        ]
+        if not cells:
+            continue
+        title = t.column(tcol)[i] if tcol is not None else None
+        match = titles.get(fold(title)) if isinstance(title, str) else None
+        advice = (
+            f" Its Title is that of {match}: if its Para was deleted, type {match} in "
+            f"{letter}{row}."
+            if match
+            else " To record an initiative, type it in the Initiatives cell of the commitment "
+            "it delivers; for a note, use Evidence and notes."
+        )
+        t.add(
+            "unread-row",
+            f"row {row} has text only in columns ltpgap fills from the catalogue "
+            f"({', '.join(cells)}) and no Para, so it is not read and does not reach the ICS "
+            f"workbook.{advice}",
             f"{letter}{row}",
         )
 

@@ -281,6 +281,46 @@ def test_formulas_never_calculated_are_kept_as_typed(
     assert typed[("2.10", "Status")] == rows.at["2.10", "status"]
 
 
+def test_rows_with_text_only_in_catalogue_columns_are_named(
+    filled_base: Path, tmp_path: Path, read
+) -> None:
+    """A local priority typed under the table (Title only) and a row whose Para was deleted
+    hold no input, so nothing of them reaches the ICS workbook: each is named at its row,
+    the second with the Para its Title gives away."""
+    where: dict[str, int] = {}
+
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["Gap analysis"]
+        header = [c.value for c in ws[1]]
+        inputs = [header.index(h) + 1 for h in ("Initiatives", "Status", "Lead")]
+        untouched = next(
+            r for r in range(2, ws.max_row + 1) if all(ws.cell(r, c).value is None for c in inputs)
+        )
+        where["untouched"], where["para"] = untouched, ws.cell(untouched, 1).value
+        ws.cell(untouched, 1).value = None
+        where["below"] = ws.max_row + 2
+        ws.cell(where["below"], header.index("Title") + 1, "Local priority: frailty hub")
+
+    path = fx._edit(filled_base, tmp_path, change)
+    book = read(path)
+    assert sorted(_codes(book)) == ["missing-para", "unread-row", "unread-row"]
+    by_row = {int(i.where.cell[1:]): i for i in book.issues if i.code == "unread-row"}
+    deleted, below = by_row[where["untouched"]], by_row[where["below"]]
+    para, row = where["para"], where["untouched"]
+    assert _at(deleted) == ("Gap analysis", f"A{row}") and deleted.severity.value == "warning"
+    assert f"Title in E{row}" in deleted.message
+    assert f"Its Title is that of {para}: if its Para was deleted, type {para} in A{row}" in (
+        deleted.message
+    )
+    assert below.message.startswith(
+        f"row {where['below']} has text only in columns ltpgap fills from the catalogue "
+        f"(Title in E{where['below']}) and no Para"
+    )
+    assert "Initiatives cell of the commitment it delivers" in below.message
+    assert _one(book, "missing-para").commitment == para
+    assert_nothing_lost(path, book)
+
+
 def test_a_formula_below_every_value_is_kept_too(filled_base: Path, tmp_path: Path, read) -> None:
     path = fx.place_formula_below_table(filled_base, tmp_path)
     book = read(path)
