@@ -180,6 +180,10 @@ CODES: dict[str, CodeInfo] = {
     "not-a-place-workbook": CodeInfo(
         severity=E, summary="an ICS workbook was given where a place workbook was expected"
     ),
+    "ics-workbook-additions": CodeInfo(
+        severity=W,
+        summary="the ICS workbook merged into held additions by hand; kept in a copy",
+    ),
     "report-workbook": CodeInfo(
         severity=E,
         summary="the summary workbook of `ltpgap report` was given as a place or ICS workbook",

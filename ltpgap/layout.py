@@ -39,6 +39,7 @@ __all__ = [
     "COUNT_KEYS",
     "DATA_SHEET",
     "GAPS_SHEET",
+    "HISTORY_SHEET",
     "ICS_OUTPUT_SHEETS",
     "ICS_TABLES",
     "LEVEL_NAMES",
@@ -60,6 +61,7 @@ __all__ = [
     "SummaryRow",
     "catalogue_values",
     "chapter_label",
+    "column_letter",
     "fold",
     "header_key",
     "meta_checksum",
@@ -90,6 +92,7 @@ BY_CHAPTER_SHEET = "Summary by chapter"
 BY_AREA_SHEET = "Summary by programme area"
 GAPS_SHEET = "Gaps"
 SNAPSHOT_SHEET = "Snapshot"
+HISTORY_SHEET = "History"  # the ICS workbook's movement between snapshots (§9)
 CHECKS_SHEET = "Checks"
 ICS_OUTPUT_SHEETS: tuple[str, ...] = (
     MATRIX_SHEET,
@@ -211,6 +214,15 @@ def catalogue_values(c: Commitment, catalogue: Catalogue) -> dict[str, object]:
 
 
 _FOLD = re.compile(r"[^0-9a-z]+")
+
+
+def column_letter(index: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def fold(text: object) -> str:

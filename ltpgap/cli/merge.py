@@ -125,6 +125,7 @@ _SHOWN = frozenset(
         "duplicate-place",
         "report-workbook",
         "excel-lock-file",
+        "ics-workbook-additions",
         "place-name-conflict",
         "metadata-edited",
         "catalogue-migrated",

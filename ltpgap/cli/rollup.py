@@ -92,8 +92,9 @@ def rollup_command(
             catalogue=cat,
             progress=progress,
         )
-    left_out = [i for i in result.issues if i.code in ("report-workbook", "excel-lock-file")]
-    print_issues(left_out, title=f"{len(left_out)} file(s) left out")
+    shown = ("report-workbook", "excel-lock-file", "ics-workbook-additions")
+    noted = [i for i in result.issues if i.code in shown]
+    print_issues(noted, title=f"{len(noted)} problem(s) to act on")
     label = name or ("England" if level == "national" else "Region")
     if not quiet:
         console.print(_overview(result, label))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -34,6 +35,7 @@ __all__ = [
     "carry_forward",
     "check_out_name",
     "dropped_units",
+    "keep_additions",
     "previous_rollup",
     "previous_workbook",
     "ref_locator",
@@ -99,6 +101,31 @@ def without_lock_files(
     return [f for f in files if f not in locks], notes
 
 
+def keep_additions(
+    previous: IcsWorkbook | None, out: Path, now: datetime | None, job: Literal["merge", "rollup"]
+) -> tuple[Path | None, list[Issue]]:
+    """Where to copy the workbook being replaced, when someone added to it by hand (a sheet of
+    notes, a comment column): a merge or roll-up writes every sheet afresh, so nothing of
+    theirs is carried over, and the copy keeps it. With the warning that says so."""
+    if previous is None or not previous.additions:
+        return None, []
+    from ltpgap.workbook._atomic import backup_path
+
+    keep = backup_path(out, now)
+    what = "; ".join(previous.additions)
+    return keep, [
+        make_issue(
+            "ics-workbook-additions",
+            f"{out.name} held additions of your own ({what}). A {_JOB[job][0]} writes every "
+            f"sheet afresh, so they are not in the new workbook; the previous workbook was "
+            f"kept as {keep.name}. Copy what you need from it, and keep notes in a workbook "
+            "of their own.",
+            where=Where(file=str(out)),
+            severity=Severity.WARNING,
+        )
+    ]
+
+
 def report_left_out(path: Path, job: Literal["merge", "rollup"]) -> Issue:
     """The summary workbook of `ltpgap report`, given among the workbooks: left out, a warning."""
     return make_issue(
@@ -148,8 +175,8 @@ def _existing(out: Path) -> IcsWorkbook | None:
         ) from None
 
 
-def previous_rollup(out: Path) -> None:
-    """Check a roll-up may write ``out``: nothing there, or an earlier roll-up (replaced)."""
+def previous_rollup(out: Path) -> IcsWorkbook | None:
+    """The earlier roll-up at ``out`` (replaced), or None; refuses any other workbook."""
     previous = _existing(out)
     if previous is not None and previous.scope not in ("region", "national"):
         raise _not_replaced(
@@ -157,6 +184,7 @@ def previous_rollup(out: Path) -> None:
             f"--out names an existing ICS workbook ({previous.unit_name}), not a roll-up; a "
             "roll-up would overwrite it. Choose another --out.",
         )
+    return previous
 
 
 def previous_workbook(out: Path, ics: IcsConfig) -> tuple[IcsWorkbook | None, list[Issue]]:

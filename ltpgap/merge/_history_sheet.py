@@ -28,7 +28,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ltpgap.catalogue import Catalogue
-from ltpgap.layout import CHAPTER_TITLES
+from ltpgap.layout import CHAPTER_TITLES, HISTORY_SHEET
 from ltpgap.merge._history_view import ICS_LABEL, HistoryView
 from ltpgap.rag.movement import ARROWS, MOVEMENTS
 from ltpgap.schema import RAG_VALUES
@@ -50,7 +50,7 @@ __all__ = [
     "write_history_sheet",
 ]
 
-HISTORY = "History"
+HISTORY = HISTORY_SHEET
 #: Excel Table names on the sheet: the trend, the counts by chapter, the movement.
 TABLE_NAMES = ("HistoryTrend", "HistoryByChapter", "HistoryMovement")
 MOVEMENT_HEADERS = ("Place", "Para", "Title", "Before", "After", "Movement", "Compared with")

@@ -22,8 +22,17 @@ import pandas as pd
 from ltpgap.catalogue import LIFE_COURSE_NAMES
 from ltpgap.ics import Rules
 from ltpgap.issues import Issue, Where, make_issue
-from ltpgap.layout import LEVEL_NAMES
-from ltpgap.merge._sheets import CHECKS, GAPS, MATRIX, META, PLACE_DATA, ics_checksum
+from ltpgap.layout import LEVEL_NAMES, column_letter
+from ltpgap.merge._sheets import (
+    CHECKS,
+    CHECKS_HEADERS,
+    GAPS,
+    GAPS_HEADERS,
+    MATRIX,
+    META,
+    PLACE_DATA,
+    ics_checksum,
+)
 from ltpgap.merge.model import PlaceRef
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 
@@ -91,6 +100,9 @@ class IcsWorkbook:
     programme_areas: Mapping[str, str] = field(default_factory=dict)
     intact: bool = True  # the metadata checksum matched
     issues: tuple[Issue, ...] = ()
+    #: What someone added to the workbook by hand, which a merge into it does not carry
+    #: over: "sheet 'My notes'", "column 'Comment' (R) on ICS matrix" …
+    additions: tuple[str, ...] = ()
 
     @property
     def place_ids(self) -> tuple[str, ...]:
@@ -173,10 +185,18 @@ def _ids(frame: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataFrame:
     return frame
 
 
+def _known(frame: pd.DataFrame, width: int) -> pd.DataFrame:
+    """The first ``width`` columns (what ltpgap wrote), less rows blank in all of them: a
+    column typed beside the table is not part of it."""
+    out = frame.iloc[:, :width]
+    return out[out.notna().any(axis=1)] if out.shape[1] < frame.shape[1] else out
+
+
 def _gaps(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFrame:
     cols = ["place", "para", "title", "must_do", "initiatives", "lead", "reason"]
     if frame is None or frame.empty:
         return _empty(tuple(cols))
+    frame = _known(frame, len(cols))
     out = frame.set_axis(cols[: len(frame.columns)], axis=1)
     out["must_do"] = out["must_do"].map(lambda v: v == "Yes")
     out["para"] = out["para"].map(_text)
@@ -187,6 +207,7 @@ def _checks(frame: pd.DataFrame | None) -> pd.DataFrame:
     cols = ["severity", "code", "workbook", "sheet", "cell", "para", "message"]
     if frame is None or frame.empty:
         return _empty(tuple(cols))
+    frame = _known(frame, len(cols))
     out = frame.set_axis(cols[: len(frame.columns)], axis=1)
     return out.map(lambda v: "" if v is None else _text(v))
 
@@ -228,19 +249,48 @@ def _place_data_by_column(out: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataF
     return _ids(out[[*lead, *INPUT_KEYS, *extras]], ids)
 
 
+def _added_columns(
+    tables: Mapping[str, pd.DataFrame | None], places: tuple[PlaceRef, ...]
+) -> list[str]:
+    """Columns of the ICS matrix, Gaps and Checks that ltpgap did not write (a comment column
+    typed beside a table), by header and letter."""
+    known = {
+        MATRIX: {*_MATRIX_KEYS, *(p.name for p in places)},
+        GAPS: set(GAPS_HEADERS),
+        CHECKS: set(CHECKS_HEADERS),
+    }
+    found = []
+    for sheet, headers in known.items():
+        frame = tables.get(sheet)
+        if frame is None:
+            continue
+        for j, header in enumerate(frame.columns):
+            if header in headers or (not header and frame.iloc[:, j].isna().all()):
+                continue
+            named = f"'{header}' ({column_letter(j + 1)})" if header else column_letter(j + 1)
+            found.append(f"column {named} on {sheet}")
+    return found
+
+
 def _refs(text: str) -> tuple[PlaceRef, ...]:
     data = _load(text, [])
     return tuple(PlaceRef.from_json(d) for d in data if isinstance(d, dict))
 
 
 def ics_workbook(
-    meta: Mapping[str, str], tables: Mapping[str, pd.DataFrame | None], *, path: str
+    meta: Mapping[str, str],
+    tables: Mapping[str, pd.DataFrame | None],
+    *,
+    path: str,
+    other_sheets: tuple[str, ...] = (),
 ) -> IcsWorkbook:
     """The ICS workbook these metadata values and table frames make up.
 
     ``tables`` maps table sheet names (``ICS matrix``, ``Gaps``, ``Checks``, ``Place data``)
     to their frames; a sheet left out reads as empty. Names shown in the sheets are mapped
     back to ids through the metadata; a metadata checksum that does not match is reported.
+    ``other_sheets`` names sheets ltpgap did not write that hold values; with the columns
+    added beside the tables they make up :attr:`IcsWorkbook.additions`.
     """
     scope = meta.get("scope", "")
     places = _refs(meta.get("places", ""))
@@ -280,4 +330,5 @@ def ics_workbook(
         place_data=_place_data(tables.get(PLACE_DATA), ids),
         intact=intact,
         issues=issues,
+        additions=(*(f"sheet '{n}'" for n in other_sheets), *_added_columns(tables, places)),
     )

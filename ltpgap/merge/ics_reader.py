@@ -19,9 +19,22 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import REPORT_TABLE_NAME
-from ltpgap.merge._sheets import CHECKS, GAPS, MATRIX, META, PLACE_DATA, SCOPES
+from ltpgap.merge._sheets import (
+    BY_AREA,
+    BY_CHAPTER,
+    CHECKS,
+    GAPS,
+    HISTORY,
+    MATRIX,
+    META,
+    PLACE_DATA,
+    README,
+    SCOPES,
+    SNAPSHOT,
+)
 from ltpgap.merge.ics_data import IcsWorkbook, _text, ics_workbook
 from ltpgap.merge.model import PlaceRef
+from ltpgap.schema import is_blank
 from ltpgap.workbook import ICS_SUMMARY_READERS, WorkbookSummary
 from ltpgap.workbook.gate import GateLimits, inspect_workbook
 
@@ -170,7 +183,20 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
                 summary=f"{file}: not an ICS workbook",
             )
         tables = {s: _frame(book, names, s) for s in (MATRIX, GAPS, CHECKS, PLACE_DATA)}
-    return ics_workbook(meta, tables, path=file)
+        others = tuple(n for n in names if n not in _OWN_SHEETS and _holds_values(book, n))
+    return ics_workbook(meta, tables, path=file, other_sheets=others)
+
+
+#: The sheets an ICS (or region/national) workbook is written with.
+_OWN_SHEETS = frozenset(
+    {README, MATRIX, BY_CHAPTER, BY_AREA, GAPS, SNAPSHOT, CHECKS, PLACE_DATA, HISTORY, META}
+)
+
+
+def _holds_values(book: CalamineWorkbook, sheet: str) -> bool:
+    """Whether a sheet holds anything (a sheet someone added and left empty does not count)."""
+    grid = cast(Grid, book.get_sheet_by_name(sheet).to_python(skip_empty_area=True))
+    return any(not is_blank(v) for row in grid for v in row)
 
 
 def summary_of(path: Path, catalogue: Catalogue) -> WorkbookSummary | None:

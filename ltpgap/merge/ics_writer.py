@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import Future
@@ -252,6 +253,8 @@ def write_ics_workbook(content: IcsContent, path: str | Path) -> Path:
     """Write the ICS (or region/national) workbook to ``path``, atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if content.keep_previous is not None and path.exists():
+        shutil.copy2(path, content.keep_previous)  # it held additions by hand (see Checks)
     wb = Workbook()
     readme = wb.active
     readme.title = README  # the first sheet; written once the workers have started

@@ -10,6 +10,7 @@ Issue; a file that cannot be merged stops the merge (nothing written) unless ``k
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ltpgap.merge._accept import Verdict, accept, catalogue_lookup
 from ltpgap.merge._carry import (
     carry_forward,
     dropped_units,
+    keep_additions,
     previous_workbook,
     ref_locator,
     report_left_out,
@@ -233,6 +235,7 @@ def merge_workbooks(
     out = Path(out)
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous, early = previous_workbook(out, ics)
+    keep, additions = keep_additions(previous, out, now, "merge")
     files = [Path(p) for p in paths if not same_file(Path(p), out)]
     files, locks = without_lock_files(files, out, "merge")
     if progress is not None:  # each file given counts on the progress bar
@@ -257,9 +260,10 @@ def merge_workbooks(
         catalogue,
         lookup,
         stamp,
-        [*early, *locks, *problems, *dup_notes],
+        [*early, *additions, *locks, *problems, *dup_notes],
         keep_going=keep_going,
     )
+    content = replace(content, keep_previous=keep)
     if write:
         write_ics_workbook(content, out)
     return MergeResult(

@@ -193,6 +193,8 @@ class IcsContent:
     notes: tuple[str, ...] = ()  # extra Read me paragraphs
     carried_checks: pd.DataFrame | None = None  # roll-up: the ICS workbooks' own checks
     history: HistoryView | None = None  # the History sheet, from the history store (§9)
+    #: Copy the workbook being replaced here before writing (it held additions by hand).
+    keep_previous: Path | None = None
 
     @property
     def unassessed(self) -> tuple[str, ...]:

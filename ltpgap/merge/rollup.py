@@ -22,6 +22,7 @@ from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import Rules
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.merge._carry import (
+    keep_additions,
     previous_rollup,
     report_left_out,
     same_file,
@@ -206,7 +207,8 @@ def rollup_workbooks(
     catalogue = catalogue or load_catalogue()
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     name = name or ("England" if level == "national" else "Region")
-    previous_rollup(Path(out))  # before any reading: never overwrite what is not a roll-up
+    previous = previous_rollup(Path(out))  # before any reading: never overwrite a non-roll-up
+    keep, additions = keep_additions(previous, Path(out), now, "rollup")
     files = [Path(p) for p in paths if not same_file(Path(p), Path(out))]
     books, problems, left_out = _read(files, Path(out), progress)
     problems += _check(books, level, catalogue)
@@ -225,7 +227,7 @@ def rollup_workbooks(
         unit_label="ics" if books[0][1].scope == "ics-merge" else "region",
         region_id=unit_id or _slug(name),
     )
-    issues = (*left_out, *(i for _, wb in books for i in wb.issues))
+    issues = (*additions, *left_out, *(i for _, wb in books for i in wb.issues))
     content = IcsContent(
         scope=level,
         unit_id=unit_id or _slug(name),
@@ -246,6 +248,7 @@ def rollup_workbooks(
             "checks, prefixed with its file.",
         ),
         carried_checks=_carried(books),
+        keep_previous=keep,
     )
     out = Path(out)
     if write:

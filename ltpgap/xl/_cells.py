@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
+from ltpgap.layout import column_letter
 from ltpgap.schema import is_blank
 
 __all__ = [
@@ -155,15 +156,6 @@ def pad_grid(rows: Sequence[Sequence[object]], n_rows: int, n_cols: int) -> list
     out = [[*r, *([None] * (width - len(r)))] for r in rows]
     out.extend([None] * width for _ in range(max(0, n_rows - len(out))))
     return out
-
-
-def column_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def first_text(values: Iterable[object]) -> str:

@@ -359,7 +359,7 @@ def test_lock_files_and_a_report_found_with_the_ics_workbooks_are_left_out(
     )
     said = " ".join(done.output.split())
     assert done.exit_code == 0, said
-    assert "2 file(s) left out" in said and "2 unit(s) rolled up" in said
+    assert "2 problem(s) to act on" in said and "2 unit(s) rolled up" in said
     assert (
         f"while {books[1].name} is open (by Sam Patel), not a workbook, so it was left out of "
         f"the roll-up. {books[1].name} was rolled up as last saved" in said
@@ -374,3 +374,22 @@ def test_lock_files_and_a_report_found_with_the_ics_workbooks_are_left_out(
     }
     progress = [line for line in done.output.splitlines() if line.startswith("reading ")]
     assert len(progress) == len(given)
+
+
+def test_a_rollup_keeps_what_was_added_by_hand_in_a_copy(
+    two_ics: dict[str, Path], cat1: Catalogue, tmp_path: Path
+) -> None:
+    region = tmp_path / "EAST.xlsx"
+    rollup_workbooks(list(two_ics.values()), out=region, catalogue=cat1)
+    wb = openpyxl.load_workbook(region)
+    wb.create_sheet("Regional notes")["B2"] = "Herts to present"
+    wb.save(region)
+    before = region.read_bytes()
+    result = rollup_workbooks(list(two_ics.values()), out=region, catalogue=cat1)
+    (note,) = [i for i in result.issues if i.code == "ics-workbook-additions"]
+    (copy,) = tmp_path.glob("EAST.*.bak.xlsx")
+    assert copy.read_bytes() == before
+    assert "sheet 'Regional notes'" in note.message and "A roll-up writes every" in note.message
+    assert "Regional notes" not in openpyxl.load_workbook(region).sheetnames
+    checks = sheet_rows(region, "Checks")
+    assert [r["Code"] for r in checks].count("ics-workbook-additions") == 1

@@ -324,3 +324,64 @@ def test_the_command_exits_1_when_a_place_is_left_out(
     assert done.exit_code == 1, done.output
     assert "1 left out (no longer in the ICS file)" in " ".join(done.output.split())
     _assert_left_out(out, load_ics(config))
+
+
+def _annotate(out: Path) -> None:
+    """What an ICS lead adds by hand before a board: a sheet of notes, a comment column on
+    the ICS matrix, and a note typed beside the Gaps and Checks tables (no header)."""
+    wb = openpyxl.load_workbook(out)
+    notes = wb.create_sheet("Board notes")
+    notes["A1"] = "Raise 2.9 at the July board"
+    wb.create_sheet("Empty")  # added and left empty: not an addition
+    matrix = wb["ICS matrix"]
+    matrix.cell(1, matrix.max_column + 1, "ICS lead comment")
+    matrix.cell(3, matrix.max_column, "Check with Luton")
+    gaps, checks = wb["Gaps"], wb["Checks"]
+    gaps.cell(2, gaps.max_column + 2, "chase")
+    checks.cell(checks.max_row + 3, checks.max_column + 1, "seen by JS")
+    wb.save(out)
+
+
+def test_a_remerge_keeps_what_was_added_by_hand_in_a_copy(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """Additions by hand to the ICS workbook do not stop a re-merge (a column beside Gaps
+    once crashed it) and are not lost: the workbook being replaced is copied first, and a
+    warning lists each addition and names the copy."""
+    books, out = merged
+    _annotate(out)
+    before = out.read_bytes()
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    (note,) = [i for i in result.issues if i.code == "ics-workbook-additions"]
+    (copy,) = sorted(out.parent.glob("ICS.*.bak.xlsx"))
+    assert copy.read_bytes() == before
+    assert note.severity.value == "warning" and note.where.file == str(out)
+    for addition in (
+        "sheet 'Board notes'",
+        "column 'ICS lead comment' (",
+        "on ICS matrix",
+        "on Gaps",
+        "on Checks",
+        f"was kept as {copy.name}",
+    ):
+        assert addition in note.message, note.message
+    assert "'Empty'" not in note.message
+    again = read_ics_workbook(out)
+    assert again.additions == () and "Board notes" not in openpyxl.load_workbook(out).sheetnames
+    kept = read_ics_workbook(copy)  # the notes typed beside Gaps and Checks make no rows
+    assert len(kept.gaps) == len(again.gaps) and (kept.checks["code"] != "").all()
+    quiet = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    assert not [i for i in quiet.issues if i.code == "ics-workbook-additions"]
+    assert sorted(out.parent.glob("ICS.*.bak.xlsx")) == [copy]
+
+
+def test_a_refused_remerge_makes_no_copy(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    books, out = merged
+    _annotate(out)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    with pytest.raises(LtpgapError):
+        merge_workbooks([books["luton"], broken], out=out, catalogue=cat1, ics=ics)
+    assert not list(out.parent.glob("ICS.*.bak.xlsx"))
