@@ -180,6 +180,10 @@ CODES: dict[str, CodeInfo] = {
     "not-a-place-workbook": CodeInfo(
         severity=E, summary="an ICS workbook was given where a place workbook was expected"
     ),
+    "kept-data-damaged": CodeInfo(
+        severity=E,
+        summary="the Place data sheet, edited by hand, no longer holds the data a merge kept",
+    ),
     "ics-workbook-additions": CodeInfo(
         severity=W,
         summary="the ICS workbook merged into held additions by hand; kept in a copy",

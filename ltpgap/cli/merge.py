@@ -126,6 +126,7 @@ _SHOWN = frozenset(
         "report-workbook",
         "excel-lock-file",
         "ics-workbook-additions",
+        "kept-data-damaged",
         "place-name-conflict",
         "metadata-edited",
         "catalogue-migrated",

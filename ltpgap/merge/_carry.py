@@ -347,6 +347,7 @@ def carry_forward(
     if previous is None:
         return {}, []
     gone = [_dropped(ref, previous.path) for ref in dropped_units(previous, ics)]
+    cut: list[tuple[PlaceRef, int]] = []  # kept units with fewer rows than were written
     data = previous.place_data
     units = [(p, "place") for p in previous.places]
     if previous.team is not None:
@@ -363,6 +364,8 @@ def carry_forward(
             continue
         ref = _as_now(ref, ics)
         positions = at.get(ref.id, [])
+        if ref.rows is not None and len(positions) < ref.rows:
+            cut.append((ref, len(positions)))
         if rows is not None:
             inputs, extras = rows.unit(positions)
         else:
@@ -404,4 +407,68 @@ def carry_forward(
     for unit_id, submission in built:
         assert submission is not None
         kept[unit_id] = submission
-    return kept, gone
+    damaged = _damaged_place_data(previous, [s.ref for s in kept.values()], cut, at, wanted)
+    return kept, [*gone, *damaged]
+
+
+def _damaged_place_data(
+    previous: IcsWorkbook,
+    kept: list[PlaceRef],
+    cut: list[tuple[PlaceRef, int]],
+    at: Mapping[object, list[int]],
+    units: set[str],
+) -> list[Issue]:
+    """Errors for data kept on Place data that hand edits have cut: the sheet gone, a kept
+    unit's rows deleted (fewer than the merge wrote), input columns gone (renamed or
+    deleted); and a warning for rows that name no unit (their inputs are not carried)."""
+    where = Where(file=previous.path, sheet=PLACE_DATA)
+    gone_sheet = len(previous.place_data_missing) == len(INPUT_KEYS)
+    if gone_sheet:  # always written by a merge: whatever was recorded, it is all gone
+        cut = [(r, 0) for r in kept if r.rows != 0]  # 0: a blank workbook, nothing lost
+    issues = [
+        make_issue(
+            "kept-data-damaged",
+            f"{ref.name} was kept from the previous merge, but the Place data sheet "
+            + (
+                "is gone"
+                if gone_sheet
+                else f"holds {found} of the {ref.rows} rows the merge wrote for it"
+                if found
+                else "holds no row for it"
+            )
+            + ", so the inputs of those rows cannot be carried over. Undo the edit (or take "
+            f"Place data from a copy of the ICS workbook), or merge {ref.name}'s workbook "
+            "again; --keep-going merges all the same, without them.",
+            where=where,
+        )
+        for ref, found in cut
+    ]
+    cut_ids = {r.id for r, _ in cut}
+    with_rows = [r.name for r in kept if r.id not in cut_ids and r.rows != 0]
+    if previous.place_data_missing and not gone_sheet and with_rows:
+        columns = ", ".join(f"'{h}'" for h in previous.place_data_missing)
+        issues.append(
+            make_issue(
+                "kept-data-damaged",
+                f"the Place data sheet has no {columns} column (renamed or deleted), so those "
+                f"inputs of {', '.join(with_rows)}, kept from the previous merge, would be "
+                "lost. Put the header back as it was, or merge their workbooks again; "
+                "--keep-going merges all the same, without those inputs.",
+                where=where,
+            )
+        )
+    recorded = {r.id for r in (*previous.places, *([previous.team] if previous.team else []))}
+    for place in [p for p in at if p not in units and p not in recorded]:
+        rows = at[place]
+        shown = f"'{place}'" if place else "no place"
+        issues.append(
+            make_issue(
+                "kept-data-damaged",
+                f"{len(rows)} row(s) of the Place data sheet name {shown}, not a unit of this "
+                "workbook (the Place cell was edited?), so their inputs are not carried over. "
+                "Put the place's name back, or merge its workbook again.",
+                where=where,
+                severity=Severity.WARNING,
+            )
+        )
+    return issues

@@ -103,6 +103,9 @@ class IcsWorkbook:
     #: What someone added to the workbook by hand, which a merge into it does not carry
     #: over: "sheet 'My notes'", "column 'Comment' (R) on ICS matrix" …
     additions: tuple[str, ...] = ()
+    #: Input columns the Place data sheet no longer has (renamed or deleted by hand; all of
+    #: them when the sheet itself is gone): the data kept there for units lacks them.
+    place_data_missing: tuple[str, ...] = ()
 
     @property
     def place_ids(self) -> tuple[str, ...]:
@@ -159,6 +162,9 @@ def _matrix(
     by_name = {p.name: p.id for p in places}
     rename = {h: _MATRIX_KEYS.get(h) or by_name.get(h, h) for h in frame.columns}
     out = frame.rename(columns=rename)
+    for key in (*_MATRIX_ORDER, *_MATRIX_TAIL):  # a header retyped by hand: read as blank
+        if key not in out.columns:
+            out[key] = None
     area_ids = {name: pid for pid, name in areas.items()}
     stage_ids = {name: sid for sid, name in LIFE_COURSE_NAMES.items()}
     levels = {name: lid for lid, name in LEVEL_NAMES.items()}
@@ -272,6 +278,12 @@ def _added_columns(
     return found
 
 
+def _missing_inputs(frame: pd.DataFrame | None) -> tuple[str, ...]:
+    """The input headers missing from Place data's header row (every one if it is gone)."""
+    headers = set(frame.columns) if frame is not None else set()
+    return tuple(h for h in _INPUT_BY_HEADER if h not in headers)
+
+
 def _refs(text: str) -> tuple[PlaceRef, ...]:
     data = _load(text, [])
     return tuple(PlaceRef.from_json(d) for d in data if isinstance(d, dict))
@@ -331,4 +343,5 @@ def ics_workbook(
         intact=intact,
         issues=issues,
         additions=(*(f"sheet '{n}'" for n in other_sheets), *_added_columns(tables, places)),
+        place_data_missing=_missing_inputs(tables.get(PLACE_DATA)),
     )

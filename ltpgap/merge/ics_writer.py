@@ -15,9 +15,10 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,19 @@ from ltpgap.merge._sheets import (
     ICS_META_KEYS,
     META,
     META_CHUNK,
+    PLACE_DATA,
     README,
     SNAPSHOT,
     ics_checksum,
 )
-from ltpgap.merge._tables import Col, TableData, snapshot_grid, table_sheets, unique_headers
+from ltpgap.merge._tables import (
+    Col,
+    TableData,
+    names_of,
+    snapshot_grid,
+    table_sheets,
+    unique_headers,
+)
 from ltpgap.merge.model import IcsContent
 from ltpgap.schema import RAG_VALUES
 from ltpgap.workbook import _styles as st
@@ -184,9 +193,18 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def meta_values(content: IcsContent) -> dict[str, str]:
-    """The hidden metadata of an ICS workbook, checksum last."""
+def meta_values(content: IcsContent, place_rows: Mapping[str, int] | None = None) -> dict[str, str]:
+    """The hidden metadata of an ICS workbook, checksum last; ``place_rows`` (unit id → its
+    rows on Place data) is recorded with each unit, so a re-merge can tell rows cut by hand."""
     cat = content.catalogue
+    if place_rows is not None:
+        content = replace(
+            content,
+            units=tuple(replace(u, rows=place_rows.get(u.id, 0)) for u in content.units),
+            team=replace(content.team, rows=place_rows.get(content.team.id, 0))
+            if content.team
+            else None,
+        )
     values: dict[str, str] = {
         "scope": content.scope,
         "unit_id": content.unit_id,
@@ -208,9 +226,20 @@ def meta_values(content: IcsContent) -> dict[str, str]:
     return values
 
 
-def _meta_sheet(wb: Workbook, content: IcsContent) -> None:
+def _place_rows(content: IcsContent, tables: Sequence[TableData]) -> dict[str, int] | None:
+    """Unit id → its rows on the Place data sheet about to be written (None: no such sheet)."""
+    data = next((t for t in tables if t.sheet == PLACE_DATA), None)
+    if data is None or data.by_column is None:
+        return None
+    ids = {name: unit for unit, name in names_of(content).items()}
+    return {ids.get(str(name), str(name)): n for name, n in Counter(data.by_column[0]).items()}
+
+
+def _meta_sheet(
+    wb: Workbook, content: IcsContent, place_rows: Mapping[str, int] | None = None
+) -> None:
     ws = wb.create_sheet(META)
-    for row, (key, value) in enumerate(meta_values(content).items(), start=1):
+    for row, (key, value) in enumerate(meta_values(content, place_rows).items(), start=1):
         put_text(ws.cell(row=row, column=1), key)
         # A cell holds at most 32 767 characters: a long value (the places of a big ICS)
         # continues in columns C, D … and is read back joined.
@@ -269,7 +298,7 @@ def write_ics_workbook(content: IcsContent, path: str | Path) -> Path:
     with rendering(bulks, counts) as rendered:
         write_readme(readme, content)
         add_history_sheet(wb, content)  # only when the merge recorded history (issue 9)
-        _meta_sheet(wb, content)
+        _meta_sheet(wb, content, _place_rows(content, tables))
         wb.active = 0
         atomic_save(_Package(wb, bulks, counts, rendered), path)
     return path

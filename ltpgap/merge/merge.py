@@ -307,8 +307,8 @@ def _content(
     if stuck and not keep_going:
         raise LtpgapError(
             stuck,
-            summary=f"the data kept from the previous merge cannot be used as it is for "
-            f"{len(stuck)} unit(s); nothing was written (each problem says what to do; "
+            summary=f"the data kept from the previous merge cannot be used as it is "
+            f"({len(stuck)} problem(s)); nothing was written (each problem says what to do; "
             "--keep-going merges all the same)",
         )
     if not subs and not kept:

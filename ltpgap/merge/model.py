@@ -63,9 +63,13 @@ class PlaceRef:
     status: str = ""
     sheet: str = ""
     columns: Mapping[str, str] = field(default_factory=dict)
+    #: How many rows the unit has on Place data, as the merge wrote them (None: not recorded,
+    #: a workbook from before this was kept, or a roll-up's unit).
+    rows: int | None = None
 
     def as_json(self) -> dict[str, object]:
         """The JSON object stored in the metadata's ``places`` list."""
+        rows = {} if self.rows is None else {"rows": self.rows}
         return {
             "id": self.id,
             "name": self.name,
@@ -80,6 +84,7 @@ class PlaceRef:
             "status": self.status,
             "sheet": self.sheet,
             "columns": dict(self.columns),
+            **rows,
         }
 
     @classmethod
@@ -92,6 +97,7 @@ class PlaceRef:
 
         columns = data.get("columns")
         population = data.get("population")
+        rows = data.get("rows")
         return cls(
             id=text("id"),
             name=text("name") or text("id"),
@@ -108,6 +114,7 @@ class PlaceRef:
             columns={str(k): str(v) for k, v in columns.items()}
             if isinstance(columns, dict)
             else {},
+            rows=rows if type(rows) is int and rows >= 0 else None,
         )
 
 

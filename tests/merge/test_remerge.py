@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -385,3 +387,128 @@ def test_a_refused_remerge_makes_no_copy(
     with pytest.raises(LtpgapError):
         merge_workbooks([books["luton"], broken], out=out, catalogue=cat1, ics=ics)
     assert not list(out.parent.glob("ICS.*.bak.xlsx"))
+
+
+def _drop_sheet(wb: openpyxl.Workbook) -> None:
+    del wb["Place data"]
+
+
+def _drop_bedford_rows(wb: openpyxl.Workbook) -> None:
+    ws = wb["Place data"]
+    for r in range(ws.max_row, 1, -1):
+        if ws.cell(r, 1).value == "Bedford Borough":
+            ws.delete_rows(r)
+
+
+def _header(col: str, text: str | None) -> Callable[[openpyxl.Workbook], None]:
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Place data"]
+        j = next(c.column for c in ws[1] if c.value == col)
+        if text is None:
+            ws.delete_cols(j)
+        else:
+            ws.cell(1, j).value = text
+
+    return edit
+
+
+DAMAGE = [
+    ("sheet-deleted", _drop_sheet, "Bedford Borough was kept from the previous merge, but the "
+     "Place data sheet is gone"),
+    ("rows-deleted", _drop_bedford_rows, "Bedford Borough was kept from the previous merge, "
+     "but the Place data sheet holds no row for it"),
+    ("column-deleted", _header("Lead", None), "has no 'Lead' column (renamed or deleted), so "
+     "those inputs of Bedford Borough"),
+    ("header-retyped", _header("Status", "State"), "has no 'Status' column"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("edit", "said"), [d[1:] for d in DAMAGE], ids=[d[0] for d in DAMAGE])
+def test_kept_data_cut_by_hand_stops_the_remerge(
+    merged: tuple[dict[str, Path], Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    edit: Callable[[openpyxl.Workbook], None],
+    said: str,
+) -> None:
+    """Place data is where a place not submitted again keeps its inputs: a sheet, rows or a
+    column of it deleted or retyped by hand would lose them without a word. The merge
+    refuses (nothing written) and says what to do; --keep-going merges all the same."""
+    books, out = merged
+    wb = openpyxl.load_workbook(out)
+    edit(wb)
+    wb.save(out)
+    before = out.read_bytes()
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    damaged = [i for i in caught.value.issues if i.code == "kept-data-damaged"]
+    assert damaged and all(i.where.sheet == "Place data" for i in damaged)
+    assert any(said in i.message for i in damaged), [i.message for i in damaged]
+    assert out.read_bytes() == before
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics, keep_going=True)
+    assert "kept-data-damaged" in {i.code for i in result.issues}
+
+
+def test_place_data_rows_of_no_unit_are_named(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    books, out = merged
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Place data"]
+    bedford = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "Bedford Borough")
+    row = [c.value for c in ws[bedford]]
+    ws.append(["Bedfrod Borough", *row[1:]])  # rows added by hand, under the table
+    ws.append([None, *row[1:]])
+    wb.save(out)
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    notes = sorted(i.message for i in result.issues if i.code == "kept-data-damaged")
+    assert len(notes) == 2 and all("not carried over" in n for n in notes)
+    assert notes[0].startswith("1 row(s) of the Place data sheet name 'Bedfrod Borough'")
+    assert notes[1].startswith("1 row(s) of the Place data sheet name no place")
+
+
+def test_an_ics_matrix_header_retyped_by_hand_does_not_stop_a_remerge(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    books, out = merged
+    wb = openpyxl.load_workbook(out)
+    wb["ICS matrix"]["A1"] = "Paragraph"  # once a KeyError
+    wb.save(out)
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    (note,) = [i for i in result.issues if i.code == "ics-workbook-additions"]
+    assert "column 'Paragraph' (A) on ICS matrix" in note.message
+    assert read_ics_workbook(out).matrix["para"].tolist()[:1] != [None]
+
+
+def test_kept_rows_are_counted_and_a_blank_submission_loses_nothing(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """The merge records each unit's rows on Place data: one row deleted by hand is caught
+    (N of M), and a place that sent a blank workbook (no rows) has nothing to lose."""
+    books, out = merged
+    type_inputs(books["bedford"], {"2.9": {"status": "None"}})
+    merge_workbooks(
+        [books["bedford"], books["central_beds"]], out=out, catalogue=cat1, ics=ics
+    )  # Bedford now has two rows; Central Bedfordshire's workbook is blank
+    refs = {r.id: r.rows for r in read_ics_workbook(out).places}
+    assert (refs["bedford"], refs["central_beds"], refs["luton"]) == (2, 0, 3)
+    wb = openpyxl.load_workbook(out)
+    _drop_bedford_rows_but_one(wb["Place data"])
+    wb.save(out)
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    (issue,) = caught.value.issues
+    assert "Bedford Borough was kept from the previous merge, but the Place data sheet holds 1 " \
+        "of the 2 rows the merge wrote for it" in issue.message  # fmt: skip
+    wb = openpyxl.load_workbook(out)
+    del wb["Place data"]
+    wb.save(out)
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    named = " ".join(i.message for i in caught.value.issues)
+    assert "Bedford Borough was kept" in named and "Central Bedfordshire" not in named
+
+
+def _drop_bedford_rows_but_one(ws: Any) -> None:
+    rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "Bedford Borough"]
+    ws.delete_rows(rows[-1])
