@@ -180,6 +180,9 @@ CODES: dict[str, CodeInfo] = {
     "not-a-place-workbook": CodeInfo(
         severity=E, summary="an ICS workbook was given where a place workbook was expected"
     ),
+    "ics-matrix-damaged": CodeInfo(
+        severity=E, summary="the ICS matrix lost a header its readers need (edited by hand)"
+    ),
     "kept-data-damaged": CodeInfo(
         severity=E,
         summary="the Place data sheet, edited by hand, no longer holds the data a merge kept",

@@ -25,16 +25,18 @@ FormatOption = Annotated[str, typer.Option("--format", help="table (default) or 
 def _ics_workbook_issues(path: Path, scope: str) -> list[Issue]:
     """An ICS (or region/national) workbook: the problems its Checks sheet recorded at merge."""
     from ltpgap.merge import read_ics_workbook
+    from ltpgap.merge.ics_data import matrix_problems
 
     book = read_ics_workbook(path)
     issues = [
+        *matrix_problems(book),
         make_issue(
             "ics-workbook-checks",
             f"this is an ICS workbook ({scope}) written by `ltpgap merge`; listing the "
             f"{len(book.checks)} problem(s) on its Checks sheet. To check a place's inputs, run "
             "`ltpgap check` on the place workbook itself.",
             where=Where(file=str(path), sheet="Checks"),
-        )
+        ),
     ]
     for row in book.checks.to_dict("records"):
         severity = str(row.get("severity") or "warning")

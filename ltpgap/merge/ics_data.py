@@ -36,7 +36,7 @@ from ltpgap.merge._sheets import (
 from ltpgap.merge.model import PlaceRef
 from ltpgap.schema import COLUMNS, INPUT_KEYS
 
-__all__ = ["IcsWorkbook", "ics_workbook"]
+__all__ = ["IcsWorkbook", "ics_workbook", "matrix_problems"]
 
 _INPUT_BY_HEADER = {c.header: c.key for c in COLUMNS if c.key in INPUT_KEYS}
 _MATRIX_KEYS = {
@@ -106,6 +106,9 @@ class IcsWorkbook:
     #: Input columns the Place data sheet no longer has (renamed or deleted by hand; all of
     #: them when the sheet itself is gone): the data kept there for units lacks them.
     place_data_missing: tuple[str, ...] = ()
+    #: Headers the ICS matrix should have and does not (changed or deleted by hand): its
+    #: results cannot be read (a merge rewrites it; a report or roll-up cannot use it).
+    matrix_missing: tuple[str, ...] = ()
 
     @property
     def place_ids(self) -> tuple[str, ...]:
@@ -344,4 +347,41 @@ def ics_workbook(
         issues=issues,
         additions=(*(f"sheet '{n}'" for n in other_sheets), *_added_columns(tables, places)),
         place_data_missing=_missing_inputs(tables.get(PLACE_DATA)),
+        matrix_missing=_matrix_missing(tables.get(MATRIX), places, scope),
     )
+
+
+def _matrix_missing(
+    frame: pd.DataFrame | None, places: tuple[PlaceRef, ...], scope: str
+) -> tuple[str, ...]:
+    """The ICS matrix headers a reader of its results needs and does not find."""
+    if frame is None:
+        return (MATRIX,)  # the whole sheet
+    level = {"ics-merge": "ICS", "region": "Region", "national": "National"}.get(scope, "ICS")
+    needed = (
+        *("Para", "Chapter", "Programme area", "Life course", "Title", "Must-do"),
+        f"{level} RAG",
+        *(p.name for p in places),
+    )
+    return tuple(h for h in needed if h not in set(frame.columns))
+
+
+def matrix_problems(book: IcsWorkbook) -> list[Issue]:
+    """An error when the ICS matrix cannot be read for its results (headers changed by hand)."""
+    if not book.matrix_missing:
+        return []
+    what = (
+        "the ICS matrix sheet is missing"
+        if book.matrix_missing == (MATRIX,)
+        else "the ICS matrix has no "
+        + ", ".join(f"'{h}'" for h in book.matrix_missing)
+        + " column (a header changed or deleted by hand)"
+    )
+    return [
+        make_issue(
+            "ics-matrix-damaged",
+            f"{what}, so its results cannot be read. Put the header back as it was, or merge "
+            "again into this workbook (`ltpgap merge … --out` it), which rewrites the sheet.",
+            where=Where(file=book.path, sheet=MATRIX),
+        )
+    ]

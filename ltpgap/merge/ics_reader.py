@@ -32,7 +32,7 @@ from ltpgap.merge._sheets import (
     SCOPES,
     SNAPSHOT,
 )
-from ltpgap.merge.ics_data import IcsWorkbook, _text, ics_workbook
+from ltpgap.merge.ics_data import IcsWorkbook, _text, ics_workbook, matrix_problems
 from ltpgap.merge.model import PlaceRef
 from ltpgap.schema import is_blank
 from ltpgap.workbook import ICS_SUMMARY_READERS, WorkbookSummary
@@ -204,6 +204,8 @@ def summary_of(path: Path, catalogue: Catalogue) -> WorkbookSummary | None:
     if probe_scope(path) is None:
         return None
     wb = read_ics_workbook(path)
+    if problems := matrix_problems(wb):
+        raise LtpgapError(problems, summary=f"{path}: the ICS matrix cannot be read")
     m = wb.matrix
     frame = pd.DataFrame(
         {

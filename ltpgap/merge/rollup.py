@@ -30,6 +30,7 @@ from ltpgap.merge._carry import (
 )
 from ltpgap.merge._collect import file_sha256
 from ltpgap.merge._sheets import META
+from ltpgap.merge.ics_data import matrix_problems
 from ltpgap.merge.ics_reader import IcsWorkbook, read_ics_workbook
 from ltpgap.merge.ics_writer import write_ics_workbook
 from ltpgap.merge.model import IcsContent, PlaceRef
@@ -105,6 +106,7 @@ def _check(
     named: dict[str, tuple[str, Path]] = {}  # name, case folded → (unit id, file)
     scopes = {wb.scope for _, wb in books}
     for path, wb in books:
+        problems += matrix_problems(wb)  # its results are what a roll-up reads
         where = Where(file=str(path), sheet=META)
         if wb.scope not in _ACCEPTS[level] or len(scopes) > 1:
             problems.append(

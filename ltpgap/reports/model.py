@@ -242,7 +242,9 @@ def load_report_data(
     """
     from ltpgap.catalogue import load_catalogue
     from ltpgap.ics import load_ics
+    from ltpgap.issues import LtpgapError
     from ltpgap.merge import probe_scope, read_ics_workbook
+    from ltpgap.merge.ics_data import matrix_problems
     from ltpgap.reports._build import build_report
     from ltpgap.reports._load import basis_from_ics, basis_from_place, cover_for
     from ltpgap.workbook import assess_workbook
@@ -251,6 +253,8 @@ def load_report_data(
     catalogue = catalogue or load_catalogue()
     if probe_scope(path) is not None:
         book = read_ics_workbook(path)
+        if problems := matrix_problems(book):
+            raise LtpgapError(problems, summary=f"{path}: the ICS matrix cannot be read")
         basis = basis_from_ics(book)
         ics_id = book.unit_id
     else:

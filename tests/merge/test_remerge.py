@@ -512,3 +512,27 @@ def test_kept_rows_are_counted_and_a_blank_submission_loses_nothing(
 def _drop_bedford_rows_but_one(ws: Any) -> None:
     rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "Bedford Borough"]
     ws.delete_rows(rows[-1])
+
+
+@pytest.mark.parametrize("command", ["summary", "check", "rollup", "report"])
+def test_readers_of_the_results_refuse_a_matrix_whose_header_was_retyped(
+    merged: tuple[dict[str, Path], Path], tmp_path: Path, command: str
+) -> None:
+    """The matrix holds the results that summary, check, rollup and report read: with its
+    Para header retyped they once printed blanks or crashed (pandas MergeError); now each
+    names the column and says how to mend it."""
+    _, out = merged
+    wb = openpyxl.load_workbook(out)
+    wb["ICS matrix"]["A1"] = "Paragraph"
+    wb.save(out)
+    args = {
+        "summary": ["summary", out],
+        "check": ["check", out],
+        "rollup": ["rollup", out, "--out", tmp_path / "R.xlsx", "--catalogue", V1],
+        "report": ["report", out, "--out", tmp_path / "report", "--format", "xlsx"],
+    }[command]
+    done = CliRunner().invoke(app, [str(a) for a in args])
+    said = " ".join(done.output.split())
+    assert done.exit_code == 1, said
+    assert "the ICS matrix has no 'Para' column (a header changed or deleted by hand)" in said
+    assert "ics-matrix-damaged" in said
