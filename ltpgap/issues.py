@@ -129,6 +129,9 @@ CODES: dict[str, CodeInfo] = {
     "unread-row": CodeInfo(
         severity=W, summary="a row without Para or inputs has text in catalogue columns; not read"
     ),
+    "gap-table-copy": CodeInfo(
+        severity=W, summary="a second Gap analysis table (a copy of the sheet) is not read"
+    ),
     "extra-sheet": CodeInfo(
         severity=N, summary="a sheet of the place's own, with values: not read, not merged"
     ),

@@ -127,6 +127,7 @@ _SHOWN = frozenset(
         "excel-lock-file",
         "ics-workbook-additions",
         "kept-data-damaged",
+        "gap-table-copy",
         "place-name-conflict",
         "metadata-edited",
         "catalogue-migrated",

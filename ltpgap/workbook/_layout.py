@@ -18,7 +18,7 @@ from ltpgap.schema import COLUMNS, HEADERS, INPUT_KEYS
 from ltpgap.workbook._package import TablePart
 from ltpgap.workbook._xmlscan import split_ref
 
-__all__ = ["Layout", "find_layout", "fold", "header_key"]
+__all__ = ["Layout", "find_layout", "fold", "header_key", "signature_row"]
 
 Grid = list[list[object]]
 _MIN_SCORE = len(HEADERS) // 2 + 1  # "most" schema headers
@@ -63,6 +63,12 @@ def _signature_rows(grid: Grid) -> tuple[int, int] | None:
         if (total >= _MIN_SCORE or inputs >= _MIN_INPUTS) and (best is None or total > best[0]):
             best = (total, i)
     return best
+
+
+def signature_row(grid: Grid) -> int | None:
+    """The 0-based row of the best Gap analysis header row in a sheet, or None."""
+    found = _signature_rows(grid)
+    return found[1] if found else None
 
 
 def _map_headers(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar, cast
@@ -28,10 +28,11 @@ from ltpgap.layout import (
     README_SHEET,
     RETIRED_SHEET,
     SUMMARY_SHEET,
+    column_letter,
 )
 from ltpgap.rag._table import input_locator, table_frame
 from ltpgap.schema import INPUT_KEYS, is_blank
-from ltpgap.workbook._layout import Layout, find_layout, header_key
+from ltpgap.workbook._layout import Layout, find_layout, header_key, signature_row
 from ltpgap.workbook._metadata import Identity, WorkbookMeta, read_identity
 from ltpgap.workbook._numfmt import shown_decimals
 from ltpgap.workbook._rows import ExcelError, RowsRead, check_paras, read_rows
@@ -186,7 +187,7 @@ def _read(
             merged=sheets.merged(layout.sheet),
         )
         retired = _retired(file, [n for n, _ in names], sheets.grid)
-        own = _own_sheets(file, [n for n, _ in names], layout.sheet, sheets.grid)
+        own = _own_sheets(file, [n for n, _ in names], layout.sheet, sheets.grid, rows.columns)
     return identity, layout, rows, [*identity.issues, *issues, *rows.issues, *retired, *own]
 
 
@@ -201,15 +202,26 @@ _TOOL_SHEETS = frozenset({"xlwings.conf", "_xlwings.conf"})
 
 
 def _own_sheets(
-    file: str, names: list[str], table: str, grid: Callable[[str], Grid]
+    file: str,
+    names: list[str],
+    table: str,
+    grid: Callable[[str], Grid],
+    read: Mapping[str, Sequence[object]],
 ) -> list[Issue]:
     """A note for each sheet with values that the template does not have (a place's own
-    action plan, say): ltpgap does not read it, and a merge does not copy it."""
+    action plan, say): ltpgap does not read it, and a merge does not copy it. A sheet holding
+    a second Gap analysis table (a copy of the sheet, kept up to date by mistake) is a
+    warning, with the input cells on it that differ from the table read."""
     out = []
     for name in names:
         if name in _TEMPLATE_SHEETS or name == table or name.casefold() in _TOOL_SHEETS:
             continue
-        filled = sum(1 for row in grid(name) for v in row if not is_blank(v))
+        cells = grid(name)
+        header = signature_row(cells)
+        if header is not None:
+            out.append(_copy_of_table(file, name, table, cells, header, read))
+            continue
+        filled = sum(1 for row in cells for v in row if not is_blank(v))
         if filled:
             out.append(
                 make_issue(
@@ -225,6 +237,57 @@ def _own_sheets(
 
 
 _SHOWN_PARAS = 8
+
+
+def _same(a: object, b: object) -> bool:
+    """Two input cells alike as a reader sees them: blanks alike, text by its words."""
+    if is_blank(a) or is_blank(b):
+        return is_blank(a) and is_blank(b)
+    if isinstance(a, str) or isinstance(b, str):
+        return " ".join(str(a).split()) == " ".join(str(b).split())
+    return a == b
+
+
+def _copy_of_table(
+    file: str,
+    name: str,
+    table: str,
+    cells: Grid,
+    header: int,
+    read: Mapping[str, Sequence[object]],
+) -> Issue:
+    """The warning for a second Gap analysis table: where it is, and how it differs."""
+    keys = [header_key(v) for v in cells[header]]
+    para = keys.index("para") if "para" in keys else None
+    inputs = [(j, k) for j, k in enumerate(keys) if k in INPUT_KEYS]
+    at = {str(p): i for i, p in reversed(list(enumerate(read.get("para", ()))))}
+    differ: list[str] = []
+    for r, row in enumerate(cells[header + 1 :], start=header + 2):
+        text = " ".join(str(row[para]).split()) if para is not None and para < len(row) else ""
+        i = at.get(text)
+        if i is None:
+            continue
+        differ += [
+            f"{column_letter(j + 1)}{r}"
+            for j, k in inputs
+            if not _same(row[j] if j < len(row) else None, read[k][i])
+        ]
+    if differ:
+        shown = ", ".join(differ[:_SHOWN_PARAS]) + (" …" if len(differ) > _SHOWN_PARAS else "")
+        diff = (
+            f"{len(differ)} of its input cell(s) differ from '{table}' ({shown}): if the "
+            f"place's latest inputs are there, copy them into '{table}' and delete this sheet"
+        )
+    else:
+        diff = f"its inputs are the same as on '{table}'; delete it to avoid confusion"
+    return make_issue(
+        "gap-table-copy",
+        f"the sheet '{name}' holds a second Gap analysis table (headers in row {header + 1}), "
+        f"a copy of the sheet perhaps. ltpgap reads only the table on '{table}', and a merge "
+        f"does not copy this one; {diff}.",
+        where=Where(file=file, sheet=name),
+        severity=Severity.WARNING,
+    )
 
 
 def _retired(file: str, names: list[str], grid: Callable[[str], Grid]) -> list[Issue]:

@@ -321,6 +321,38 @@ def test_rows_with_text_only_in_catalogue_columns_are_named(
     assert_nothing_lost(path, book)
 
 
+@pytest.mark.parametrize("edited", [True, False], ids=["kept-up-to-date", "untouched"])
+def test_a_copy_of_the_gap_analysis_sheet_is_named_with_its_differences(
+    filled_base: Path, tmp_path: Path, read, edited: bool
+) -> None:
+    """Right-click › Move or Copy › Create a copy: a place that then keeps the copy up to date
+    would have its stale table merged. The copy is a warning, with the cells that differ."""
+    where: dict[str, str] = {}
+
+    def change(wb: openpyxl.Workbook) -> None:
+        copy = wb.copy_worksheet(wb["Gap analysis"])
+        copy.title = "Gap analysis (2)"
+        if edited:
+            header = [c.value for c in copy[1]]
+            j = header.index("Initiatives") + 1
+            copy.cell(4, j).value = "Updated on the copy"
+            where["cell"] = f"{openpyxl.utils.get_column_letter(j)}4"
+
+    path = fx._edit(filled_base, tmp_path, change)
+    book = read(path)
+    issue = _one(book, "gap-table-copy")
+    assert _at(issue) == ("Gap analysis (2)", None) and issue.severity.value == "warning"
+    assert "holds a second Gap analysis table (headers in row 1)" in issue.message
+    if edited:
+        assert f"1 of its input cell(s) differ from 'Gap analysis' ({where['cell']})" in (
+            issue.message
+        )
+    else:
+        assert "its inputs are the same as on 'Gap analysis'" in issue.message
+    assert "extra-sheet" not in _codes(book)
+    assert_nothing_lost(path, book)
+
+
 def test_a_formula_below_every_value_is_kept_too(filled_base: Path, tmp_path: Path, read) -> None:
     path = fx.place_formula_below_table(filled_base, tmp_path)
     book = read(path)
