@@ -430,7 +430,7 @@ def _damaged_place_data(
             "kept-data-damaged",
             f"{ref.name} was kept from the previous merge, but the Place data sheet "
             + (
-                "is gone"
+                "is gone (deleted or renamed)"
                 if gone_sheet
                 else f"holds {found} of the {ref.rows} rows the merge wrote for it"
                 if found

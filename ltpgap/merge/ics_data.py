@@ -249,7 +249,8 @@ def _place_data(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFr
 
 def _place_data_by_column(out: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataFrame:
     lead = ["place", "source_file", "row", "para"]
-    for key in INPUT_KEYS:
+    out = out.loc[:, ~out.columns.duplicated()]  # headers retyped alike by hand: the first
+    for key in (*lead, *INPUT_KEYS):
         if key not in out.columns:
             out[key] = None
     out["para"] = out["para"].map(lambda v: "" if v is None else _text(v))

@@ -114,6 +114,8 @@ def _frame(book: CalamineWorkbook, names: list[str], sheet: str) -> pd.DataFrame
     if sheet not in names:
         return None
     grid = cast(Grid, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+    while grid and all(v is None or v == "" for v in grid[0]):
+        grid = grid[1:]  # a row inserted above the header by hand
     if not grid:
         return pd.DataFrame()
     header = [_text(h).strip() for h in grid[0]]
@@ -184,7 +186,21 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
             )
         tables = {s: _frame(book, names, s) for s in (MATRIX, GAPS, CHECKS, PLACE_DATA)}
         others = tuple(n for n in names if n not in _OWN_SHEETS and _holds_values(book, n))
-    return ics_workbook(meta, tables, path=file, other_sheets=others)
+    try:
+        return ics_workbook(meta, tables, path=file, other_sheets=others)
+    except (KeyError, ValueError, TypeError, IndexError) as exc:  # sheets reshaped by hand
+        raise LtpgapError(
+            [
+                make_issue(
+                    "unreadable-workbook",
+                    "its sheets were changed in a way ltpgap cannot read back "
+                    f"({type(exc).__name__}: {exc}); restore it from a copy, or merge every "
+                    "place's workbook into a new ICS workbook",
+                    where=Where(file=file),
+                )
+            ],
+            summary=f"{file}: cannot be read back",
+        ) from None
 
 
 #: The sheets an ICS (or region/national) workbook is written with.

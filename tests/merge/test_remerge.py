@@ -536,3 +536,47 @@ def test_readers_of_the_results_refuse_a_matrix_whose_header_was_retyped(
     assert done.exit_code == 1, said
     assert "the ICS matrix has no 'Para' column (a header changed or deleted by hand)" in said
     assert "ics-matrix-damaged" in said
+
+
+def test_an_ics_workbook_reshaped_past_reading_is_refused_not_crashed(
+    merged: tuple[dict[str, Path], Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever a hand edit does to the sheets, reading the --out back ends in a located
+    refusal (file-exists, the file untouched), never a traceback."""
+    from ltpgap.merge import ics_reader
+
+    books, out = merged
+    before = out.read_bytes()
+
+    def reshaped(*_: object, **__: object) -> None:
+        raise KeyError("row")
+
+    monkeypatch.setattr(ics_reader, "ics_workbook", reshaped)
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    (issue,) = caught.value.issues
+    assert issue.code == "file-exists" and issue.where.file == str(out)
+    assert "sheets were changed in a way ltpgap cannot read back (KeyError: 'row')" in (
+        issue.message
+    )
+    assert out.read_bytes() == before
+    for args in (["summary"], ["report", "--out", str(out.parent / "report")]):
+        done = CliRunner().invoke(app, [*args[:1], str(out), *args[1:]])
+        said = " ".join(done.output.split())
+        assert done.exit_code == 1 and "cannot read back (KeyError: 'row')" in said, said
+
+
+def test_a_row_inserted_above_place_data_header_is_read_past(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    books, out = merged
+    wb = openpyxl.load_workbook(out)
+    wb["Place data"].insert_rows(1)  # once a KeyError
+    wb.save(out)
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    assert not [i for i in result.issues if i.code == "kept-data-damaged"]
+    kept = read_ics_workbook(out).place_data
+    assert set(kept["place"]) == {"luton", "bedford", "blmk"}
