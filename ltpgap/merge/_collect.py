@@ -60,6 +60,18 @@ def _os_failure(path: Path, exc: OSError) -> Issue:
     )
 
 
+def _unexpected(path: Path, exc: Exception) -> Issue:
+    """A file the reader failed on in a way it does not foresee: named like any unusable file
+    (so --keep-going merges the others), with what went wrong for a bug report."""
+    return make_issue(
+        "unreadable-workbook",
+        f"the workbook could not be read ({type(exc).__name__}: {exc}). Open it in Excel and "
+        "save it again; if it still fails, report this message to the ltpgap team with the "
+        "file. --keep-going merges the other workbooks.",
+        where=Where(file=str(path)),
+    )
+
+
 def default_reader(path: Path, catalogue: Catalogue) -> PlaceWorkbook:
     """The gate and reader of place workbooks (:func:`ltpgap.workbook.read_workbook`)."""
     return read_workbook(path, catalogue=catalogue)
@@ -78,6 +90,8 @@ def read_one(path: Path, catalogue: Catalogue, reader: BookReader = default_read
         return FileRead(path=path, sha256=sha, modified=stamp, failure=exc.issues)
     except OSError as exc:
         return FileRead(path=path, sha256=sha, modified=stamp, failure=(_os_failure(path, exc),))
+    except Exception as exc:  # one odd file must not stop a merge of many
+        return FileRead(path=path, sha256=sha, modified=stamp, failure=(_unexpected(path, exc),))
     assessment = None
     if book.meta is not None and book.meta.catalogue_hash == catalogue.content_hash:
         assessment = assess_place(

@@ -466,3 +466,30 @@ def test_check_passes_over_a_lock_file_with_a_warning(tmp_path: Path) -> None:
     said = " ".join(result.output.split())
     assert result.exit_code == 0, said
     assert "excel-lock-file" in said and "while bedford.xlsx is open (by Jane Smith)" in said
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["in-process", "workers"])
+def test_a_reader_failure_nobody_foresaw_is_one_unusable_file(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path, jobs: int
+) -> None:
+    """An exception the reader does not foresee, on one file of many, is that file's
+    problem (unreadable-workbook, with what went wrong), not a traceback that stops the
+    merge: without --keep-going nothing is written; with it the others are merged."""
+    from ltpgap.merge._collect import default_reader
+
+    def reader(path: Path, catalogue: Catalogue) -> Any:
+        if path.name == "bedford.xlsx":
+            raise RuntimeError("a case nobody foresaw")
+        return default_reader(path, catalogue)
+
+    paths = [books["luton"], books["bedford"]]
+    out = tmp_path / "ICS.xlsx"
+    options: dict[str, Any] = {"catalogue": cat1, "ics": ics, "jobs": jobs, "reader": reader}
+    with pytest.raises(LtpgapError) as caught:
+        merge_workbooks(paths, out=out, **options)
+    (issue,) = caught.value.issues
+    assert issue.code == "unreadable-workbook" and issue.where.file == str(books["bedford"])
+    assert "(RuntimeError: a case nobody foresaw)" in issue.message and not out.exists()
+    result = merge_workbooks(paths, out=out, keep_going=True, **options)
+    assert [s.unit_id for s in result.submitted()] == ["luton"]
+    assert result.skipped == (books["bedford"],)
