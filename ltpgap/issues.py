@@ -20,6 +20,7 @@ __all__ = [
     "format_issues",
     "has_errors",
     "make_issue",
+    "only",
 ]
 
 
@@ -296,6 +297,11 @@ def make_issue(
 def has_errors(issues: Iterable[Issue]) -> bool:
     """True when any issue is an error."""
     return any(i.severity is Severity.ERROR for i in issues)
+
+
+def only(issues: Sequence[Issue], code: str) -> bool:
+    """True when there are issues and every one has ``code`` (a file refused for one reason)."""
+    return bool(issues) and all(i.code == code for i in issues)
 
 
 def format_issues(issues: Sequence[Issue], *, limit: int = 50) -> str:

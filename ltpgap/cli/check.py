@@ -13,7 +13,7 @@ from rich.console import Console
 from ltpgap._sniff import lock_file
 from ltpgap.catalogue import load_catalogue
 from ltpgap.cli._common import CatalogueOption, console, exit_for, guarded, issues_table
-from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue, only
 
 WorkbooksArg = Annotated[
     list[Path],
@@ -78,7 +78,7 @@ def workbook_issues(path: Path, catalogue: object) -> list[Issue]:
     try:
         result = assess_workbook(path, catalogue=catalogue)  # type: ignore[arg-type]
     except LtpgapError as exc:
-        if all(i.code == "report-workbook" for i in exc.issues):  # out/*.xlsx found it
+        if only(exc.issues, "report-workbook"):  # out/*.xlsx found it
             return [
                 make_issue(
                     "report-workbook",

@@ -17,7 +17,7 @@ from pathlib import Path
 from ltpgap._gc import collector_paused
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
-from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue, only
 from ltpgap.merge._accept import Verdict, accept, catalogue_lookup
 from ltpgap.merge._carry import (
     carry_forward,
@@ -143,7 +143,7 @@ def _read_all(
 
 def _is_report(verdict: Verdict) -> bool:
     """True for the summary workbook of `ltpgap report`: it holds no inputs to merge."""
-    return bool(verdict.problems) and all(i.code == "report-workbook" for i in verdict.problems)
+    return only(verdict.problems, "report-workbook")
 
 
 def _skipped(verdict: Verdict, previous: IcsWorkbook | None) -> Issue:

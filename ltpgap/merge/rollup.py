@@ -20,7 +20,7 @@ import pandas as pd
 from ltpgap._gc import collector_paused
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import Rules
-from ltpgap.issues import Issue, LtpgapError, Where, make_issue
+from ltpgap.issues import Issue, LtpgapError, Where, make_issue, only
 from ltpgap.merge._carry import (
     keep_additions,
     previous_rollup,
@@ -77,7 +77,7 @@ def _read(
             books.append((path, read_ics_workbook(path)))
             ok = True
         except LtpgapError as exc:
-            if all(i.code == "report-workbook" for i in exc.issues):  # out/*.xlsx found one
+            if only(exc.issues, "report-workbook"):  # out/*.xlsx found one
                 left_out.append(report_left_out(path, "rollup"))
             else:
                 problems += exc.issues
