@@ -299,14 +299,16 @@ def ics_workbook(
     *,
     path: str,
     other_sheets: tuple[str, ...] = (),
+    outside: tuple[str, ...] = (),
 ) -> IcsWorkbook:
     """The ICS workbook these metadata values and table frames make up.
 
     ``tables`` maps table sheet names (``ICS matrix``, ``Gaps``, ``Checks``, ``Place data``)
     to their frames; a sheet left out reads as empty. Names shown in the sheets are mapped
     back to ids through the metadata; a metadata checksum that does not match is reported.
-    ``other_sheets`` names sheets ltpgap did not write that hold values; with the columns
-    added beside the tables they make up :attr:`IcsWorkbook.additions`.
+    ``other_sheets`` names sheets ltpgap did not write that hold values, and ``outside`` the
+    text typed outside its tables; with the columns added beside the tables they make up
+    :attr:`IcsWorkbook.additions`.
     """
     scope = meta.get("scope", "")
     places = _refs(meta.get("places", ""))
@@ -346,7 +348,11 @@ def ics_workbook(
         place_data=_place_data(tables.get(PLACE_DATA), ids),
         intact=intact,
         issues=issues,
-        additions=(*(f"sheet '{n}'" for n in other_sheets), *_added_columns(tables, places)),
+        additions=(
+            *(f"sheet '{n}'" for n in other_sheets),
+            *_added_columns(tables, places),
+            *outside,
+        ),
         place_data_missing=_missing_inputs(tables.get(PLACE_DATA)),
         matrix_missing=_matrix_missing(tables.get(MATRIX), places, scope),
     )

@@ -18,7 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import LtpgapError, Severity, Where, make_issue
-from ltpgap.layout import REPORT_TABLE_NAME
+from ltpgap.layout import REPORT_TABLE_NAME, column_letter
 from ltpgap.merge._sheets import (
     BY_AREA,
     BY_CHAPTER,
@@ -36,6 +36,8 @@ from ltpgap.merge.ics_data import IcsWorkbook, _text, ics_workbook, matrix_probl
 from ltpgap.merge.model import PlaceRef
 from ltpgap.schema import is_blank
 from ltpgap.workbook import ICS_SUMMARY_READERS, WorkbookSummary
+from ltpgap.workbook._package import TablePart
+from ltpgap.workbook._xmlpos import split_ref
 from ltpgap.workbook.gate import GateLimits, inspect_workbook
 
 __all__ = ["IcsWorkbook", "PlaceRef", "probe_scope", "read_ics_workbook", "summary_of"]
@@ -60,8 +62,8 @@ ICS_LIMITS = GateLimits(
 
 def _open(
     path: str, limits: GateLimits | None
-) -> tuple[CalamineWorkbook, list[str], frozenset[str]]:
-    """The gated workbook opened by python-calamine, its sheet names and its tables' names."""
+) -> tuple[CalamineWorkbook, list[str], tuple[TablePart, ...]]:
+    """The gated workbook opened by python-calamine, its sheet names and its Excel Tables."""
     inspection = inspect_workbook(path, limits or ICS_LIMITS, keep_parts=True)
     if not inspection.passed:
         errors = [i for i in inspection.issues if i.severity is Severity.ERROR]
@@ -82,7 +84,7 @@ def _open(
             ]
         ) from None
     tables = inspection.package.tables if inspection.package else ()
-    return book, list(book.sheet_names), frozenset(t.name.casefold() for t in tables)
+    return book, list(book.sheet_names), tables
 
 
 def _meta(book: CalamineWorkbook, names: list[str]) -> dict[str, str] | None:
@@ -140,7 +142,8 @@ _NOT_ICS = {
 def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> IcsWorkbook:
     """Read an ICS workbook (gate first); raises LtpgapError when it is not one or is refused."""
     file = str(path)
-    book, names, table_names = _open(file, limits)
+    book, names, parts = _open(file, limits)
+    table_names = frozenset(t.name.casefold() for t in parts)
     with book:
         meta = _meta(book, names)
         scope = (meta or {}).get("scope", "")
@@ -186,8 +189,9 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
             )
         tables = {s: _frame(book, names, s) for s in (MATRIX, GAPS, CHECKS, PLACE_DATA)}
         others = tuple(n for n in names if n not in _OWN_SHEETS and _holds_values(book, n))
+        outside = _outside_tables(book, names, parts)
     try:
-        return ics_workbook(meta, tables, path=file, other_sheets=others)
+        return ics_workbook(meta, tables, path=file, other_sheets=others, outside=outside)
     except (KeyError, ValueError, TypeError, IndexError) as exc:  # sheets reshaped by hand
         raise LtpgapError(
             [
@@ -207,6 +211,52 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
 _OWN_SHEETS = frozenset(
     {README, MATRIX, BY_CHAPTER, BY_AREA, GAPS, SNAPSHOT, CHECKS, PLACE_DATA, HISTORY, META}
 )
+
+
+#: Table sheets whose whole content ltpgap writes: text under (or, for the summaries, beside)
+#: their Excel Table was typed by hand. (Columns beside the matrix, Gaps and Checks are read
+#: with them and named by their headers; Place data's are a unit's own columns.)
+_BELOW_ONLY = frozenset({MATRIX, GAPS, CHECKS})
+_WHOLE = frozenset({BY_CHAPTER, BY_AREA})
+
+
+def _outside_tables(
+    book: CalamineWorkbook, names: list[str], tables: tuple[TablePart, ...]
+) -> tuple[str, ...]:
+    """Text typed outside the Excel Tables ltpgap wrote: 'text under the table on Gaps (A80)'."""
+    found = []
+    for table in tables:
+        if table.sheet not in _BELOW_ONLY | _WHOLE or table.sheet not in names:
+            continue
+        end = split_ref(table.ref.rpartition(":")[2])
+        if end is None:
+            continue
+        last_row, last_col = end
+        grid = cast(Grid, book.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False))
+        below = next(
+            (
+                f"{column_letter(j + 1)}{i + 1}"
+                for i, row in enumerate(grid[last_row:], start=last_row)
+                for j, v in enumerate(row)
+                if not is_blank(v)
+            ),
+            None,
+        )
+        if below:
+            found.append(f"text under the table on {table.sheet} ({below})")
+        if table.sheet in _WHOLE:
+            beside = next(
+                (
+                    f"{column_letter(j + 1)}{i + 1}"
+                    for i, row in enumerate(grid[:last_row])
+                    for j, v in enumerate(row[last_col:], start=last_col)
+                    if not is_blank(v)
+                ),
+                None,
+            )
+            if beside:
+                found.append(f"text beside the table on {table.sheet} ({beside})")
+    return tuple(found)
 
 
 def _holds_values(book: CalamineWorkbook, sheet: str) -> bool:

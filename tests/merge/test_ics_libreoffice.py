@@ -73,6 +73,7 @@ def test_merging_again_into_an_ics_workbook_resaved_by_libreoffice(
     first = tmp_path / "first" / "ICS.xlsx"
     merge_workbooks(list(books.values()), out=first, catalogue=cat1, ics=ics)
     (resaved,) = soffice_convert([first], "xlsx", tmp_path / "resaved", tmp_path / "lo-profile")
+    assert read_ics_workbook(resaved).additions == ()  # nothing there taken for a hand edit
     plain = Path(shutil.copy(first, tmp_path / "plain.xlsx"))
     type_inputs(books["luton"], {"1.8": {"status": "In place", "coverage": "Full"}})
     after = {
@@ -83,6 +84,11 @@ def test_merging_again_into_an_ics_workbook_resaved_by_libreoffice(
         (i.code, i.where.cell) for i in after["plain"].changes
     ]
     assert len(after["plain"].changes) == 2  # Luton's Status changed, its Coverage filled
+    for result in after.values():  # no warning, no copy kept, nothing refused
+        assert {"ics-workbook-additions", "kept-data-damaged"}.isdisjoint(
+            i.code for i in result.issues
+        )
+    assert not list(tmp_path.rglob("*.bak.xlsx"))
     again = {name: read_ics_workbook(r.out) for name, r in after.items()}
     assert again["resaved"].matrix.equals(again["plain"].matrix)
     kept = {

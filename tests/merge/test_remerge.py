@@ -580,3 +580,26 @@ def test_a_row_inserted_above_place_data_header_is_read_past(
     assert not [i for i in result.issues if i.code == "kept-data-damaged"]
     kept = read_ics_workbook(out).place_data
     assert set(kept["place"]) == {"luton", "bedford", "blmk"}
+
+
+def test_text_typed_outside_the_tables_is_an_addition(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """A note under the Gaps table or beside a summary table is the ICS lead's too: listed,
+    and kept in the copy. A workbook as written (and as LibreOffice saves it again, see
+    test_ics_libreoffice) has none."""
+    books, out = merged
+    assert read_ics_workbook(out).additions == ()
+    wb = openpyxl.load_workbook(out)
+    gaps, summary = wb["Gaps"], wb["Summary by chapter"]
+    gaps.cell(gaps.max_row + 2, 1, "Chase these before the July board")
+    summary.cell(2, summary.max_column + 2, "Compare with last year")
+    below, beside = f"A{gaps.max_row}", f"{openpyxl.utils.get_column_letter(summary.max_column)}2"
+    wb.save(out)
+    additions = read_ics_workbook(out).additions
+    assert f"text under the table on Gaps ({below})" in additions
+    assert f"text beside the table on Summary by chapter ({beside})" in additions
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    (note,) = [i for i in result.issues if i.code == "ics-workbook-additions"]
+    assert "text under the table on Gaps" in note.message
+    assert read_ics_workbook(out).additions == ()
