@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Literal
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "STATUS_VALUES",
     "Column",
     "Rag",
+    "cell_text",
     "is_blank",
 ]
 
@@ -148,3 +151,29 @@ def is_blank(value: object) -> bool:
         return math.isnan(value)
     # pandas' missing markers (NaT, NA) without importing pandas here.
     return type(value).__name__ in {"NaTType", "NAType"}
+
+
+def cell_text(value: object) -> str:
+    """An input cell as canonical text: equal meaning, equal text. Whitespace runs fold, blanks
+    are "", a date and its midnight are one date, 3 and 3.0 one number (the history store's
+    inputs hash, and the reader comparing a copied Gap analysis table with the one it read)."""
+    if isinstance(value, str):  # the usual cell: nothing below applies to text
+        return " ".join(value.split())
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if type(value).__name__ in {"NaTType", "NAType"}:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        # Excel stores dates as midnight datetimes; a date and its midnight are the same cell.
+        naive = value.replace(tzinfo=None)
+        return naive.date().isoformat() if naive.time() == time() else naive.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return " ".join(str(value).split())

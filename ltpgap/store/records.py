@@ -10,15 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import json.encoder
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ltpgap.issues import Issue
-from ltpgap.schema import INPUT_KEYS
+from ltpgap.schema import INPUT_KEYS, cell_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,28 +54,8 @@ _KEYS_JSON = tuple((key, json.dumps(key, ensure_ascii=False)) for key in INPUT_K
 _json_string: Callable[[str], str] = json.encoder.encode_basestring
 
 
-def _cell(value: object) -> str:
-    """One input cell in a canonical text form, so equal meaning gives equal hashes."""
-    if isinstance(value, str):  # the usual cell: nothing below applies to text
-        return " ".join(value.split())
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    if type(value).__name__ in {"NaTType", "NAType"}:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        # Excel stores dates as midnight datetimes; a date and its midnight are the same cell.
-        naive = value.replace(tzinfo=None)
-        return naive.date().isoformat() if naive.time() == time() else naive.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float | Decimal):
-        number = float(value)
-        return str(int(number)) if number.is_integer() else repr(number)
-    return " ".join(str(value).split())
+#: One input cell in a canonical text form, so equal meaning gives equal hashes.
+_cell = cell_text
 
 
 def inputs_hash(row: Mapping[str, object]) -> str:

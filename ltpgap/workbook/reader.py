@@ -31,7 +31,7 @@ from ltpgap.layout import (
     column_letter,
 )
 from ltpgap.rag._table import input_locator, table_frame
-from ltpgap.schema import INPUT_KEYS, is_blank
+from ltpgap.schema import INPUT_KEYS, cell_text, is_blank
 from ltpgap.workbook._layout import Layout, find_layout, header_key, signature_row
 from ltpgap.workbook._metadata import Identity, WorkbookMeta, read_identity
 from ltpgap.workbook._numfmt import shown_decimals
@@ -239,15 +239,6 @@ def _own_sheets(
 _SHOWN_PARAS = 8
 
 
-def _same(a: object, b: object) -> bool:
-    """Two input cells alike as a reader sees them: blanks alike, text by its words."""
-    if is_blank(a) or is_blank(b):
-        return is_blank(a) and is_blank(b)
-    if isinstance(a, str) or isinstance(b, str):
-        return " ".join(str(a).split()) == " ".join(str(b).split())
-    return a == b
-
-
 def _copy_of_table(
     file: str,
     name: str,
@@ -270,7 +261,7 @@ def _copy_of_table(
         differ += [
             f"{column_letter(j + 1)}{r}"
             for j, k in inputs
-            if not _same(row[j] if j < len(row) else None, read[k][i])
+            if cell_text(row[j] if j < len(row) else None) != cell_text(read[k][i])
         ]
     if differ:
         shown = ", ".join(differ[:_SHOWN_PARAS]) + (" …" if len(differ) > _SHOWN_PARAS else "")
