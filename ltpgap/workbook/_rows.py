@@ -242,10 +242,12 @@ def read_rows(
     keep = _kept_rows(t, paras, [j for _, j in content])
     if numeric:
         _resolve_numbers(t, paras, numeric, letter, _Paras(catalogue), decimals_of)
-    _report_errors(t, content, set(keep), paras)
-    _report_formulas(t, content, set(keep), paras)
-    _report_blank_paras(t, keep, paras, content, letter, catalogue)
-    _report_unread_rows(t, keep, paras, letter, catalogue)
+    kept = set(keep)
+    _report_errors(t, content, kept, paras)
+    _report_formulas(t, content, kept, paras)
+    title_of = _title_para(t, catalogue)
+    _report_blank_paras(t, keep, paras, content, letter, title_of)
+    _report_unread_rows(t, kept, paras, letter, title_of)
     _report_merged(t, paras, inputs, merged)
     data: dict[str, list[object]] = {
         "para": [paras[i] for i in keep],
@@ -358,35 +360,45 @@ def _report_formulas(
         )
 
 
+def _title_para(t: _Table, catalogue: Catalogue | None) -> Callable[[int], str | None]:
+    """The Para of the commitment whose Title a data row holds (for a row without a Para)."""
+    titles = {fold(c.title): c.id for c in catalogue} if catalogue else {}
+    column = t.column(tcol) if (tcol := t.layout.columns.get("title")) is not None else None
+
+    def para(i: int) -> str | None:
+        title = column[i] if column is not None else None
+        return titles.get(fold(title)) if title else None
+
+    return para
+
+
+def _filled(t: _Table, columns: Sequence[tuple[str, int]], i: int) -> list[str]:
+    """'Initiatives in J12' for each of these columns holding a value in data row ``i``."""
+    row = t.excel_row(i)
+    return [
+        f"{name} in {get_column_letter(j + 1)}{row}"
+        for name, j in columns
+        if not is_blank(t.column(j)[i])
+    ]
+
+
 def _report_blank_paras(
     t: _Table,
     keep: list[int],
     paras: list[str],
     content: Sequence[tuple[str, int]],
     letter: str,
-    catalogue: Catalogue | None,
+    title_of: Callable[[int], str | None],
 ) -> None:
-    blank = [i for i in keep if not paras[i]]
-    if not blank:
-        return
-    titles = {fold(c.title): c.id for c in catalogue} if catalogue else {}
-    tcol = t.layout.columns.get("title")
-    for i in blank:
+    for i in (i for i in keep if not paras[i]):
         row = t.excel_row(i)
-        hint = ""
-        title = t.column(tcol)[i] if tcol is not None else None
-        if title and (match := titles.get(fold(title))):
-            hint = f" (its Title is that of {match})"
-        cells = ", ".join(
-            f"{name} in {get_column_letter(j + 1)}{row}"
-            for name, j in content
-            if not is_blank(t.column(j)[i])
-        )
+        match = title_of(i)
+        hint = f" (its Title is that of {match})" if match else ""
         t.add(
             "blank-para",
-            f"row {row} has values ({cells}) but no Para, so ltpgap cannot tell "
-            "which commitment they belong to; they are kept but not assessed. Type the Para "
-            f"in {letter}{row}{hint}.",
+            f"row {row} has values ({', '.join(_filled(t, content, i))}) but no Para, so "
+            "ltpgap cannot tell which commitment they belong to; they are kept but not "
+            f"assessed. Type the Para in {letter}{row}{hint}.",
             f"{letter}{row}",
         )
 
@@ -396,28 +408,21 @@ _CATALOGUE = tuple(c for c in COLUMNS if c.group == "catalogue" and c.key != "pa
 
 
 def _report_unread_rows(
-    t: _Table, keep: list[int], paras: list[str], letter: str, catalogue: Catalogue | None
+    t: _Table,
+    kept: set[int],
+    paras: list[str],
+    letter: str,
+    title_of: Callable[[int], str | None],
 ) -> None:
     """Rows with no Para and no input but text in a catalogue column (a local priority typed
     under the table, or a row whose Para was deleted): not read, so named, not dropped."""
-    kept = set(keep)
-    todo = [i for i, p in enumerate(paras) if not p and i not in kept]
     columns = [(c.header, j) for c in _CATALOGUE if (j := t.layout.columns.get(c.key)) is not None]
-    if not todo or not columns:
-        return
-    titles = {fold(c.title): c.id for c in catalogue} if catalogue else {}
-    tcol = t.layout.columns.get("title")
-    for i in todo:
-        row = t.excel_row(i)
-        cells = [
-            f"{header} in {get_column_letter(j + 1)}{row}"
-            for header, j in columns
-            if not is_blank(t.column(j)[i])
-        ]
+    for i in (i for i, p in enumerate(paras) if not p and i not in kept and columns):
+        cells = _filled(t, columns, i)
         if not cells:
             continue
-        title = t.column(tcol)[i] if tcol is not None else None
-        match = titles.get(fold(title)) if isinstance(title, str) else None
+        row = t.excel_row(i)
+        match = title_of(i)
         advice = (
             f" Its Title is that of {match}: if its Para was deleted, type {match} in "
             f"{letter}{row}."
