@@ -51,6 +51,7 @@ __all__ = [
     "PLACE_DATA_SHEET",
     "README_SHEET",
     "REPORT_TABLE_NAME",
+    "REPORT_WORKBOOK",
     "RETIRED_SHEET",
     "SNAPSHOT_SHEET",
     "SUMMARY_FIRST_ROW",
@@ -79,6 +80,8 @@ TABLE_NAME = "GapAnalysis"
 #: The contents table on the Read me sheet of the summary workbook `ltpgap report` writes: how
 #: a reader knows such a workbook when it is given in place of a place workbook.
 REPORT_TABLE_NAME = "ReportContents"
+#: What such a workbook is, as messages name it.
+REPORT_WORKBOOK = "a summary workbook written by `ltpgap report` (the tables behind a board report)"
 SUMMARY_SHEET = "Summary"
 LISTS_SHEET = "Lists"
 META_SHEET = "_ltpgap"

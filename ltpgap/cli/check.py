@@ -61,17 +61,11 @@ def _ics_workbook_issues(path: Path, scope: str) -> list[Issue]:
 def workbook_issues(path: Path, catalogue: object) -> list[Issue]:
     """Every problem in one workbook: unreadable, reader, catalogue and RAG checks."""
     from ltpgap.merge import probe_scope
+    from ltpgap.merge._carry import lock_left_out, report_left_out
     from ltpgap.workbook import assess_workbook, check_rewritable
 
     if (lock := lock_file(path)) is not None:  # picked up by a glob while a workbook is open
-        return [
-            make_issue(
-                "excel-lock-file",
-                f"this is {lock.describe()}, not a workbook; it was not checked.",
-                where=Where(file=str(path)),
-                severity=Severity.WARNING,
-            )
-        ]
+        return [lock_left_out(path, lock, "check")]
     scope = probe_scope(path)
     if scope is not None:
         return _ics_workbook_issues(path, scope)
@@ -79,15 +73,7 @@ def workbook_issues(path: Path, catalogue: object) -> list[Issue]:
         result = assess_workbook(path, catalogue=catalogue)  # type: ignore[arg-type]
     except LtpgapError as exc:
         if only(exc.issues, "report-workbook"):  # out/*.xlsx found it
-            return [
-                make_issue(
-                    "report-workbook",
-                    "this is a summary workbook written by `ltpgap report` (the tables behind "
-                    "a board report), not a place workbook; it was not checked.",
-                    where=Where(file=str(path)),
-                    severity=Severity.WARNING,
-                )
-            ]
+            return [report_left_out(path, "check")]
         return list(exc.issues)
     except OSError as exc:
         code = "file-not-found" if isinstance(exc, FileNotFoundError) else "unreadable-workbook"

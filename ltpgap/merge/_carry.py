@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from ltpgap._sniff import lock_file
+from ltpgap._sniff import LockFile, lock_file
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
+from ltpgap.layout import REPORT_WORKBOOK
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, UnitInputs, assess_units
@@ -36,6 +37,7 @@ __all__ = [
     "check_out_name",
     "dropped_units",
     "keep_additions",
+    "lock_left_out",
     "previous_rollup",
     "previous_workbook",
     "ref_locator",
@@ -65,13 +67,34 @@ def same_file(a: Path, b: Path) -> bool:
 
 #: What a merge or a roll-up calls itself, and what it did to a workbook, in its messages.
 _JOB = {"merge": ("merge", "merged"), "rollup": ("roll-up", "rolled up")}
+#: What became of a file that is not an input, by the command it was given to.
+_LEFT_OUT = {
+    "merge": "it was left out of the merge",
+    "rollup": "it was left out of the roll-up",
+    "check": "it was not checked",
+}
+Job = Literal["merge", "rollup", "check"]
+
+
+def lock_left_out(path: Path, lock: LockFile, job: Job, after: str = "") -> Issue:
+    """Excel's lock file of an open workbook, found among the workbooks: a warning."""
+    return make_issue(
+        "excel-lock-file",
+        f"this is {lock.describe()}, not a workbook, so {_LEFT_OUT[job]}.{after}",
+        where=Where(file=str(path)),
+        severity=Severity.WARNING,
+    )
 
 
 def without_lock_files(
-    files: list[Path], out: Path, job: Literal["merge", "rollup"]
+    files: list[Path],
+    out: Path,
+    job: Literal["merge", "rollup"],
+    progress: Callable[[Path, bool], None] | None = None,
 ) -> tuple[list[Path], list[Issue]]:
     """The files less the lock files Excel keeps beside open workbooks ('~$luton.xlsx', which
-    places/*.xlsx picks up while someone has luton.xlsx open), each left out with a warning."""
+    places/*.xlsx picks up while someone has luton.xlsx open), each left out with a warning
+    (and counted on the progress bar, as every file given is)."""
     noun, done = _JOB[job]
     locks = {f: lock for f in files if (lock := lock_file(f)) is not None}
     given = {f.name.casefold() for f in files if f not in locks}
@@ -89,15 +112,9 @@ def without_lock_files(
             )
         else:
             after = ""
-        notes.append(
-            make_issue(
-                "excel-lock-file",
-                f"this is {lock.describe()}, not a workbook, so it was left out of the {noun}."
-                + after,
-                where=Where(file=str(path)),
-                severity=Severity.WARNING,
-            )
-        )
+        notes.append(lock_left_out(path, lock, job, after))
+        if progress is not None:
+            progress(path, False)
     return [f for f in files if f not in locks], notes
 
 
@@ -126,12 +143,11 @@ def keep_additions(
     ]
 
 
-def report_left_out(path: Path, job: Literal["merge", "rollup"]) -> Issue:
-    """The summary workbook of `ltpgap report`, given among the workbooks: left out, a warning."""
+def report_left_out(path: Path, job: Job) -> Issue:
+    """The summary workbook of `ltpgap report`, given among the workbooks: a warning."""
     return make_issue(
         "report-workbook",
-        "this is a summary workbook written by `ltpgap report` (the tables behind a board "
-        f"report); it holds no inputs, so it was left out of the {_JOB[job][0]}.",
+        f"this is {REPORT_WORKBOOK}; it holds no inputs, so {_LEFT_OUT[job]}.",
         where=Where(file=str(path)),
         severity=Severity.WARNING,
     )

@@ -18,7 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import LtpgapError, Severity, Where, make_issue
-from ltpgap.layout import REPORT_TABLE_NAME, column_letter
+from ltpgap.layout import REPORT_TABLE_NAME, REPORT_WORKBOOK, column_letter
 from ltpgap.merge._sheets import (
     BY_AREA,
     BY_CHAPTER,
@@ -165,10 +165,9 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
                 [
                     make_issue(
                         "report-workbook",
-                        "this is a summary workbook written by `ltpgap report` (the tables "
-                        "behind a board report), not an ICS workbook written by `ltpgap merge` "
-                        "or `ltpgap rollup`. Use the ICS workbook the report was made from (its "
-                        "Read me names it as the data source).",
+                        f"this is {REPORT_WORKBOOK}, not an ICS workbook written by `ltpgap "
+                        "merge` or `ltpgap rollup`. Use the ICS workbook the report was made "
+                        "from (its Read me names it as the data source).",
                         where=Where(file=file),
                     )
                 ],

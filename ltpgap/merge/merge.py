@@ -237,10 +237,7 @@ def merge_workbooks(
     previous, early = previous_workbook(out, ics)
     keep, additions = keep_additions(previous, out, now, "merge")
     files = [Path(p) for p in paths if not same_file(Path(p), out)]
-    files, locks = without_lock_files(files, out, "merge")
-    if progress is not None:  # each file given counts on the progress bar
-        for note in locks:
-            progress(Path(note.where.file or ""), False)
+    files, locks = without_lock_files(files, out, "merge", progress)
     lookup = catalogue_lookup(catalogue, from_catalogues)
     verdicts, dup_notes = _read_all(
         files,

@@ -68,10 +68,7 @@ def _read(
     with a warning (Excel's lock files, a report's summary workbook)."""
     books: list[tuple[Path, IcsWorkbook]] = []
     problems: list[Issue] = []
-    paths, left_out = without_lock_files(list(paths), out, "rollup")
-    if progress is not None:  # each file given counts on the progress bar
-        for note in left_out:
-            progress(Path(note.where.file or ""), False)
+    paths, left_out = without_lock_files(list(paths), out, "rollup", progress)
     for path in paths:
         try:
             books.append((path, read_ics_workbook(path)))

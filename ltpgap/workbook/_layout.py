@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 
 from ltpgap.issues import Issue, Severity, Where, make_issue
-from ltpgap.layout import REPORT_TABLE_NAME, TABLE_NAME, fold, header_key
+from ltpgap.layout import REPORT_TABLE_NAME, REPORT_WORKBOOK, TABLE_NAME, fold, header_key
 from ltpgap.schema import COLUMNS, HEADERS, INPUT_KEYS
 from ltpgap.workbook._package import TablePart
 from ltpgap.workbook._xmlscan import split_ref
@@ -168,9 +168,8 @@ def find_layout(
         return None, [
             make_issue(
                 "report-workbook",
-                "this is a summary workbook written by `ltpgap report` (the tables behind a "
-                "board report), not a place workbook. Use the workbook the report was made "
-                "from (its Read me names it as the data source).",
+                f"this is {REPORT_WORKBOOK}, not a place workbook. Use the workbook the report "
+                "was made from (its Read me names it as the data source).",
                 where=Where(file=file),
             )
         ]
