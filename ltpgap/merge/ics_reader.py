@@ -8,7 +8,9 @@ the hidden metadata. Used by re-merging (the previous Place data), the board rep
 
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Callable
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any, cast
@@ -111,11 +113,21 @@ def probe_scope(path: str | Path, limits: GateLimits | None = None) -> str | Non
     return scope if scope in SCOPES else None
 
 
-def _frame(book: CalamineWorkbook, names: list[str], sheet: str) -> pd.DataFrame | None:
+def _grids(book: CalamineWorkbook) -> Callable[[str], Grid]:
+    """Each sheet's cells from A1, read once however often asked for."""
+
+    @functools.cache
+    def grid(sheet: str) -> Grid:
+        return cast(Grid, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+
+    return grid
+
+
+def _frame(grid_of: Callable[[str], Grid], names: list[str], sheet: str) -> pd.DataFrame | None:
     """A table sheet as a frame: header row 1, blank rows dropped, '' → None."""
     if sheet not in names:
         return None
-    grid = cast(Grid, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+    grid = grid_of(sheet)
     while grid and all(v is None or v == "" for v in grid[0]):
         grid = grid[1:]  # a row inserted above the header by hand
     if not grid:
@@ -186,9 +198,13 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
                 ],
                 summary=f"{file}: not an ICS workbook",
             )
-        tables = {s: _frame(book, names, s) for s in (MATRIX, GAPS, CHECKS, PLACE_DATA)}
+        grid_of = _grids(book)  # the result tables' cells serve their frames and the search
+        tables = {s: _frame(grid_of, names, s) for s in (MATRIX, GAPS, CHECKS)}
+        outside = _outside_tables(grid_of, names, parts)
+        del grid_of
+        # Place data (the biggest sheet) on its own, so its cells are not held beyond its frame
+        tables[PLACE_DATA] = _frame(_grids(book), names, PLACE_DATA)
         others = tuple(n for n in names if n not in _OWN_SHEETS and _holds_values(book, n))
-        outside = _outside_tables(book, names, parts)
     try:
         return ics_workbook(meta, tables, path=file, other_sheets=others, outside=outside)
     except (KeyError, ValueError, TypeError, IndexError) as exc:  # sheets reshaped by hand
@@ -220,7 +236,7 @@ _WHOLE = frozenset({BY_CHAPTER, BY_AREA})
 
 
 def _outside_tables(
-    book: CalamineWorkbook, names: list[str], tables: tuple[TablePart, ...]
+    grid_of: Callable[[str], Grid], names: list[str], tables: tuple[TablePart, ...]
 ) -> tuple[str, ...]:
     """Text typed outside the Excel Tables ltpgap wrote: 'text under the table on Gaps (A80)'."""
     found = []
@@ -231,7 +247,7 @@ def _outside_tables(
         if end is None:
             continue
         last_row, last_col = end
-        grid = cast(Grid, book.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False))
+        grid = grid_of(table.sheet)
         below = next(
             (
                 f"{column_letter(j + 1)}{i + 1}"
