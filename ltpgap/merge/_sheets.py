@@ -28,6 +28,7 @@ __all__ = [
     "GAPS_HEADERS",
     "HISTORY",
     "ICS_META_KEYS",
+    "LEVEL_WORDS",
     "MATRIX",
     "MATRIX_LEAD",
     "META",
@@ -65,6 +66,8 @@ TABLES: dict[str, str] = {
 }
 
 SCOPES = ("ics-merge", "region", "national")
+#: Whose RAG the matrix's roll-up column holds, by scope: its header is "<word> RAG".
+LEVEL_WORDS = {"ics-merge": "ICS", "region": "Region", "national": "National"}
 
 MATRIX_LEAD = ("Para", "Chapter", "Programme area", "Life course", "Title", "Must-do", "Level")
 SUMMARY_TAIL = (

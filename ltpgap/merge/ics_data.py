@@ -28,7 +28,9 @@ from ltpgap.merge._sheets import (
     CHECKS_HEADERS,
     GAPS,
     GAPS_HEADERS,
+    LEVEL_WORDS,
     MATRIX,
+    MATRIX_LEAD,
     META,
     PLACE_DATA,
     ics_checksum,
@@ -364,12 +366,7 @@ def _matrix_missing(
     """The ICS matrix headers a reader of its results needs and does not find."""
     if frame is None:
         return (MATRIX,)  # the whole sheet
-    level = {"ics-merge": "ICS", "region": "Region", "national": "National"}.get(scope, "ICS")
-    needed = (
-        *("Para", "Chapter", "Programme area", "Life course", "Title", "Must-do"),
-        f"{level} RAG",
-        *(p.name for p in places),
-    )
+    needed = (*MATRIX_LEAD, f"{LEVEL_WORDS.get(scope, 'ICS')} RAG", *(p.name for p in places))
     return tuple(h for h in needed if h not in set(frame.columns))
 
 

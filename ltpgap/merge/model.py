@@ -19,6 +19,7 @@ import pandas as pd
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Rules
 from ltpgap.issues import Issue
+from ltpgap.merge._sheets import LEVEL_WORDS
 from ltpgap.rag import IcsRollup, PlaceAssessment
 from ltpgap.rag._table import Table, as_columns, first_positions, table_columns, table_frame
 from ltpgap.schema import INPUT_KEYS
@@ -216,7 +217,7 @@ class IcsContent:
     @property
     def level_word(self) -> str:
         """ICS, Region or National: whose RAG the roll-up column holds."""
-        return {"ics-merge": "ICS", "region": "Region", "national": "National"}[self.scope]
+        return LEVEL_WORDS[self.scope]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
