@@ -7,14 +7,12 @@ a date and the same date at midnight, are the same cell.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, time
 from typing import Any
 
 from ltpgap.issues import Issue, Where, make_issue
 from ltpgap.rag._table import Table, as_columns, para_key
-from ltpgap.schema import COLUMNS, INPUT_KEYS
+from ltpgap.schema import COLUMNS, INPUT_KEYS, cell_text
 
 __all__ = ["canonical", "input_changes", "shown"]
 
@@ -23,26 +21,13 @@ _SHOWN_CHARS = 200
 
 
 def canonical(value: object) -> str:
-    """A cell's value as comparable text; "" for blank."""
-    if value is None:
-        return ""
+    """A cell's value as comparable text; "" for blank. Text is compared as typed (a change of
+    spacing is a change); other values in the canonical form the history store hashes."""
     if isinstance(value, str):
         return value if value.strip() else ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    if type(value).__name__ in {"NaTType", "NAType"}:
-        return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        naive = value.replace(tzinfo=None)
-        return naive.date().isoformat() if naive.time() == time() else naive.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        number = float(value)
-        return str(int(number)) if number.is_integer() else repr(number)
-    return str(value)
+    return cell_text(value)
 
 
 def shown(value: object) -> str:
