@@ -10,6 +10,7 @@ Work is done column by column (lists, not per-cell calls): a merge reads hundred
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -361,13 +362,17 @@ def _report_formulas(
 
 
 def _title_para(t: _Table, catalogue: Catalogue | None) -> Callable[[int], str | None]:
-    """The Para of the commitment whose Title a data row holds (for a row without a Para)."""
-    titles = {fold(c.title): c.id for c in catalogue} if catalogue else {}
-    column = t.column(tcol) if (tcol := t.layout.columns.get("title")) is not None else None
+    """The Para of the commitment whose Title a data row holds (for a row without a Para).
+    The titles are folded on the first call: most workbooks have no such row."""
+    tcol = t.layout.columns.get("title")
+
+    @functools.cache
+    def titles() -> dict[str, str]:
+        return {fold(c.title): c.id for c in catalogue} if catalogue else {}
 
     def para(i: int) -> str | None:
-        title = column[i] if column is not None else None
-        return titles.get(fold(title)) if title else None
+        title = t.column(tcol)[i] if tcol is not None else None
+        return titles().get(fold(title)) if title else None
 
     return para
 
