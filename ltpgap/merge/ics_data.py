@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -161,12 +161,12 @@ def _matrix(
     frame: pd.DataFrame | None,
     places: tuple[PlaceRef, ...],
     areas: Mapping[str, str],
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, list[str]]:
     if frame is None or frame.empty:
-        return _empty((*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL))
+        return _empty((*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL)), []
     by_name = {p.name: p.id for p in places}
     rename = {h: _MATRIX_KEYS.get(h) or by_name.get(h, h) for h in frame.columns}
-    out = frame.rename(columns=rename)
+    out, stray = _not_rows(frame.rename(columns=rename), ("para", "ics_rag"), MATRIX)
     for key in (*_MATRIX_ORDER, *_MATRIX_TAIL):  # a header retyped by hand: read as blank
         if key not in out.columns:
             out[key] = None
@@ -187,13 +187,46 @@ def _matrix(
     for col in ("places_counted", "places_excluded", "rule", "explanation"):
         out[col] = out[col].map(lambda v: "" if v is None else str(v))
     order = [*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL]
-    return out[[c for c in order if c in out.columns]].reset_index(drop=True)
+    return out[[c for c in order if c in out.columns]].reset_index(drop=True), stray
 
 
 def _ids(frame: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataFrame:
     if "place" in frame.columns:
         frame["place"] = frame["place"].map(lambda v: ids.get(_text(v), _text(v)))
     return frame
+
+
+#: What a row of each table is, for "a row … that is not a gap".
+_ROW_NOUNS = {MATRIX: "commitment", GAPS: "gap", CHECKS: "check"}
+
+
+def _not_rows(
+    frame: pd.DataFrame, keys: Sequence[str], sheet: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` less the rows blank in any of ``keys`` (cells ltpgap fills in every row it
+    writes), and those rows as an addition: text typed into the table by hand, e.g. a note
+    typed just under it, which Excel takes into the table. The frame's index is the sheet row
+    (a frame not read from a sheet counts from row 2). Nothing is dropped when a key column is
+    missing: that is a header changed by hand, reported as such."""
+    if frame.empty or not set(keys) <= set(frame.columns):
+        return frame, []
+    stray = frame[list(keys)].isna().any(axis=1).to_numpy()
+    if not stray.any():
+        return frame, []
+    rows_at = (
+        frame.index.tolist()
+        if not isinstance(frame.index, pd.RangeIndex)
+        else [at + 2 for at in range(len(frame))]
+    )
+    cells = []
+    for at in np.flatnonzero(stray).tolist():
+        first = next((j for j, v in enumerate(frame.iloc[at]) if v is not None), 0)
+        cells.append(f"{column_letter(first + 1)}{rows_at[at]}")
+    rows = "a row" if len(cells) == 1 else f"{len(cells)} rows"
+    shown = ", ".join(cells[:3]) + (", …" if len(cells) > 3 else "")
+    noun = _ROW_NOUNS[sheet] + ("" if len(cells) == 1 else "s")
+    what = "is not a" if len(cells) == 1 else "are not"
+    return frame[~stray], [f"{rows} of the table on {sheet} that {what} {noun} ({shown})"]
 
 
 def _known(frame: pd.DataFrame, width: int) -> pd.DataFrame:
@@ -203,24 +236,24 @@ def _known(frame: pd.DataFrame, width: int) -> pd.DataFrame:
     return out[out.notna().any(axis=1)] if out.shape[1] < frame.shape[1] else out
 
 
-def _gaps(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFrame:
+def _gaps(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> tuple[pd.DataFrame, list[str]]:
     cols = ["place", "para", "title", "must_do", "initiatives", "lead", "reason"]
     if frame is None or frame.empty:
-        return _empty(tuple(cols))
+        return _empty(tuple(cols)), []
     frame = _known(frame, len(cols))
-    out = frame.set_axis(cols[: len(frame.columns)], axis=1)
+    out, stray = _not_rows(frame.set_axis(cols[: len(frame.columns)], axis=1), cols[1:3], GAPS)
     out["must_do"] = out["must_do"].map(lambda v: v == "Yes")
     out["para"] = out["para"].map(_text)
-    return _ids(out, ids)
+    return _ids(out.reset_index(drop=True), ids), stray
 
 
-def _checks(frame: pd.DataFrame | None) -> pd.DataFrame:
+def _checks(frame: pd.DataFrame | None) -> tuple[pd.DataFrame, list[str]]:
     cols = ["severity", "code", "workbook", "sheet", "cell", "para", "message"]
     if frame is None or frame.empty:
-        return _empty(tuple(cols))
+        return _empty(tuple(cols)), []
     frame = _known(frame, len(cols))
-    out = frame.set_axis(cols[: len(frame.columns)], axis=1)
-    return out.map(lambda v: "" if v is None else _text(v))
+    out, stray = _not_rows(frame.set_axis(cols[: len(frame.columns)], axis=1), cols[:2], CHECKS)
+    return out.reset_index(drop=True).map(lambda v: "" if v is None else _text(v)), stray
 
 
 def _place_data(frame: pd.DataFrame | None, ids: Mapping[str, str]) -> pd.DataFrame:
@@ -330,6 +363,9 @@ def ics_workbook(
                 where=Where(file=path, sheet=META),
             ),
         )
+    matrix, stray_matrix = _matrix(tables.get(MATRIX), places, areas)
+    gaps, stray_gaps = _gaps(tables.get(GAPS), ids)
+    checks, stray_checks = _checks(tables.get(CHECKS))
     return IcsWorkbook(
         path=path,
         scope=scope,
@@ -344,9 +380,9 @@ def ics_workbook(
         team=team,
         rules=_rules(meta.get("rules", "")),
         programme_areas=areas,
-        matrix=_matrix(tables.get(MATRIX), places, areas),
-        gaps=_gaps(tables.get(GAPS), ids),
-        checks=_checks(tables.get(CHECKS)),
+        matrix=matrix,
+        gaps=gaps,
+        checks=checks,
         place_data=_place_data(tables.get(PLACE_DATA), ids),
         intact=intact,
         issues=issues,
@@ -354,6 +390,9 @@ def ics_workbook(
             *(f"sheet '{n}'" for n in other_sheets),
             *_added_columns(tables, places),
             *outside,
+            *stray_matrix,
+            *stray_gaps,
+            *stray_checks,
         ),
         place_data_missing=_missing_inputs(tables.get(PLACE_DATA)),
         matrix_missing=_matrix_missing(tables.get(MATRIX), places, scope),

@@ -33,6 +33,7 @@ from ltpgap.merge._sheets import (
     README,
     SCOPES,
     SNAPSHOT,
+    TABLES,
 )
 from ltpgap.merge.ics_data import IcsWorkbook, _text, ics_workbook, matrix_problems
 from ltpgap.merge.model import PlaceRef
@@ -123,25 +124,55 @@ def _grids(book: CalamineWorkbook) -> Callable[[str], Grid]:
     return grid
 
 
-def _frame(grid_of: Callable[[str], Grid], names: list[str], sheet: str) -> pd.DataFrame | None:
-    """A table sheet as a frame: header row 1, blank rows dropped, '' → None."""
+def _frame(
+    grid_of: Callable[[str], Grid],
+    names: list[str],
+    sheet: str,
+    last_row: int | None = None,
+    *,
+    numbered: bool = False,
+) -> pd.DataFrame | None:
+    """A table sheet as a frame: header row 1, blank rows dropped, '' → None.
+
+    Rows below ``last_row`` (the end of the sheet's Excel Table) are left out: text typed
+    under the table is no part of it. ``numbered`` indexes the frame by sheet row number.
+    """
     if sheet not in names:
         return None
     grid = grid_of(sheet)
+    if last_row is not None:
+        grid = grid[:last_row]
+    top = 1
     while grid and all(v is None or v == "" for v in grid[0]):
         grid = grid[1:]  # a row inserted above the header by hand
+        top += 1
     if not grid:
         return pd.DataFrame()
     header = [_text(h).strip() for h in grid[0]]
     width = len(header)
-    body = [r for r in grid[1:] if r.count("") + r.count(None) < len(r)]  # not blank
+    rows = grid[1:]
+    kept = [i for i, r in enumerate(rows) if r.count("") + r.count(None) < len(r)]  # not blank
+    body = [rows[i] for i in kept]
     # Column by column (a merge of 200 places has ~70,000 rows of place data).
     columns = list(zip_longest(*body)) if body else []
     columns = (columns + [(None,) * len(body)] * width)[:width]
     data = {j: [None if v == "" else v for v in column] for j, column in enumerate(columns)}
     frame = pd.DataFrame(data, dtype=object)
     frame.columns = pd.Index(header, dtype=object)
+    if numbered:
+        frame.index = pd.Index([top + 1 + i for i in kept])
     return frame
+
+
+def _table_end(tables: tuple[TablePart, ...], sheet: str) -> int | None:
+    """The last data row (1-based) of the Excel Table ltpgap wrote on ``sheet``; ``None``
+    when it is gone or renamed (then the whole sheet is read)."""
+    name = TABLES[sheet].casefold()
+    for table in tables:
+        if table.sheet == sheet and table.name.casefold() == name:
+            end = split_ref(table.ref.rpartition(":")[2])
+            return end[0] - table.totals_rows if end else None
+    return None
 
 
 #: What a workbook ltpgap built for one unit is, by the scope its hidden sheet records.
@@ -199,7 +230,10 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
                 summary=f"{file}: not an ICS workbook",
             )
         grid_of = _grids(book)  # the result tables' cells serve their frames and the search
-        tables = {s: _frame(grid_of, names, s) for s in (MATRIX, GAPS, CHECKS)}
+        tables = {
+            s: _frame(grid_of, names, s, _table_end(parts, s), numbered=True)
+            for s in (MATRIX, GAPS, CHECKS)
+        }
         outside = _outside_tables(grid_of, names, parts)
         del grid_of
         # Place data (the biggest sheet) on its own, so its cells are not held beyond its frame

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 from mergekit import V1, V2, catalogue_v1, copy_books, sheet_rows, type_inputs
 from typer.testing import CliRunner
@@ -19,6 +20,8 @@ from ltpgap.cli import app
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import LtpgapError
 from ltpgap.merge import merge_workbooks, read_ics_workbook
+from ltpgap.merge._sheets import GAPS_HEADERS
+from ltpgap.merge.ics_data import ics_workbook
 from ltpgap.workbook import build_workbook
 
 FIRST = {
@@ -603,3 +606,72 @@ def test_text_typed_outside_the_tables_is_an_addition(
     (note,) = [i for i in result.issues if i.code == "ics-workbook-additions"]
     assert "text under the table on Gaps" in note.message
     assert read_ics_workbook(out).additions == ()
+
+
+def _note_under(wb: openpyxl.Workbook, sheet: str, text: str, *, taken_in: bool) -> str:
+    """Type ``text`` in column A under the table on ``sheet``: a row below it, or just under
+    it with the table widened to take the row in (as Excel does); returns the cell."""
+    ws = wb[sheet]
+    (table,) = ws.tables.values()
+    start, end = table.ref.split(":")
+    last = openpyxl.utils.cell.coordinate_from_string(end)
+    row = last[1] + (1 if taken_in else 2)
+    ws.cell(row, 1, text)
+    if taken_in:
+        table.ref = table.autoFilter.ref = f"{start}:{last[0]}{row}"
+    return f"A{row}"
+
+
+@pytest.mark.parametrize("taken_in", [False, True], ids=["row-below", "taken-into-the-table"])
+def test_a_note_by_a_table_is_not_read_as_its_row(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig, taken_in: bool
+) -> None:
+    """A note typed under the matrix, Gaps or Checks is the ICS lead's, not a commitment, gap
+    or check: the report once counted it as a gap and summary warned "rag values 'None' are
+    not RAG values". Read past (a note Excel took into the table, too), and listed as an
+    addition so that a re-merge keeps it in the copy."""
+    books, out = merged
+    before = read_ics_workbook(out)
+    wb = openpyxl.load_workbook(out)
+    cells = {
+        sheet: _note_under(wb, sheet, f"Note on {sheet}: to the July board", taken_in=taken_in)
+        for sheet in ("ICS matrix", "Gaps", "Checks")
+    }
+    wb.save(out)
+    after = read_ics_workbook(out)
+    assert after.matrix.equals(before.matrix)
+    assert after.gaps.equals(before.gaps) and len(after.gaps) > 0
+    assert after.checks.equals(before.checks)
+    nouns = {"ICS matrix": "commitment", "Gaps": "gap", "Checks": "check"}
+    expected = {
+        sheet: f"a row of the table on {sheet} that is not a {nouns[sheet]} ({cell})"
+        if taken_in
+        else f"text under the table on {sheet} ({cell})"
+        for sheet, cell in cells.items()
+    }
+    assert set(after.additions) == set(expected.values())
+    done = CliRunner().invoke(app, ["summary", str(out)])
+    assert done.exit_code == 0 and "not RAG values" not in done.output, done.output
+    report = CliRunner().invoke(
+        app, ["report", str(out), "--out", str(out.parent / "r"), "--format", "xlsx"]
+    )
+    said = " ".join(report.output.split())
+    assert report.exit_code == 0 and f"{len(before.gaps)} gap(s) listed" in said, said
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    (note,) = [i for i in result.issues if i.code == "ics-workbook-additions"]
+    assert all(e in note.message for e in expected.values()), note.message
+
+
+def test_rows_not_of_a_table_are_counted_and_located() -> None:
+    """Many stray rows are one addition per table: how many and the first three cells."""
+    gaps = [
+        ["luton", "1.8", "Title", "Yes", None, None, "Red"],
+        ["Note one", None, None, None, None, None, None],
+        [None, "See the July paper", None, None, None, None, None],
+        [None, None, None, None, None, None, "Chase"],
+        ["Note four", None, None, None, None, None, None],
+    ]
+    frame = pd.DataFrame(gaps, columns=list(GAPS_HEADERS), index=[2, 3, 5, 6, 9], dtype=object)
+    book = ics_workbook({"scope": "ics-merge"}, {"Gaps": frame}, path="ICS.xlsx")
+    assert book.additions == ("4 rows of the table on Gaps that are not gaps (A3, B5, G6, …)",)
+    assert book.gaps["para"].tolist() == ["1.8"]
