@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 
-from ltpgap.cli._common import CatalogueOption, IcsOption, console, guarded
+from ltpgap.cli._common import CatalogueOption, IcsOption, console, err_console, guarded
 from ltpgap.cli._store import beside, open_history, shown
 from ltpgap.issues import LtpgapError, Where, make_issue
 
 if TYPE_CHECKING:
     from ltpgap.catalogue import Catalogue
     from ltpgap.reports import Movement, ReportData
+    from ltpgap.reports.write import Progress
 
 __all__ = ["report_command"]
 
@@ -176,7 +181,8 @@ def report_command(
     check_formats(formats)  # before anything is written: every format can be
     if db is not None:
         data = data.with_movement(_movement(db, data, cat))
-    written = write_report(data, out, formats)
+    with _writing(len(formats)) as progress:
+        write_report(data, out, formats, progress=progress)
     reds = len(data.gaps)
     console.print(
         f"Report on {data.subject.name} from {data.source}, as at {data.as_at_text}: "
@@ -184,5 +190,24 @@ def report_command(
         + _movement_note(data, db)
         + "."
     )
-    for path in written:
-        console.print(f"wrote {path}")
+
+
+@contextmanager
+def _writing(total: int) -> Iterator[Progress]:
+    """'wrote report.pptx' as each file is written (a log shows how far it got); on a
+    terminal, also a bar naming the file under way (a national PDF takes a minute or more)."""
+    if not err_console.is_terminal:
+        yield lambda path, done: console.print(f"wrote {path}", soft_wrap=True) if done else None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with RichProgress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("writing", total=total)
+
+        def step(path: Path, done: bool) -> None:
+            if done:
+                bar.advance(task)
+                console.print(f"wrote {path}", soft_wrap=True)  # above the bar
+            else:
+                bar.update(task, description=f"writing {path.name}", refresh=True)
+
+        yield step

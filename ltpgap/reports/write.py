@@ -8,7 +8,7 @@ from pathlib import Path
 from ltpgap.issues import LtpgapError, make_issue
 from ltpgap.reports.model import ReportData
 
-__all__ = ["FORMATS", "check_formats", "write_report"]
+__all__ = ["FORMATS", "Progress", "check_formats", "write_report"]
 
 #: The output formats, in the order they are written.
 FORMATS: tuple[str, ...] = ("pptx", "pdf", "xlsx")
@@ -49,13 +49,34 @@ def check_formats(formats: Sequence[str]) -> None:
             _weasyprint()
 
 
+#: Told of each file as it is started (``done`` False) and as it is written (True).
+Progress = Callable[[Path, bool], None]
+
+
 def write_report(
-    data: ReportData, out: str | Path, formats: Sequence[str] = FORMATS, *, stem: str = "report"
+    data: ReportData,
+    out: str | Path,
+    formats: Sequence[str] = FORMATS,
+    *,
+    stem: str = "report",
+    progress: Progress | None = None,
 ) -> list[Path]:
-    """Write ``<out>/<stem>.<fmt>`` for each format; return the paths written, in order."""
+    """Write ``<out>/<stem>.<fmt>`` for each format; return the paths written, in order.
+
+    ``progress`` hears of each file before and after it is written: the PDF of a national
+    roll-up takes a while, and a report writer should see which file is under way.
+    """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown report formats {unknown}; use {', '.join(FORMATS)}")
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    return [_writer(fmt)(data, folder / f"{stem}.{fmt}") for fmt in dict.fromkeys(formats)]
+    written = []
+    for fmt in dict.fromkeys(formats):
+        path = folder / f"{stem}.{fmt}"
+        if progress is not None:
+            progress(path, False)
+        written.append(_writer(fmt)(data, path))
+        if progress is not None:
+            progress(written[-1], True)
+    return written

@@ -217,3 +217,51 @@ def test_demo_ends_with_the_report(
     cover = Presentation(str(written[0])).slides[0]
     cells = [c.text for s in cover.shapes if s.has_table for r in s.table.rows for c in r.cells]
     assert any("ILLUSTRATIVE" in c for c in cells) and "18 July 2019" in cells
+
+
+def test_each_file_is_announced_before_and_after_it_is_written(
+    luton_workbook: Path, tmp_path: Path, catalogue: Catalogue, blmk: IcsConfig
+) -> None:
+    """write_report's progress hook hears of each file as it starts and once it exists."""
+    from ltpgap.reports import Cover, write_report
+
+    data = load_report_data(luton_workbook, blmk, Cover(), catalogue=catalogue)
+    heard: list[tuple[str, bool, bool]] = []
+    write_report(
+        data,
+        tmp_path,
+        ["xlsx", "pptx"],
+        progress=lambda path, done: heard.append((path.name, done, path.exists())),
+    )
+    assert heard == [
+        ("report.xlsx", False, False),
+        ("report.xlsx", True, True),
+        ("report.pptx", False, False),
+        ("report.pptx", True, True),
+    ]
+
+
+def test_a_terminal_sees_which_file_is_being_written(
+    luton_workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national PDF takes minutes: on a terminal a bar names the file under way; each
+    file is listed as it is written (a log shows how far the report got)."""
+    import io
+
+    from rich.console import Console
+
+    from ltpgap.cli import report as report_cli
+
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        report_cli, "err_console", Console(file=screen, force_terminal=True, width=100)
+    )
+    out = tmp_path / "board"
+    result = runner.invoke(
+        app, ["report", str(luton_workbook), "--out", str(out), "--format", "xlsx,pptx"]
+    )
+    assert result.exit_code == 0, result.output
+    shown = screen.getvalue()
+    assert "writing report.xlsx" in shown and "writing report.pptx" in shown
+    said = result.output
+    assert said.index(f"wrote {out / 'report.xlsx'}") < said.index(f"wrote {out / 'report.pptx'}")
