@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import BinaryIO, Literal
 
-__all__ = ["FileKind", "LockFile", "lock_file", "sniff", "zip_entry_count"]
+from ltpgap.issues import Issue, Severity, Where, make_issue
+
+__all__ = ["FileKind", "LockFile", "lock_file", "open_in_excel", "sniff", "zip_entry_count"]
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -56,6 +58,17 @@ class LockFile:
         by = f" (by {self.owner})" if self.owner else ""
         return f"the lock file Excel keeps while {self.workbook} is open{by}"
 
+    def open_warning(self, path: Path, effect: str) -> Issue:
+        """'bedford.xlsx is open in Excel (by Jane Smith): ``effect``', a workbook-open
+        warning located at the workbook."""
+        by = f" (by {self.owner})" if self.owner else ""
+        return make_issue(
+            "workbook-open",
+            f"{path.name} is open in Excel{by}: {effect}",
+            where=Where(file=str(path)),
+            severity=Severity.WARNING,
+        )
+
 
 def _lock_owner(head: bytes) -> str:
     """The user an Office lock file names (a length byte, then the name), '' if unreadable."""
@@ -88,6 +101,12 @@ def lock_file(path: Path) -> LockFile | None:
             return _as_lock(path.name, f.read(_LOCK_MAX_BYTES + 1))
     except OSError:
         return None
+
+
+def open_in_excel(path: Path) -> LockFile | None:
+    """Who has this workbook open, from the lock file Excel keeps beside it while it is open
+    ('~$luton.xlsx' beside luton.xlsx), else ``None``. One failed open when it is closed."""
+    return lock_file(path.with_name(LOCK_PREFIX + path.name))
 
 
 def _it_is(what: str, suffix: str) -> str:

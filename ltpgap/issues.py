@@ -114,6 +114,9 @@ CODES: dict[str, CodeInfo] = {
     "excel-lock-file": CodeInfo(
         severity=E, summary="the lock file Excel keeps beside an open workbook ('~$name.xlsx')"
     ),
+    "workbook-open": CodeInfo(
+        severity=W, summary="a workbook read or written is open in Excel (its lock file is there)"
+    ),
     "gate-zip-bomb": CodeInfo(severity=E, summary="workbook expands beyond the bounds"),
     "gate-dtd": CodeInfo(severity=E, summary="workbook XML declares a DTD or entities"),
     "gate-too-many-cells": CodeInfo(severity=E, summary="a sheet is larger than the bounds"),

@@ -125,6 +125,7 @@ _SHOWN = frozenset(
         "duplicate-place",
         "report-workbook",
         "excel-lock-file",
+        "workbook-open",
         "ics-workbook-additions",
         "kept-data-damaged",
         "gap-table-copy",

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ltpgap._sniff import open_in_excel
 from ltpgap.catalogue import load_catalogue
 from ltpgap.cli._common import CatalogueOption, console, guarded, print_issues
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
@@ -67,6 +68,7 @@ def push_command(
     old = load_catalogue(from_) if from_ else None
     failed = 0
     for path in workbooks:
+        lock = None if dry_run else open_in_excel(path)
         try:
             done = push_catalogue(path, new, old=old, dry_run=dry_run, backup=not no_backup)
         except LtpgapError as exc:
@@ -80,6 +82,14 @@ def push_command(
         console.print(done.describe(), markup=False, highlight=False)
         console.print()
         notable = [i for i in done.issues if i.severity is not Severity.INFO]
+        if lock is not None and done.written:  # Excel did not stop it (not Windows)
+            notable.append(
+                lock.open_warning(
+                    path,
+                    "close it there without saving and open it again to see the new catalogue "
+                    "(saving it from Excel would put back the old one).",
+                )
+            )
         print_issues(notable, title=f"{len(notable)} thing(s) to check in {path.name}")
     if failed:
         console.print(f"{failed} of {len(workbooks)} workbook(s) not pushed; see the errors above.")

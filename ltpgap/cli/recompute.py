@@ -29,14 +29,27 @@ def recompute_command(
     written. Workbooks holding charts, pictures, macros, pivot tables or Excel 2010+
     validations are refused: use the Excel add-in's Recompute button for those.
     """
+    from ltpgap._sniff import open_in_excel
     from ltpgap.workbook import recompute_workbook
 
     cat = load_catalogue(catalogue) if catalogue else None
+    lock = open_in_excel(workbook)
     done = recompute_workbook(workbook, catalogue=cat, backup=not no_backup)
     counts = ", ".join(f"{rag} {n}" for rag, n in done.counts.items())
     console.print(f"Recomputed {done.path}: {counts}.")
     if done.backup:
         console.print(f"Previous version kept as {done.backup}.")
+    if lock is not None:  # where Excel does not stop the file being replaced (not Windows)
+        print_issues(
+            [
+                lock.open_warning(
+                    workbook,
+                    "close it there without saving and open it again to see these results "
+                    "(saving it from Excel would put back the results from before), or use "
+                    "the add-in's Recompute button inside Excel.",
+                )
+            ]
+        )
     issues = done.result.issues
     if issues:
         print_issues(issues, title=f"{len(issues)} problem(s) in {done.path.name}")

@@ -92,7 +92,7 @@ def rollup_command(
             catalogue=cat,
             progress=progress,
         )
-    shown = ("report-workbook", "excel-lock-file", "ics-workbook-additions")
+    shown = ("report-workbook", "excel-lock-file", "workbook-open", "ics-workbook-additions")
     noted = [i for i in result.issues if i.code in shown]
     print_issues(noted, title=f"{len(noted)} problem(s) to act on")
     label = name or ("England" if level == "national" else "Region")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from ltpgap._sniff import LockFile, lock_file
+from ltpgap._sniff import LockFile, lock_file, open_in_excel
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
@@ -86,6 +86,20 @@ def lock_left_out(path: Path, lock: LockFile, job: Job, after: str = "") -> Issu
     )
 
 
+def _open_note(
+    path: Path, lock: LockFile, job: Literal["merge", "rollup"], *, writes: bool
+) -> Issue:
+    """A workbook this job reads or writes is open in Excel (its lock file is beside it)."""
+    noun, done = _JOB[job]
+    return lock.open_warning(
+        path,
+        f"this {noun} writes it: close it in Excel without saving (saving it would overwrite "
+        f"this {noun}) and open it again."
+        if writes
+        else f"it was {done} as last saved; changes not yet saved in Excel are not in this {noun}.",
+    )
+
+
 def without_lock_files(
     files: list[Path],
     out: Path,
@@ -99,6 +113,11 @@ def without_lock_files(
     locks = {f: lock for f in files if (lock := lock_file(f)) is not None}
     given = {f.name.casefold() for f in files if f not in locks}
     notes = []
+    named = {lock.workbook.casefold() for lock in locks.values()}
+    for path in [*(f for f in files if f not in locks), out]:
+        if path.name.casefold() not in named and (lock := open_in_excel(path)) is not None:
+            named.add(path.name.casefold())
+            notes.append(_open_note(path, lock, job, writes=path == out))
     for path, lock in locks.items():
         if lock.workbook.casefold() == out.name.casefold():
             after = (

@@ -460,6 +460,56 @@ def test_excel_lock_files_picked_up_with_the_workbooks_are_left_out(
     assert len(reading) == 5  # every file given counts on the progress bar
 
 
+def test_workbooks_open_in_excel_are_named_when_their_lock_files_were_not_given(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """Given by name (no glob to pick up the lock files), the workbooks Excel has open are
+    still found, by the lock file beside each: Luton's is merged as last saved, and the ICS
+    workbook, replaced where the system allows it (not Windows), must be closed without saving."""
+    folder = books["luton"].parent
+    out = folder / "ICS.xlsx"
+    common = ("--catalogue", V1, "--no-db", "--out", out)
+    assert invoke("merge", books["bedford"], *common).exit_code == 0
+    excel_lock_file(folder, "luton.xlsx")
+    excel_lock_file(folder, "ICS.xlsx", "A. N. Lead")
+    result = invoke("merge", books["luton"], books["bedford"], *common)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    assert (
+        "luton.xlsx is open in Excel (by Jane Smith): it was merged as last saved; changes not "
+        "yet saved in Excel are not in this merge." in said
+    )
+    assert (
+        "ICS.xlsx is open in Excel (by A. N. Lead): this merge writes it: close it in Excel "
+        "without saving (saving it would overwrite this merge) and open it again." in said
+    )
+    checks = [r for r in sheet_rows(out, "Checks") if r["Code"] == "workbook-open"]
+    assert sorted(r["Workbook"] for r in checks) == ["ICS.xlsx", "luton.xlsx"]
+    assert {r["Severity"] for r in checks} == {"warning"}
+    (folder / "~$luton.xlsx").unlink()
+    (folder / "~$ICS.xlsx").unlink()
+    again = invoke("merge", books["luton"], books["bedford"], *common)
+    assert again.exit_code == 0 and "workbook-open" not in again.output
+
+
+@pytest.mark.parametrize("command", ["recompute", "push"])
+def test_a_place_workbook_open_in_excel_is_rewritten_with_a_warning(
+    books: dict[str, Path], command: str
+) -> None:
+    """Where Excel does not stop the file being replaced, the planner is told to close it
+    without saving: saving it from Excel would put back what was there before."""
+    path = books["luton"]
+    excel_lock_file(path.parent, path.name)
+    args = ["--catalogue", V2, "--from", V1] if command == "push" else []  # rewritten
+    result = invoke(command, path, *args, "--no-backup")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    assert "luton.xlsx is open in Excel (by Jane Smith): close it there without saving" in said
+    assert "workbook-open" in said
+    (path.parent / f"~${path.name}").unlink()
+    assert "workbook-open" not in invoke(command, path, *args, "--no-backup").output
+
+
 def test_check_passes_over_a_lock_file_with_a_warning(tmp_path: Path) -> None:
     lock = excel_lock_file(tmp_path, "bedford.xlsx")
     result = invoke("check", lock)

@@ -374,6 +374,16 @@ def test_lock_files_and_a_report_found_with_the_ics_workbooks_are_left_out(
     }
     progress = [line for line in done.output.splitlines() if line.startswith("reading ")]
     assert len(progress) == len(given)
+    excel_lock_file(tmp_path, "EAST.xlsx", "Region Lead")  # the roll-up itself, open in Excel
+    again = CliRunner().invoke(
+        app, ["rollup", *map(str, books), "--out", str(tmp_path / "EAST.xlsx"), "--catalogue", cat]
+    )
+    said = " ".join(again.output.split())
+    assert again.exit_code == 0, said
+    assert (
+        "EAST.xlsx is open in Excel (by Region Lead): this roll-up writes it: close it in Excel "
+        "without saving (saving it would overwrite this roll-up) and open it again." in said
+    )
 
 
 def test_a_rollup_keeps_what_was_added_by_hand_in_a_copy(
