@@ -32,6 +32,7 @@ from ltpgap.schema import (
 __all__ = [
     "BY_AREA_SHEET",
     "BY_CHAPTER_SHEET",
+    "CATALOGUE_COLUMNS",
     "CHANGES_SHEET",
     "CHAPTER_TITLES",
     "CHECKS_SHEET",
@@ -70,6 +71,7 @@ __all__ = [
     "pushed_meta",
     "summary_layout",
     "summary_title",
+    "unread_row_message",
 ]
 
 # --- sheets and tables ----------------------------------------------------------------------
@@ -231,6 +233,27 @@ def column_letter(index: int) -> str:
 def fold(text: object) -> str:
     """Header text folded for matching: 'Must-do ' → 'mustdo'."""
     return _FOLD.sub("", str(text).casefold())
+
+
+#: The columns after Para that ltpgap fills from the catalogue, matched by Para.
+CATALOGUE_COLUMNS = tuple(c for c in COLUMNS if c.group == "catalogue" and c.key != "para")
+
+
+def unread_row_message(row: int, cells: Sequence[str], para_cell: str, match: str | None) -> str:
+    """Why a row with text only in catalogue columns (``cells``: 'Title in E12' …) and no Para
+    is not read, and what to do; ``match`` is the Para whose Title the row holds, if any. One
+    wording for the command line's reader and the Excel add-in's Check (code unread-row)."""
+    advice = (
+        f" Its Title is that of {match}: if its Para was deleted, type {match} in {para_cell}."
+        if match
+        else " To record an initiative, type it in the Initiatives cell of the commitment "
+        "it delivers; for a note, use Evidence and notes."
+    )
+    return (
+        f"row {row} has text only in columns ltpgap fills from the catalogue "
+        f"({', '.join(cells)}) and no Para, so it is not read and does not reach the ICS "
+        f"workbook.{advice}"
+    )
 
 
 _KEYS: dict[str, str] = {fold(c.header): c.key for c in COLUMNS} | {

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, Where, make_issue
+from ltpgap.layout import CATALOGUE_COLUMNS, unread_row_message
 from ltpgap.rag._table import first_positions, table_frame
 from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank
 from ltpgap.workbook._layout import Layout, fold
@@ -408,10 +409,6 @@ def _report_blank_paras(
         )
 
 
-#: The catalogue columns after Para: ltpgap writes them from the catalogue, matched by Para.
-_CATALOGUE = tuple(c for c in COLUMNS if c.group == "catalogue" and c.key != "para")
-
-
 def _report_unread_rows(
     t: _Table,
     kept: set[int],
@@ -421,25 +418,17 @@ def _report_unread_rows(
 ) -> None:
     """Rows with no Para and no input but text in a catalogue column (a local priority typed
     under the table, or a row whose Para was deleted): not read, so named, not dropped."""
-    columns = [(c.header, j) for c in _CATALOGUE if (j := t.layout.columns.get(c.key)) is not None]
+    columns = [
+        (c.header, j) for c in CATALOGUE_COLUMNS if (j := t.layout.columns.get(c.key)) is not None
+    ]
     for i in (i for i, p in enumerate(paras) if not p and i not in kept and columns):
         cells = _filled(t, columns, i)
         if not cells:
             continue
         row = t.excel_row(i)
-        match = title_of(i)
-        advice = (
-            f" Its Title is that of {match}: if its Para was deleted, type {match} in "
-            f"{letter}{row}."
-            if match
-            else " To record an initiative, type it in the Initiatives cell of the commitment "
-            "it delivers; for a note, use Evidence and notes."
-        )
         t.add(
             "unread-row",
-            f"row {row} has text only in columns ltpgap fills from the catalogue "
-            f"({', '.join(cells)}) and no Para, so it is not read and does not reach the ICS "
-            f"workbook.{advice}",
+            unread_row_message(row, cells, f"{letter}{row}", title_of(i)),
             f"{letter}{row}",
         )
 

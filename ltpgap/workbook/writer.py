@@ -100,6 +100,11 @@ def _row_values(result: WorkbookResult) -> dict[int, dict[str, str]]:
         notes = [m for m in extra.get(int(row), []) if m not in record["checks"]]
         record["checks"] = "; ".join(filter(None, [record["checks"], *notes]))
         values[int(row)] = record
+    # A row not read (text only in catalogue columns: unread-row) has its message in its own
+    # Checks cell too, as the add-in's Check puts it; its RAG and Reason are cleared.
+    for row, notes in extra.items():
+        if row > book.header_row and row not in values:
+            values[row] = {"rag": "", "reason": "", "checks": "; ".join(notes)}
     return values
 
 

@@ -41,6 +41,8 @@ class Grid:
     sheet: str
     values: Sequence[Sequence[object]]
     tables: Mapping[str, str] = field(default_factory=dict)  # table name -> address
+    #: Tables showing Excel's Total Row (left out of their addresses above).
+    totals: frozenset[str] = frozenset()
 
     @property
     def n_rows(self) -> int:
@@ -89,10 +91,11 @@ def find_sheet(book: xw.Book, name: str) -> xw.Sheet | None:
     return None
 
 
-def _table_addresses(sheet: xw.Sheet) -> dict[str, str]:
+def _table_addresses(sheet: xw.Sheet) -> tuple[dict[str, str], frozenset[str]]:
     """Each table's header and body, without the Total Row Excel may add (its sums are not a
-    commitment's row)."""
+    commitment's row), and the names of the tables that show one."""
     out: dict[str, str] = {}
+    totals = set()
     for table in sheet.tables:
         rng = table.range
         if rng is None:
@@ -102,8 +105,9 @@ def _table_addresses(sheet: xw.Sheet) -> dict[str, str]:
             start, _, end = address.partition(":")
             letters = end.rstrip("0123456789")
             address = f"{start}:{letters}{int(end[len(letters) :]) - 1}"
+            totals.add(str(table.name))
         out[str(table.name)] = address
-    return out
+    return out, frozenset(totals)
 
 
 def _shows_totals(table: Any) -> bool:
@@ -126,7 +130,8 @@ def read_grid(sheet: xw.Sheet) -> Grid:
     rows, cols = int(last.row), int(last.column)
     values: Any = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
     block = values if values else [[None]]
-    return Grid(sheet=sheet.name, values=block, tables=_table_addresses(sheet))
+    tables, totals = _table_addresses(sheet)
+    return Grid(sheet=sheet.name, values=block, tables=tables, totals=totals)
 
 
 def _split_address(address: str) -> tuple[int, int, int]:
@@ -181,7 +186,14 @@ def find_header(
         keys, extras = _map_row(grid, row)
         if all(k in keys for k in required) and len(keys) >= min(len(HEADERS) // 2, 3):
             cols = sorted({*keys.values(), *extras.values()})
-            last = table_last if table_last else _last_data_row(grid, row + 1, cols)
+            if not table_last:
+                last = _last_data_row(grid, row + 1, cols)
+            elif table in grid.totals:
+                last = table_last  # rows after Excel's Total Row are not read
+            else:
+                # Rows typed below the table (the sheet unprotected) are read, as the command
+                # line reads them: a row Excel did not take into the table is still a row.
+                last = _last_data_row(grid, table_last + 1, cols)
             return HeaderMap(row=row, first_col=cols[0], last_row=last, keys=keys, extras=extras)
     raise LtpgapError(
         [

@@ -6,7 +6,8 @@ in; the RAG rules themselves are :func:`ltpgap.rag.assess_place`, as on the comm
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePath
@@ -16,7 +17,14 @@ import pandas as pd
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
-from ltpgap.layout import DATA_SHEET, META_SHEET, TABLE_NAME
+from ltpgap.layout import (
+    CATALOGUE_COLUMNS,
+    DATA_SHEET,
+    META_SHEET,
+    TABLE_NAME,
+    fold,
+    unread_row_message,
+)
 from ltpgap.rag import PlaceAssessment, assess_place
 from ltpgap.rag._table import Table, column_list
 from ltpgap.schema import COLUMNS, COMPUTED_KEYS, INPUT_KEYS, is_blank
@@ -175,10 +183,11 @@ def _filled_rows(columns: Sequence[Sequence[object]], n: int) -> list[bool]:
 def _row_issue(
     para: str,
     filled: bool,
-    seen: set[str],
+    seen: Mapping[str, int],
     in_scope: set[str],
     catalogue: Catalogue,
     where: Where,
+    row: int,
 ) -> Issue | None:
     if not para and filled:
         return make_issue(
@@ -187,11 +196,12 @@ def _row_issue(
             "commitment. Type the Para it belongs to.",
             where=where,
         )
-    if para and para in seen:
+    if para and para in seen:  # worded as the command line's reader words it
+        first = seen[para]
         return make_issue(
             "duplicate-para",
-            f"Para {para} appears on more than one row; only "
-            "the first is assessed. Merge the rows into one.",
+            f"Para {para} appears again in row {row} (first in row {first}); only row {first} "
+            "is assessed. Merge the inputs into one row and delete the other.",
             where=where,
             commitment=para,
         )
@@ -207,6 +217,35 @@ def _row_issue(
     return None
 
 
+def _unread_rows(
+    grid: Grid, header: HeaderMap, catalogue: Catalogue
+) -> Callable[[int, Where], Issue | None]:
+    """For a row with no Para and no input: unread-row when a catalogue column holds text (a
+    local priority typed under the table, a row whose Para was deleted), as the command
+    line's reader says it; ``None`` for a blank row."""
+    columns = [(c.header, header.keys[c.key]) for c in CATALOGUE_COLUMNS if c.key in header.keys]
+    title = header.keys.get("title")
+
+    @functools.cache
+    def titles() -> dict[str, str]:  # folded on first use: most workbooks have no such row
+        return {fold(c.title): c.id for c in catalogue}
+
+    def check(row: int, where: Where) -> Issue | None:
+        cells = [
+            f"{name} in {column_letter(col)}{row}"
+            for name, col in columns
+            if not is_blank(grid.cell(row, col))
+        ]
+        if not cells:
+            return None
+        text = grid.cell(row, title) if title else None
+        match = titles().get(fold(text)) if not is_blank(text) else None
+        message = unread_row_message(row, cells, where.cell or "", match)
+        return make_issue("unread-row", message, where=where)
+
+    return check
+
+
 def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
     """Read the Gap analysis table, the metadata and every row's inputs (one read per sheet)."""
     sheet = _data_sheet(book)
@@ -217,23 +256,23 @@ def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
     in_scope = {c.id for c in catalogue if scope == "place" or c.level == "ics"}
     raw_paras, data = _columns(grid, header)
     filled = _filled_rows([data[k] for k in INPUT_KEYS], len(raw_paras))
+    unread = _unread_rows(grid, header, catalogue)
     paras: list[str] = []
     notes: dict[int, tuple[str, ...]] = {}
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # Para → the row it is first in
     for i, raw in enumerate(raw_paras):
         row = header.row + 1 + i
         found: list[Issue] = []
         para = raw.strip() if type(raw) is str else None
-        if (
-            para is None
-            or (para and (para in seen or para not in in_scope))
-            or (not para and filled[i])
-        ):  # anything but a known Para, first seen, or a blank row: find out what
+        if not para or para in seen or para not in in_scope:
+            # anything but a known Para, first seen: find out what (a blank row, too)
             where = grid.where(row, header.keys["para"], str(book.name))
             para = _para_text(raw, where, found)
-            problem = _row_issue(para, filled[i], seen, in_scope, catalogue, where)
+            problem = _row_issue(para, filled[i], seen, in_scope, catalogue, where, row)
+            if problem is None and not para and not filled[i]:
+                problem = unread(row, where)
             found += [problem] if problem else []
-        seen.add(para)
+        seen.setdefault(para, row)
         paras.append(para)
         if found:
             notes[row] = tuple(f.message for f in found)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -132,3 +133,40 @@ def test_excels_total_row_is_left_alone(
     for row in rows:
         if row[0] != "Total":
             assert row[RAG : CHECKS + 1] == baseline[str(row[0])][RAG : CHECKS + 1]
+
+
+def test_rows_typed_below_the_table_are_read_as_the_command_line_reads_them(
+    client: Client, books: dict[str, Path], copy_book: Callable[[Path], Path]
+) -> None:
+    """With the sheet unprotected, a planner can type under the table without Excel taking
+    the rows in. The command line reads them (a row with a Para is a row; one with text only
+    in catalogue columns is unread-row), so Recompute and Check in Excel do too: the same
+    cells as `ltpgap recompute`, and the same words in the Checks column."""
+    path = copy_book(books["luton"])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Gap analysis"]
+    table = ws.tables["GapAnalysis"]
+    last = ws.max_row
+    title = HEADERS.index("Title") + 1
+    ws.cell(last + 1, title, "Local priority: falls service")  # Excel took it into the table
+    start, _, end = table.ref.partition(":")
+    table.ref = table.autoFilter.ref = f"{start}:{end.rstrip('0123456789')}{last + 1}"
+    ws.cell(last + 3, title, "Local priority: frailty hub")  # below, left out of the table
+    again = ws.cell(3, 1).value
+    ws.cell(last + 5, 1, again)  # a Para typed again, with an initiative, further down
+    ws.cell(last + 5, HEADERS.index("Initiatives") + 1, "Typed below the table")
+    ws.cell(last + 5, HEADERS.index("Status") + 1, "In place")
+    wb.save(path)
+    excel = _via_server(client, path, "luton")
+    (path.parent / "cli").mkdir()
+    gap, _ = _cli_sheets(Path(shutil.copy(path, path.parent / "cli" / path.name)))
+    addin = _norm(excel.values("Gap analysis"), len(HEADERS))
+    assert addin == _norm(gap, len(HEADERS))
+    checks = {r: str(addin[r - 1][CHECKS]) for r in (last + 1, last + 3, last + 5)}
+    assert "has text only in columns ltpgap fills from the catalogue (Title in " in checks[last + 1]
+    assert f"(Title in E{last + 3}) and no Para, so it is not read" in checks[last + 3]
+    assert f"Para {again} appears again in row {last + 5}" in checks[last + 5]
+    payload = payload_from_xlsx(path, include=PLACE_SHEETS)
+    reply = client.post(SCRIPT + "check", json=payload, headers=bearer("luton")).json()
+    checked = ExcelStandIn(payload).apply(reply["actions"]).values("Gap analysis")
+    assert [str(checked[r - 1][CHECKS]) for r in checks] == list(checks.values())
