@@ -18,7 +18,7 @@ from typing import Any, cast
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ltpgap.catalogue import Catalogue
+from ltpgap.catalogue import LIFE_COURSE_NAMES, Catalogue
 from ltpgap.issues import LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import REPORT_TABLE_NAME, REPORT_WORKBOOK, column_letter
 from ltpgap.merge._sheets import (
@@ -35,7 +35,7 @@ from ltpgap.merge._sheets import (
     SNAPSHOT,
     TABLES,
 )
-from ltpgap.merge.ics_data import IcsWorkbook, _text, ics_workbook, matrix_problems
+from ltpgap.merge.ics_data import IcsWorkbook, _load, _text, ics_workbook, matrix_problems
 from ltpgap.merge.model import PlaceRef
 from ltpgap.schema import is_blank
 from ltpgap.workbook import ICS_SUMMARY_READERS, WorkbookSummary
@@ -234,7 +234,10 @@ def read_ics_workbook(path: str | Path, *, limits: GateLimits | None = None) -> 
             s: _frame(grid_of, names, s, _table_end(parts, s), numbered=True)
             for s in (MATRIX, GAPS, CHECKS)
         }
-        outside = _outside_tables(grid_of, names, parts)
+        outside = (
+            *_outside_tables(grid_of, names, parts),
+            *_outside_written(grid_of, names, meta, tables[MATRIX]),
+        )
         del grid_of
         # Place data (the biggest sheet) on its own, so its cells are not held beyond its frame
         tables[PLACE_DATA] = _frame(_grids(book), names, PLACE_DATA)
@@ -305,6 +308,63 @@ def _outside_tables(
             )
             if beside:
                 found.append(f"text beside the table on {table.sheet} ({beside})")
+    return tuple(found)
+
+
+def _first_text(grid: Grid, rows: int, cols: int) -> str | None:
+    """The first cell holding something below row ``rows`` or right of column ``cols``."""
+    for i, row in enumerate(grid):
+        start = 0 if i >= rows else cols
+        for j in range(start, len(row)):
+            if not is_blank(row[j]):
+                return f"{column_letter(j + 1)}{i + 1}"
+    return None
+
+
+def _in_b(row: list[object]) -> bool:
+    """Whether a row holds something in column B."""
+    return len(row) > 1 and not is_blank(row[1])
+
+
+def _outside_written(
+    grid_of: Callable[[str], Grid],
+    names: list[str],
+    meta: dict[str, str],
+    matrix: pd.DataFrame | None,
+) -> tuple[str, ...]:
+    """Text typed outside what ltpgap writes on the Snapshot and Read me sheets.
+
+    Snapshot: a header row and one row per life-course stage (named as in the matrix's Life
+    course column), one column per programme area (from the metadata) after the first. Read
+    me: columns A and B, down to the last sheet listed under 'The sheets' (and the notes
+    under 'Notes', which a roll-up adds). Text inside those areas is ltpgap's (or a result
+    typed over): not an addition.
+    """
+    found = []
+    areas = _load(meta.get("programme_areas", ""), {}) if SNAPSHOT in names else None
+    if isinstance(areas, dict) and areas:
+        grid = grid_of(SNAPSHOT)
+        stages = {*LIFE_COURSE_NAMES.values()}
+        if matrix is not None and "Life course" in matrix.columns:
+            stages |= {str(v) for v in matrix["Life course"] if not is_blank(v)}
+        rows = 1
+        while rows < len(grid) and grid[rows] and _text(grid[rows][0]) in stages:
+            rows += 1
+        if cell := _first_text(grid, rows, 1 + len(areas)):
+            found.append(f"text outside the grid on {SNAPSHOT} ({cell})")
+    if README in names:
+        grid = grid_of(README)
+        heads = [_text(r[0]).strip() if r else "" for r in grid]
+        if "The sheets" in heads:
+            rows = heads.index("The sheets") + 1
+            while rows < len(grid) and heads[rows] in _OWN_SHEETS:
+                rows += 1
+            if rows < len(grid) and heads[rows] == "Notes":  # then notes in column B
+                rows += 1
+                while rows < len(grid) and not heads[rows] and _in_b(grid[rows]):
+                    rows += 1
+            if cell := _first_text(grid, rows, 2):
+                found.append(f"text typed on {README} ({cell})")
     return tuple(found)
 
 

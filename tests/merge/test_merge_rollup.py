@@ -150,6 +150,7 @@ def test_national_from_regions_and_cli(two_ics: dict[str, Path], tmp_path: Path)
     assert done.exit_code == 0, done.output
     wb = read_ics_workbook(nation)
     assert wb.scope == "national" and wb.unit_name == "England"
+    assert wb.additions == ()  # as written: nothing on Snapshot or Read me taken for a note
     assert [p.id for p in wb.places] == ["east_of_england"]
     region_rag = read_ics_workbook(region).matrix["ics_rag"].tolist()
     assert wb.matrix["ics_rag"].tolist() == region_rag  # one unit: the same RAGs
@@ -391,6 +392,8 @@ def test_a_rollup_keeps_what_was_added_by_hand_in_a_copy(
 ) -> None:
     region = tmp_path / "EAST.xlsx"
     rollup_workbooks(list(two_ics.values()), out=region, catalogue=cat1)
+    for written in (region, *two_ics.values()):  # as written: nothing taken for a hand edit
+        assert read_ics_workbook(written).additions == (), written
     wb = openpyxl.load_workbook(region)
     wb.create_sheet("Regional notes")["B2"] = "Herts to present"
     wb.save(region)

@@ -675,3 +675,37 @@ def test_rows_not_of_a_table_are_counted_and_located() -> None:
     book = ics_workbook({"scope": "ics-merge"}, {"Gaps": frame}, path="ICS.xlsx")
     assert book.additions == ("4 rows of the table on Gaps that are not gaps (A3, B5, G6, …)",)
     assert book.gaps["para"].tolist() == ["1.8"]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell", "said"),
+    [
+        ("Snapshot", "A6", "text outside the grid on Snapshot (A6)"),  # under the grid
+        ("Snapshot", "I2", "text outside the grid on Snapshot (I2)"),  # beside it
+        ("Read me", "A40", "text typed on Read me (A40)"),  # under the list of sheets
+        ("Read me", "C3", "text typed on Read me (C3)"),  # beside the text
+    ],
+)
+def test_text_typed_on_the_snapshot_or_read_me_is_an_addition(
+    merged: tuple[dict[str, Path], Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    sheet: str,
+    cell: str,
+    said: str,
+) -> None:
+    """Board commentary typed under the Snapshot grid (or a note on the Read me) is lost when
+    a merge rewrites the sheet: it is listed, and kept in the copy, like text by a table."""
+    books, out = merged
+    wb = openpyxl.load_workbook(out)
+    assert wb["Snapshot"].max_row < 6 and wb["Snapshot"].max_column < 9  # I2, A6: outside
+    assert wb["Read me"].max_row < 40 and wb["Read me"].max_column == 2
+    wb[sheet][cell] = "Board commentary: maternity first"
+    wb.save(out)
+    assert read_ics_workbook(out).additions == (said,)
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    (note,) = [i for i in result.issues if i.code == "ics-workbook-additions"]
+    assert said in note.message
+    (copy,) = out.parent.glob("ICS.*.bak.xlsx")
+    assert openpyxl.load_workbook(copy)[sheet][cell].value == "Board commentary: maternity first"
+    assert read_ics_workbook(out).additions == ()
