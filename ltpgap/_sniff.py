@@ -53,18 +53,20 @@ class LockFile:
     workbook: str
     owner: str
 
+    @property
+    def _by(self) -> str:
+        return f" (by {self.owner})" if self.owner else ""
+
     def describe(self) -> str:
         """'the lock file Excel keeps while bedford.xlsx is open (by Jane Smith)'."""
-        by = f" (by {self.owner})" if self.owner else ""
-        return f"the lock file Excel keeps while {self.workbook} is open{by}"
+        return f"the lock file Excel keeps while {self.workbook} is open{self._by}"
 
     def open_warning(self, path: Path, effect: str) -> Issue:
         """'bedford.xlsx is open in Excel (by Jane Smith): ``effect``', a workbook-open
         warning located at the workbook."""
-        by = f" (by {self.owner})" if self.owner else ""
         return make_issue(
             "workbook-open",
-            f"{path.name} is open in Excel{by}: {effect}",
+            f"{path.name} is open in Excel{self._by}: {effect}",
             where=Where(file=str(path)),
             severity=Severity.WARNING,
         )
