@@ -61,9 +61,11 @@ __all__ = [
     "TABLE_NAME",
     "SummaryLayout",
     "SummaryRow",
+    "blank_para_message",
     "catalogue_values",
     "chapter_label",
     "column_letter",
+    "duplicate_para_message",
     "fold",
     "header_key",
     "meta_checksum",
@@ -71,6 +73,7 @@ __all__ = [
     "pushed_meta",
     "summary_layout",
     "summary_title",
+    "unknown_para_message",
     "unread_row_message",
 ]
 
@@ -237,6 +240,45 @@ def fold(text: object) -> str:
 
 #: The columns after Para that ltpgap fills from the catalogue, matched by Para.
 CATALOGUE_COLUMNS = tuple(c for c in COLUMNS if c.group == "catalogue" and c.key != "para")
+
+
+# One wording for each problem with a row's Para, whether the command line's reader or the
+# Excel add-in's Check finds it.
+
+
+def blank_para_message(row: int, cells: Sequence[str], para_cell: str, match: str | None) -> str:
+    """A row with values (``cells``: 'Initiatives in J12' …) but no Para (code blank-para);
+    ``match`` is the Para whose Title the row holds, if any."""
+    hint = f" (its Title is that of {match})" if match else ""
+    return (
+        f"row {row} has values ({', '.join(cells)}) but no Para, so ltpgap cannot tell which "
+        f"commitment they belong to; they are kept but not assessed. Type the Para in "
+        f"{para_cell}{hint}."
+    )
+
+
+def duplicate_para_message(para: str, row: int, first: int) -> str:
+    """A Para typed again in ``row`` (code duplicate-para)."""
+    return (
+        f"Para {para} appears again in row {row} (first in row {first}); only row {first} is "
+        "assessed. Merge the inputs into one row and delete the other."
+    )
+
+
+def unknown_para_message(para: str, catalogue: Catalogue) -> str:
+    """A Para that is not in the catalogue, or (in the ICS team's workbook) one that is not
+    ICS-level (code unknown-para)."""
+    if para in catalogue:
+        return (
+            f"Para {para} is a {catalogue.by_id[para].level}-level commitment; the ICS team's "
+            "workbook assesses only ICS-level ones, so this row is not assessed. Record it in "
+            "the place workbooks."
+        )
+    return (
+        f"Para '{para}' is not in catalogue {catalogue.info.id} {catalogue.info.version}; its "
+        "inputs are kept but not assessed. Check the number against the Read me sheet, or the "
+        "catalogue the workbook was built from."
+    )
 
 
 def unread_row_message(row: int, cells: Sequence[str], para_cell: str, match: str | None) -> str:

@@ -22,7 +22,13 @@ from openpyxl.utils import get_column_letter
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, Where, make_issue
-from ltpgap.layout import CATALOGUE_COLUMNS, unread_row_message
+from ltpgap.layout import (
+    CATALOGUE_COLUMNS,
+    blank_para_message,
+    duplicate_para_message,
+    unknown_para_message,
+    unread_row_message,
+)
 from ltpgap.rag._table import first_positions, table_frame
 from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank
 from ltpgap.workbook._layout import Layout, fold
@@ -398,15 +404,8 @@ def _report_blank_paras(
 ) -> None:
     for i in (i for i in keep if not paras[i]):
         row = t.excel_row(i)
-        match = title_of(i)
-        hint = f" (its Title is that of {match})" if match else ""
-        t.add(
-            "blank-para",
-            f"row {row} has values ({', '.join(_filled(t, content, i))}) but no Para, so "
-            "ltpgap cannot tell which commitment they belong to; they are kept but not "
-            f"assessed. Type the Para in {letter}{row}{hint}.",
-            f"{letter}{row}",
-        )
+        message = blank_para_message(row, _filled(t, content, i), f"{letter}{row}", title_of(i))
+        t.add("blank-para", message, f"{letter}{row}")
 
 
 def _report_unread_rows(
@@ -469,49 +468,20 @@ def check_paras(
     issues: list[Issue] = []
     in_scope = [c for c in catalogue if scope == "place" or c.level == "ics"]
     wanted = {c.id for c in in_scope}
-    name = f"{catalogue.info.id} {catalogue.info.version}"
     paras, rows = cast(list[str], read.columns["para"]), cast(list[int], read.columns["row"])
     for para, row in zip(paras, rows, strict=True):
         if not para:
             continue
-        first = read.first_row.get(para)
+        first = read.first_row[para]
         if first == row and para in wanted:
             continue  # the usual case: nothing to say
         cell = where(f"{para_letter}{row}")
         if first != row:
-            issues.append(
-                make_issue(
-                    "duplicate-para",
-                    f"Para {para} appears again in row {row} "
-                    f"(first in row {first}); only row {first} is assessed. Merge the "
-                    "inputs into one row and delete the other.",
-                    where=cell,
-                    commitment=para,
-                )
-            )
-        elif para not in catalogue:
-            issues.append(
-                make_issue(
-                    "unknown-para",
-                    f"Para '{para}' is not in catalogue {name};"
-                    " its inputs are kept but not assessed. Check the number against "
-                    "the Read me sheet, or the catalogue the workbook was built from.",
-                    where=cell,
-                    commitment=para,
-                )
-            )
-        elif para not in wanted:
-            level = catalogue.by_id[para].level
-            issues.append(
-                make_issue(
-                    "unknown-para",
-                    f"Para {para} is a {level}-level "
-                    "commitment; the ICS team's workbook assesses only ICS-level ones, "
-                    "so this row is not assessed. Record it in the place workbooks.",
-                    where=cell,
-                    commitment=para,
-                )
-            )
+            message = duplicate_para_message(para, row, first)
+            issues.append(make_issue("duplicate-para", message, where=cell, commitment=para))
+        elif para not in wanted:  # not in the catalogue, or not ICS-level in the ICS team's
+            message = unknown_para_message(para, catalogue)
+            issues.append(make_issue("unknown-para", message, where=cell, commitment=para))
     for c in in_scope:
         if c.id not in read.first_row:
             issues.append(

@@ -22,7 +22,10 @@ from ltpgap.layout import (
     DATA_SHEET,
     META_SHEET,
     TABLE_NAME,
+    blank_para_message,
+    duplicate_para_message,
     fold,
+    unknown_para_message,
     unread_row_message,
 )
 from ltpgap.rag import PlaceAssessment, assess_place
@@ -170,59 +173,34 @@ def _columns(grid: Grid, header: HeaderMap) -> tuple[list[object], dict[str, lis
     return column(header.keys["para"]), data
 
 
-def _filled_rows(columns: Sequence[Sequence[object]], n: int) -> list[bool]:
-    """For each row: does any of these columns hold something?"""
-    filled = [False] * n
-    for column in columns:
-        for i, value in enumerate(column):
-            if value is not None and not filled[i] and not is_blank(value):
-                filled[i] = True
-    return filled
-
-
 def _row_issue(
     para: str,
-    filled: bool,
     seen: Mapping[str, int],
     in_scope: set[str],
     catalogue: Catalogue,
     where: Where,
     row: int,
 ) -> Issue | None:
-    if not para and filled:
-        return make_issue(
-            "blank-para",
-            "this row has inputs but no Para, so it counts for no "
-            "commitment. Type the Para it belongs to.",
-            where=where,
-        )
-    if para and para in seen:  # worded as the command line's reader words it
-        first = seen[para]
-        return make_issue(
-            "duplicate-para",
-            f"Para {para} appears again in row {row} (first in row {first}); only row {first} "
-            "is assessed. Merge the inputs into one row and delete the other.",
-            where=where,
-            commitment=para,
-        )
+    """duplicate-para or unknown-para for a row with a Para, worded as the command line's."""
+    if para and para in seen:
+        message = duplicate_para_message(para, row, seen[para])
+        return make_issue("duplicate-para", message, where=where, commitment=para)
     if para and para not in in_scope:
-        return make_issue(
-            "unknown-para",
-            f"Para {para} is not a commitment of catalogue "
-            f"{catalogue.info.id} {catalogue.info.version}; the row is ignored. "
-            "Check the number, or push the catalogue.",
-            where=where,
-            commitment=para,
-        )
+        message = unknown_para_message(para, catalogue)
+        return make_issue("unknown-para", message, where=where, commitment=para)
     return None
 
 
-def _unread_rows(
+def _paraless(
     grid: Grid, header: HeaderMap, catalogue: Catalogue
 ) -> Callable[[int, Where], Issue | None]:
-    """For a row with no Para and no input: unread-row when a catalogue column holds text (a
-    local priority typed under the table, a row whose Para was deleted), as the command
-    line's reader says it; ``None`` for a blank row."""
+    """For a row with no Para: blank-para when it holds values (inputs or columns of the
+    place's own), else unread-row when a catalogue column holds text (a local priority typed
+    under the table, a row whose Para was deleted), each worded as the command line's reader
+    words it; ``None`` for a blank row."""
+    named = {c.key: c.header for c in COLUMNS}
+    content = [(named[k], header.keys[k]) for k in INPUT_KEYS if k in header.keys]
+    content += list(header.extras.items())
     columns = [(c.header, header.keys[c.key]) for c in CATALOGUE_COLUMNS if c.key in header.keys]
     title = header.keys.get("title")
 
@@ -230,18 +208,23 @@ def _unread_rows(
     def titles() -> dict[str, str]:  # folded on first use: most workbooks have no such row
         return {fold(c.title): c.id for c in catalogue}
 
-    def check(row: int, where: Where) -> Issue | None:
-        cells = [
+    def filled(row: int, among: Sequence[tuple[str, int]]) -> list[str]:
+        return [
             f"{name} in {column_letter(col)}{row}"
-            for name, col in columns
+            for name, col in among
             if not is_blank(grid.cell(row, col))
         ]
-        if not cells:
-            return None
+
+    def check(row: int, where: Where) -> Issue | None:
         text = grid.cell(row, title) if title else None
         match = titles().get(fold(text)) if not is_blank(text) else None
-        message = unread_row_message(row, cells, where.cell or "", match)
-        return make_issue("unread-row", message, where=where)
+        if cells := filled(row, content):
+            message = blank_para_message(row, cells, where.cell or "", match)
+            return make_issue("blank-para", message, where=where)
+        if cells := filled(row, columns):
+            message = unread_row_message(row, cells, where.cell or "", match)
+            return make_issue("unread-row", message, where=where)
+        return None
 
     return check
 
@@ -255,8 +238,7 @@ def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
     unit, unit_name, scope, issues = _identity(book, meta)
     in_scope = {c.id for c in catalogue if scope == "place" or c.level == "ics"}
     raw_paras, data = _columns(grid, header)
-    filled = _filled_rows([data[k] for k in INPUT_KEYS], len(raw_paras))
-    unread = _unread_rows(grid, header, catalogue)
+    paraless = _paraless(grid, header, catalogue)
     paras: list[str] = []
     notes: dict[int, tuple[str, ...]] = {}
     seen: dict[str, int] = {}  # Para → the row it is first in
@@ -268,9 +250,11 @@ def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
             # anything but a known Para, first seen: find out what (a blank row, too)
             where = grid.where(row, header.keys["para"], str(book.name))
             para = _para_text(raw, where, found)
-            problem = _row_issue(para, filled[i], seen, in_scope, catalogue, where, row)
-            if problem is None and not para and not filled[i]:
-                problem = unread(row, where)
+            problem = (
+                _row_issue(para, seen, in_scope, catalogue, where, row)
+                if para
+                else paraless(row, where)
+            )
             found += [problem] if problem else []
         seen.setdefault(para, row)
         paras.append(para)

@@ -170,3 +170,52 @@ def test_rows_typed_below_the_table_are_read_as_the_command_line_reads_them(
     reply = client.post(SCRIPT + "check", json=payload, headers=bearer("luton")).json()
     checked = ExcelStandIn(payload).apply(reply["actions"]).values("Gap analysis")
     assert [str(checked[r - 1][CHECKS]) for r in checks] == list(checks.values())
+
+
+@pytest.mark.parametrize("unit", ["luton", "blmk"])
+def test_problems_with_paras_are_worded_as_on_the_command_line(
+    client: Client, books: dict[str, Path], copy_book: Callable[[Path], Path], unit: str
+) -> None:
+    """A row without a Para, a Para not in the catalogue, one typed twice and (in the ICS
+    team's workbook) a place-level one: Recompute in Excel writes the same Checks, word for
+    word, as `ltpgap recompute` (one wording each, shared)."""
+    path = copy_book(books[unit])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Gap analysis"]
+    col = {h: HEADERS.index(h) + 1 for h in ("Para", "Initiatives", "Status")}
+    paras = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+    edits = {
+        2: {"Para": None, "Initiatives": "Falls service", "Status": "In place"},  # blank-para
+        3: {"Para": "9.99"},  # unknown-para
+        4: {"Para": paras[4]},  # duplicate-para (the row below's Para)
+        7: {"Para": None},  # unread-row (its inputs are cleared below)
+    }
+    if unit == "blmk":  # a place-level Para in the ICS team's workbook
+        luton = openpyxl.load_workbook(books["luton"])["Gap analysis"]
+        edits[9] = {
+            "Para": next(
+                luton.cell(r, 1).value
+                for r in range(2, luton.max_row + 1)
+                if luton.cell(r, HEADERS.index("Level") + 1).value == "Place"
+            )
+        }
+    for row, values in edits.items():
+        for header, value in values.items():
+            ws.cell(row, col[header]).value = value
+    for j in range(col["Initiatives"], HEADERS.index("Override reason") + 2):
+        ws.cell(7, j).value = None
+    wb.save(path)
+    who = "ics" if unit == "blmk" else unit
+    excel = _via_server(client, path, who)
+    (path.parent / "cli").mkdir()
+    gap, _ = _cli_sheets(Path(shutil.copy(path, path.parent / "cli" / path.name)))
+    addin = _norm(excel.values("Gap analysis"), len(HEADERS))
+    assert addin == _norm(gap, len(HEADERS))
+    said = {r: str(addin[r - 1][CHECKS]) for r in (*edits, 6)}
+    assert said[2].startswith("row 2 has values (Initiatives in J2, Status in K2")
+    assert "but no Para" in said[2] and "(its Title is that of " in said[2]
+    assert "Para '9.99' is not in catalogue" in said[3]
+    assert f"Para {paras[4]} appears again in row 6 (first in row 4)" in said[6]
+    assert "has text only in columns ltpgap fills from the catalogue" in said[7]
+    if unit == "blmk":
+        assert "-level commitment; the ICS team's workbook assesses only ICS-level ones" in said[9]
