@@ -59,6 +59,7 @@ __all__ = [
     "SUMMARY_SHEET",
     "SUMMARY_WIDTH",
     "TABLE_NAME",
+    "NumericParas",
     "SummaryLayout",
     "SummaryRow",
     "blank_para_message",
@@ -70,7 +71,9 @@ __all__ = [
     "header_key",
     "meta_checksum",
     "new_meta",
+    "para_as_number_message",
     "pushed_meta",
+    "shortest",
     "summary_layout",
     "summary_title",
     "unknown_para_message",
@@ -254,6 +257,47 @@ def blank_para_message(row: int, cells: Sequence[str], para_cell: str, match: st
         f"row {row} has values ({', '.join(cells)}) but no Para, so ltpgap cannot tell which "
         f"commitment they belong to; they are kept but not assessed. Type the Para in "
         f"{para_cell}{hint}."
+    )
+
+
+_NUMERIC_PARA = re.compile(r"^\d+\.\d+$")
+
+
+def shortest(number: float) -> str:
+    """A number as few characters show it: 3.0 → '3', 3.1 → '3.1'."""
+    return str(int(number)) if float(number).is_integer() else repr(float(number))
+
+
+class NumericParas:
+    """Turns a Para typed as a number into an id, recovering '3.10' from 3.1 where it can."""
+
+    def __init__(self, catalogue: Catalogue | None) -> None:
+        self.by_number: dict[float, list[str]] = {}
+        for cid in catalogue.ids if catalogue else ():
+            if _NUMERIC_PARA.match(cid):
+                self.by_number.setdefault(float(cid), []).append(cid)
+
+    def resolve(self, number: float, decimals: int | None) -> tuple[str, str]:
+        """(para, how) for a numeric Para cell shown with ``decimals`` (None: not known);
+        ``how`` explains the reading."""
+        options = self.by_number.get(number, [])
+        shown = f"{number:.{decimals}f}" if decimals else None
+        if len(options) == 1:
+            return options[0], "the only catalogue commitment with that number"
+        if shown and (shown in options or not options):
+            return shown, f"as the cell displays it, with {decimals} decimals"
+        if len(options) > 1:
+            choice = shortest(number) if shortest(number) in options else options[0]
+            return choice, f"but it could be any of {', '.join(options)}: check it"
+        return shortest(number), "which matches no catalogue commitment"
+
+
+def para_as_number_message(number: float, para: str, how: str) -> str:
+    """A Para stored as a number, and how it was read (code para-as-number)."""
+    return (
+        f"the Para is stored as the number {shortest(number)}, not as text; it was read as "
+        f"'{para}' ({how}). Excel turns 3.10 into 3.1: format the Para column as Text and type "
+        "the Para again."
     )
 
 

@@ -11,7 +11,6 @@ Work is done column by column (lists, not per-cell calls): a merge reads hundred
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -24,8 +23,11 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, Where, make_issue
 from ltpgap.layout import (
     CATALOGUE_COLUMNS,
+    NumericParas,
     blank_para_message,
     duplicate_para_message,
+    para_as_number_message,
+    shortest,
     unknown_para_message,
     unread_row_message,
 )
@@ -40,7 +42,6 @@ Grid = list[list[object]]
 Merged = Sequence[tuple[tuple[int, int], tuple[int, int]]]
 Decimals = Callable[[list[str]], Mapping[str, int | None]]
 _HEADER = {c.key: c.header for c in COLUMNS}
-_NUMERIC_PARA = re.compile(r"^\d+\.\d+$")
 _NONE: Mapping[str, str] = {}
 _V = TypeVar("_V")
 
@@ -67,10 +68,6 @@ class RowsRead:
     @property
     def frame(self) -> pd.DataFrame:
         return table_frame(self.columns, ints=("row",))
-
-
-def _shortest(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else repr(float(number))
 
 
 class _Table:
@@ -176,29 +173,6 @@ class _Table:
                 )
 
 
-class _Paras:
-    """Turns Para cells into ids, recovering '3.10' from the number 3.1 where it can."""
-
-    def __init__(self, catalogue: Catalogue | None) -> None:
-        self.by_number: dict[float, list[str]] = {}
-        for cid in catalogue.ids if catalogue else ():
-            if _NUMERIC_PARA.match(cid):
-                self.by_number.setdefault(float(cid), []).append(cid)
-
-    def resolve(self, number: float, decimals: int | None) -> tuple[str, str]:
-        """(para, how) for a numeric Para cell; ``how`` explains the reading."""
-        options = self.by_number.get(number, [])
-        shown = f"{number:.{decimals}f}" if decimals else None
-        if len(options) == 1:
-            return options[0], "the only catalogue commitment with that number"
-        if shown and (shown in options or not options):
-            return shown, f"as the cell displays it, with {decimals} decimals"
-        if len(options) > 1:
-            choice = _shortest(number) if _shortest(number) in options else options[0]
-            return choice, f"but it could be any of {', '.join(options)}: check it"
-        return _shortest(number), "which matches no catalogue commitment"
-
-
 def _paras(t: _Table, pcol: int | None, letter: str) -> tuple[list[str], dict[int, float]]:
     """Para text per data row ('' when blank) and the rows where it was typed as a number."""
     raw = t.column(pcol) if pcol is not None else [None] * len(t.data)
@@ -216,7 +190,7 @@ def _paras(t: _Table, pcol: int | None, letter: str) -> tuple[list[str], dict[in
                 f"{letter}{t.excel_row(i)}",
             )
         elif isinstance(v, int | float) and not isinstance(v, bool):
-            paras.append(_shortest(v))
+            paras.append(shortest(v))
             numeric[i] = float(v)
         else:
             paras.append(" ".join(str(v).split()))
@@ -249,7 +223,7 @@ def read_rows(
     paras, numeric = _paras(t, pcol, letter)
     keep = _kept_rows(t, paras, [j for _, j in content])
     if numeric:
-        _resolve_numbers(t, paras, numeric, letter, _Paras(catalogue), decimals_of)
+        _resolve_numbers(t, paras, numeric, letter, NumericParas(catalogue), decimals_of)
     kept = set(keep)
     _report_errors(t, content, kept, paras)
     _report_formulas(t, content, kept, paras)
@@ -300,7 +274,7 @@ def _resolve_numbers(
     paras: list[str],
     numeric: dict[int, float],
     letter: str,
-    known: _Paras,
+    known: NumericParas,
     decimals_of: Decimals,
 ) -> None:
     refs = {i: f"{letter}{t.excel_row(i)}" for i in numeric}
@@ -309,14 +283,8 @@ def _resolve_numbers(
     for i, number in numeric.items():
         para, how = known.resolve(number, shown.get(refs[i]))
         paras[i] = para
-        t.add(
-            "para-as-number",
-            f"the Para is stored as the number {_shortest(number)}, not as "
-            f"text; it was read as '{para}' ({how}). Excel turns 3.10 into 3.1: format the "
-            "Para column as Text and type the Para again.",
-            refs[i],
-            commitment=para,
-        )
+        message = para_as_number_message(number, para, how)
+        t.add("para-as-number", message, refs[i], commitment=para)
 
 
 def _kept_cells(

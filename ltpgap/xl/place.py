@@ -22,9 +22,11 @@ from ltpgap.layout import (
     DATA_SHEET,
     META_SHEET,
     TABLE_NAME,
+    NumericParas,
     blank_para_message,
     duplicate_para_message,
     fold,
+    para_as_number_message,
     unknown_para_message,
     unread_row_message,
 )
@@ -98,23 +100,20 @@ class PlaceBook:
         return Where(file=self.file, sheet=self.sheet, cell=cell)
 
 
-def _para_text(value: object, where: Where, issues: list[Issue]) -> str:
+def _para_text(
+    value: object, where: Where, issues: list[Issue], numbers: Callable[[], NumericParas]
+) -> str:
+    """A Para cell as text; a number is read as the command line reads it (3.1 → '3.10' when
+    that is the only catalogue commitment with that number), with para-as-number."""
     if is_blank(value):
         return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float):
-        text = str(int(value)) if float(value).is_integer() else repr(float(value))
-        issues.append(
-            make_issue(
-                "para-as-number",
-                f"Para is stored as the number {value!r} and was read as '{text}'; a number "
-                "loses trailing zeros (3.10 becomes 3.1). Retype it as text, e.g. '3.10.",
-                where=where,
-                commitment=text,
-            )
-        )
-        return text
+        para, how = numbers().resolve(float(value), None)  # the add-in sees no number format
+        message = para_as_number_message(float(value), para, how)
+        issues.append(make_issue("para-as-number", message, where=where, commitment=para))
+        return para
     return str(value).strip()
 
 
@@ -239,6 +238,7 @@ def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
     in_scope = {c.id for c in catalogue if scope == "place" or c.level == "ics"}
     raw_paras, data = _columns(grid, header)
     paraless = _paraless(grid, header, catalogue)
+    numbers = functools.cache(lambda: NumericParas(catalogue))  # only for a Para typed as a number
     paras: list[str] = []
     notes: dict[int, tuple[str, ...]] = {}
     seen: dict[str, int] = {}  # Para → the row it is first in
@@ -249,7 +249,7 @@ def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
         if not para or para in seen or para not in in_scope:
             # anything but a known Para, first seen: find out what (a blank row, too)
             where = grid.where(row, header.keys["para"], str(book.name))
-            para = _para_text(raw, where, found)
+            para = _para_text(raw, where, found, numbers)
             problem = (
                 _row_issue(para, seen, in_scope, catalogue, where, row)
                 if para

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -204,6 +205,13 @@ def test_problems_with_paras_are_worded_as_on_the_command_line(
             ws.cell(row, col[header]).value = value
     for j in range(col["Initiatives"], HEADERS.index("Override reason") + 2):
         ws.cell(7, j).value = None
+    numbers = [float(p) for p in paras if re.fullmatch(r"\d+\.\d+", str(p))]
+    trailing = next(  # '1.10' typed as the number 1.1, the only commitment with that number
+        (r, str(p))
+        for r, p in enumerate(paras[10:], start=12)
+        if re.fullmatch(r"\d+\.\d+0", str(p)) and numbers.count(float(p)) == 1
+    )
+    ws.cell(trailing[0], col["Para"]).value = float(trailing[1])
     wb.save(path)
     who = "ics" if unit == "blmk" else unit
     excel = _via_server(client, path, who)
@@ -217,5 +225,12 @@ def test_problems_with_paras_are_worded_as_on_the_command_line(
     assert "Para '9.99' is not in catalogue" in said[3]
     assert f"Para {paras[4]} appears again in row 6 (first in row 4)" in said[6]
     assert "has text only in columns ltpgap fills from the catalogue" in said[7]
+    row, para = trailing
+    assert str(addin[row - 1][0]) == str(float(para))  # as typed; read as the commitment's
+    assert (
+        f"stored as the number {float(para)!r}, not as text; it was read as '{para}' (the only "
+        "catalogue commitment with that number)" in str(addin[row - 1][CHECKS])
+    )
+    assert addin[row - 1][RAG] not in (None, "")  # assessed, in Excel as on the command line
     if unit == "blmk":
         assert "-level commitment; the ICS team's workbook assesses only ICS-level ones" in said[9]
