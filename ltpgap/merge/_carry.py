@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 # (ltpgap.xl.ics), where neither may be importable (xlwings Lite).
 
 __all__ = [
+    "additions_ahead",
     "carry_forward",
     "check_out_name",
     "dropped_units",
@@ -157,6 +158,24 @@ def keep_additions(
             f"kept as {keep.name}. Copy what you need from it, and keep notes in a workbook "
             "of their own.",
             where=Where(file=str(out)),
+            severity=Severity.WARNING,
+        )
+    ]
+
+
+def additions_ahead(book: IcsWorkbook) -> list[Issue]:
+    """`ltpgap check` on an ICS workbook that holds additions by hand: said before the next
+    merge or roll-up into it copies it aside (the warning it would give, given ahead)."""
+    if not book.additions:
+        return []
+    return [
+        make_issue(
+            "ics-workbook-additions",
+            f"this workbook holds additions of your own ({'; '.join(book.additions)}). A merge "
+            "or roll-up into it writes every sheet afresh: it first copies this workbook to "
+            f"{Path(book.path).stem}.<date-time>.bak.xlsx, and the new one will not hold them. "
+            "Move them to a workbook of their own.",
+            where=Where(file=book.path),
             severity=Severity.WARNING,
         )
     ]

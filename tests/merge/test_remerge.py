@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time
@@ -677,6 +678,9 @@ def test_rows_not_of_a_table_are_counted_and_located() -> None:
     assert book.gaps["para"].tolist() == ["1.8"]
 
 
+_ADDITIONS = "ics-workbook-additions"
+
+
 @pytest.mark.parametrize(
     ("sheet", "cell", "said"),
     [
@@ -703,8 +707,11 @@ def test_text_typed_on_the_snapshot_or_read_me_is_an_addition(
     wb[sheet][cell] = "Board commentary: maternity first"
     wb.save(out)
     assert read_ics_workbook(out).additions == (said,)
+    checked = CliRunner().invoke(app, ["check", str(out), "--format", "json"])  # said before
+    (told,) = [i["message"] for i in json.loads(checked.stdout) if i["code"] == _ADDITIONS]
+    assert f"({said})" in told and "first copies this workbook to ICS.<date-time>.bak" in told
     result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
-    (note,) = [i for i in result.issues if i.code == "ics-workbook-additions"]
+    (note,) = [i for i in result.issues if i.code == _ADDITIONS]
     assert said in note.message
     (copy,) = out.parent.glob("ICS.*.bak.xlsx")
     assert openpyxl.load_workbook(copy)[sheet][cell].value == "Board commentary: maternity first"
