@@ -39,6 +39,7 @@ __all__ = [
     "COUNT_HEADERS",
     "COUNT_KEYS",
     "DATA_SHEET",
+    "EXCEL_ERRORS",
     "GAPS_SHEET",
     "HISTORY_SHEET",
     "ICS_OUTPUT_SHEETS",
@@ -67,11 +68,13 @@ __all__ = [
     "chapter_label",
     "column_letter",
     "duplicate_para_message",
+    "error_cell_message",
     "fold",
     "header_key",
     "meta_checksum",
     "new_meta",
     "para_as_number_message",
+    "para_error_message",
     "pushed_meta",
     "shortest",
     "summary_layout",
@@ -298,6 +301,29 @@ def para_as_number_message(number: float, para: str, how: str) -> str:
         f"the Para is stored as the number {shortest(number)}, not as text; it was read as "
         f"'{para}' ({how}). Excel turns 3.10 into 3.1: format the Para column as Text and type "
         "the Para again."
+    )
+
+
+#: Excel's error values, as a cell shows them (and as the add-in reads them, err_to_str).
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+    | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#DATA!"}
+)
+
+
+def error_cell_message(header: str, error: str) -> str:
+    """An input (or a column of the place's own) holding an Excel error (code error-cell)."""
+    return (
+        f"{header} holds the Excel error {error} (a broken formula or a deleted reference), not "
+        "a value; it is kept and counts as blank. Replace it with the value meant."
+    )
+
+
+def para_error_message(error: str) -> str:
+    """The Para cell holding an Excel error (code error-cell)."""
+    return (
+        f"the Para cell holds the Excel error {error}; the row cannot be matched to a "
+        "commitment. Type the Para back in."
     )
 
 

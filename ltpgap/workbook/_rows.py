@@ -26,7 +26,9 @@ from ltpgap.layout import (
     NumericParas,
     blank_para_message,
     duplicate_para_message,
+    error_cell_message,
     para_as_number_message,
+    para_error_message,
     shortest,
     unknown_para_message,
     unread_row_message,
@@ -183,12 +185,7 @@ def _paras(t: _Table, pcol: int | None, letter: str) -> tuple[list[str], dict[in
             paras.append(" ".join(v.split()) if isinstance(v, str) else "")
         elif isinstance(v, ExcelError):
             paras.append("")
-            t.add(
-                "error-cell",
-                f"the Para cell holds the Excel error {v}; the row cannot be "
-                "matched to a commitment. Type the Para back in.",
-                f"{letter}{t.excel_row(i)}",
-            )
+            t.add("error-cell", para_error_message(v), f"{letter}{t.excel_row(i)}")
         elif isinstance(v, int | float) and not isinstance(v, bool):
             paras.append(shortest(v))
             numeric[i] = float(v)
@@ -306,9 +303,7 @@ def _report_errors(
     for header, j, i, value in _kept_cells(content, keep, t.errors):
         t.add(
             "error-cell",
-            f"{header} holds the Excel error {value} (a broken formula "
-            "or a deleted reference), not a value; it is kept and counts as blank. "
-            "Replace it with the value meant.",
+            error_cell_message(header, str(value)),
             f"{get_column_letter(j + 1)}{t.excel_row(i)}",
             commitment=paras[i] or None,
         )

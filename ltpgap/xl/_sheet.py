@@ -128,7 +128,9 @@ def read_grid(sheet: xw.Sheet) -> Grid:
     """Read a sheet's values from A1 to its last used cell, in one call."""
     last = sheet.used_range.last_cell
     rows, cols = int(last.row), int(last.column)
-    values: Any = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
+    # err_to_str: an Excel error comes as its text ('#N/A'), not as blank, so that Check says
+    # so, as the command line does (xlwings otherwise reads it as None).
+    values: Any = sheet.range((1, 1), (rows, cols)).options(ndim=2, err_to_str=True).value
     block = values if values else [[None]]
     tables, totals = _table_addresses(sheet)
     return Grid(sheet=sheet.name, values=block, tables=tables, totals=totals)

@@ -20,13 +20,16 @@ from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import (
     CATALOGUE_COLUMNS,
     DATA_SHEET,
+    EXCEL_ERRORS,
     META_SHEET,
     TABLE_NAME,
     NumericParas,
     blank_para_message,
     duplicate_para_message,
+    error_cell_message,
     fold,
     para_as_number_message,
+    para_error_message,
     unknown_para_message,
     unread_row_message,
 )
@@ -190,6 +193,30 @@ def _row_issue(
     return None
 
 
+_HEADERS = {c.key: c.header for c in COLUMNS}
+
+
+def _content(header: HeaderMap) -> list[tuple[str, int]]:
+    """(header, column) of the inputs, then of the place's own columns, as the reader has
+    them: what makes a row hold values."""
+    inputs = [(_HEADERS[k], header.keys[k]) for k in INPUT_KEYS if k in header.keys]
+    return inputs + list(header.extras.items())
+
+
+def _error_cells(grid: Grid, header: HeaderMap, n: int, file: str) -> dict[int, list[Issue]]:
+    """Data row offset → error-cell for each input (or own column) holding an Excel error
+    (read as its text: err_to_str), in column order, as the command line's reader says it."""
+    found: dict[int, list[Issue]] = {}
+    for name, col in _content(header):
+        for i in range(n):
+            value = grid.cell(header.row + 1 + i, col)
+            if type(value) is str and value in EXCEL_ERRORS:
+                where = grid.where(header.row + 1 + i, col, file)
+                issue = make_issue("error-cell", error_cell_message(name, value), where=where)
+                found.setdefault(i, []).append(issue)
+    return found
+
+
 def _paraless(
     grid: Grid, header: HeaderMap, catalogue: Catalogue
 ) -> Callable[[int, Where], Issue | None]:
@@ -197,9 +224,7 @@ def _paraless(
     place's own), else unread-row when a catalogue column holds text (a local priority typed
     under the table, a row whose Para was deleted), each worded as the command line's reader
     words it; ``None`` for a blank row."""
-    named = {c.key: c.header for c in COLUMNS}
-    content = [(named[k], header.keys[k]) for k in INPUT_KEYS if k in header.keys]
-    content += list(header.extras.items())
+    content = _content(header)
     columns = [(c.header, header.keys[c.key]) for c in CATALOGUE_COLUMNS if c.key in header.keys]
     title = header.keys.get("title")
 
@@ -239,6 +264,7 @@ def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
     raw_paras, data = _columns(grid, header)
     paraless = _paraless(grid, header, catalogue)
     numbers = functools.cache(lambda: NumericParas(catalogue))  # only for a Para typed as a number
+    errors = _error_cells(grid, header, len(raw_paras), str(book.name))
     paras: list[str] = []
     notes: dict[int, tuple[str, ...]] = {}
     seen: dict[str, int] = {}  # Para → the row it is first in
@@ -247,15 +273,23 @@ def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
         found: list[Issue] = []
         para = raw.strip() if type(raw) is str else None
         if not para or para in seen or para not in in_scope:
-            # anything but a known Para, first seen: find out what (a blank row, too)
+            # anything but a known Para, first seen: find out what (a blank row, too), in the
+            # command line's order: the Para cell, the inputs, then the row
             where = grid.where(row, header.keys["para"], str(book.name))
-            para = _para_text(raw, where, found, numbers)
+            if para in EXCEL_ERRORS:
+                found.append(make_issue("error-cell", para_error_message(para), where=where))
+                para = ""
+            else:
+                para = _para_text(raw, where, found, numbers)
+            found += errors.get(i, ())
             problem = (
                 _row_issue(para, seen, in_scope, catalogue, where, row)
                 if para
                 else paraless(row, where)
             )
             found += [problem] if problem else []
+        else:
+            found += errors.get(i, ())
         seen.setdefault(para, row)
         paras.append(para)
         if found:

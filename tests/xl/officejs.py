@@ -156,9 +156,12 @@ def payload_from_xlsx(
     """The Office.js request body for this workbook, as the task pane would send it."""
     from python_calamine import CalamineWorkbook
 
+    from ltpgap.workbook.gate import inspect_workbook
+
     sheets, names = _parts(path)
     keep = set(include)
     book = CalamineWorkbook.from_path(str(path))
+    facts = inspect_workbook(path)
     out = []
     for info in sheets:
         excluded = bool(keep) and info["name"] not in keep
@@ -167,6 +170,12 @@ def payload_from_xlsx(
             if excluded
             else book.get_sheet_by_name(info["name"]).to_python(skip_empty_area=False)
         )
+        # Office.js gives an error cell's value as its text ('#N/A'); python-calamine, as ''.
+        sheet_facts = None if excluded else facts.sheet(info["name"])
+        for ref, error in (sheet_facts.error_cells if sheet_facts else {}).items():
+            min_col, min_row, _, _ = range_boundaries(ref)
+            if min_row <= len(grid) and min_col <= len(grid[min_row - 1]):
+                grid[min_row - 1][min_col - 1] = error
         rows = [i for i, r in enumerate(grid) if any(v not in ("", None) for v in r)]
         cols = [j for r in grid for j, v in enumerate(r) if v not in ("", None)]
         n_rows, n_cols = (rows[-1] + 1, max(cols) + 1) if rows else (0, 0)

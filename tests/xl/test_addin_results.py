@@ -177,9 +177,10 @@ def test_rows_typed_below_the_table_are_read_as_the_command_line_reads_them(
 def test_problems_with_paras_are_worded_as_on_the_command_line(
     client: Client, books: dict[str, Path], copy_book: Callable[[Path], Path], unit: str
 ) -> None:
-    """A row without a Para, a Para not in the catalogue, one typed twice and (in the ICS
-    team's workbook) a place-level one: Recompute in Excel writes the same Checks, word for
-    word, as `ltpgap recompute` (one wording each, shared)."""
+    """A row without a Para, a Para not in the catalogue, one typed twice, one typed as a
+    number, Excel errors in the Para and in an input and (in the ICS team's workbook) a
+    place-level Para: Recompute in Excel writes the same Checks, word for word, as `ltpgap
+    recompute` (one wording each, shared), and the same results."""
     path = copy_book(books[unit])
     wb = openpyxl.load_workbook(path)
     ws = wb["Gap analysis"]
@@ -212,6 +213,9 @@ def test_problems_with_paras_are_worded_as_on_the_command_line(
         if re.fullmatch(r"\d+\.\d+0", str(p)) and numbers.count(float(p)) == 1
     )
     ws.cell(trailing[0], col["Para"]).value = float(trailing[1])
+    for row, header, error in ((8, "Status", "#N/A"), (10, "Para", "#REF!")):  # Excel errors
+        ws.cell(row, HEADERS.index(header) + 1).value = error
+        ws.cell(row, HEADERS.index(header) + 1).data_type = "e"
     wb.save(path)
     who = "ics" if unit == "blmk" else unit
     excel = _via_server(client, path, who)
@@ -220,11 +224,20 @@ def test_problems_with_paras_are_worded_as_on_the_command_line(
     addin = _norm(excel.values("Gap analysis"), len(HEADERS))
     assert addin == _norm(gap, len(HEADERS))
     said = {r: str(addin[r - 1][CHECKS]) for r in (*edits, 6)}
+
+    def said_in(row: int) -> str:
+        return str(addin[row - 1][CHECKS])
+
     assert said[2].startswith("row 2 has values (Initiatives in J2, Status in K2")
     assert "but no Para" in said[2] and "(its Title is that of " in said[2]
     assert "Para '9.99' is not in catalogue" in said[3]
     assert f"Para {paras[4]} appears again in row 6 (first in row 4)" in said[6]
     assert "has text only in columns ltpgap fills from the catalogue" in said[7]
+    assert said_in(8).endswith(
+        "Status holds the Excel error #N/A (a broken formula or a deleted reference), not a "
+        "value; it is kept and counts as blank. Replace it with the value meant."
+    )
+    assert said_in(10).startswith("the Para cell holds the Excel error #REF!; the row cannot")
     row, para = trailing
     assert str(addin[row - 1][0]) == str(float(para))  # as typed; read as the commitment's
     assert (
