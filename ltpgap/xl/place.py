@@ -203,13 +203,18 @@ def _content(header: HeaderMap) -> list[tuple[str, int]]:
     return inputs + list(header.extras.items())
 
 
-def _error_cells(grid: Grid, header: HeaderMap, n: int, file: str) -> dict[int, list[Issue]]:
+def _error_cells(
+    grid: Grid, header: HeaderMap, data: Mapping[str, list[object]], file: str
+) -> dict[int, list[Issue]]:
     """Data row offset → error-cell for each input (or own column) holding an Excel error
     (read as its text: err_to_str), in column order, as the command line's reader says it."""
     found: dict[int, list[Issue]] = {}
+    keys = {col: key for key, col in header.keys.items()} | {c: t for t, c in header.extras.items()}
     for name, col in _content(header):
-        for i in range(n):
-            value = grid.cell(header.row + 1 + i, col)
+        column = data[keys[col]]
+        if EXCEL_ERRORS.isdisjoint(v for v in column if type(v) is str):
+            continue  # the usual case: one pass in C over the column's texts
+        for i, value in enumerate(column):
             if type(value) is str and value in EXCEL_ERRORS:
                 where = grid.where(header.row + 1 + i, col, file)
                 issue = make_issue("error-cell", error_cell_message(name, value), where=where)
@@ -264,7 +269,7 @@ def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
     raw_paras, data = _columns(grid, header)
     paraless = _paraless(grid, header, catalogue)
     numbers = functools.cache(lambda: NumericParas(catalogue))  # only for a Para typed as a number
-    errors = _error_cells(grid, header, len(raw_paras), str(book.name))
+    errors = _error_cells(grid, header, data, str(book.name))
     paras: list[str] = []
     notes: dict[int, tuple[str, ...]] = {}
     seen: dict[str, int] = {}  # Para → the row it is first in
