@@ -196,11 +196,11 @@ def _row_issue(
 _HEADERS = {c.key: c.header for c in COLUMNS}
 
 
-def _content(header: HeaderMap) -> list[tuple[str, int]]:
-    """(header, column) of the inputs, then of the place's own columns, as the reader has
-    them: what makes a row hold values."""
-    inputs = [(_HEADERS[k], header.keys[k]) for k in INPUT_KEYS if k in header.keys]
-    return inputs + list(header.extras.items())
+def _content(header: HeaderMap) -> list[tuple[str, str, int]]:
+    """(header, key in the read columns, column) of the inputs, then of the place's own
+    columns, as the reader has them: what makes a row hold values."""
+    inputs = [(_HEADERS[k], k, header.keys[k]) for k in INPUT_KEYS if k in header.keys]
+    return inputs + [(text, text, col) for text, col in header.extras.items()]
 
 
 def _error_cells(
@@ -209,11 +209,10 @@ def _error_cells(
     """Data row offset → error-cell for each input (or own column) holding an Excel error
     (read as its text: err_to_str), in column order, as the command line's reader says it."""
     found: dict[int, list[Issue]] = {}
-    keys = {col: key for key, col in header.keys.items()} | {c: t for t, c in header.extras.items()}
-    for name, col in _content(header):
-        column = data[keys[col]]
+    for name, key, col in _content(header):
+        column = data[key]
         if EXCEL_ERRORS.isdisjoint(v for v in column if type(v) is str):
-            continue  # the usual case: one pass in C over the column's texts
+            continue  # the usual case: one pass over the column, no Issue made
         for i, value in enumerate(column):
             if type(value) is str and value in EXCEL_ERRORS:
                 where = grid.where(header.row + 1 + i, col, file)
@@ -229,7 +228,7 @@ def _paraless(
     place's own), else unread-row when a catalogue column holds text (a local priority typed
     under the table, a row whose Para was deleted), each worded as the command line's reader
     words it; ``None`` for a blank row."""
-    content = _content(header)
+    content = [(name, col) for name, _, col in _content(header)]
     columns = [(c.header, header.keys[c.key]) for c in CATALOGUE_COLUMNS if c.key in header.keys]
     title = header.keys.get("title")
 
