@@ -9,10 +9,11 @@ openpyxl nor xlwings, so xlwings Lite can load it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,6 +28,8 @@ from ltpgap.schema import (
     OVERRIDE_VALUES,
     RAG_VALUES,
     STATUS_VALUES,
+    is_blank,
+    shortest,
 )
 
 __all__ = [
@@ -76,9 +79,9 @@ __all__ = [
     "para_as_number_message",
     "para_error_message",
     "pushed_meta",
-    "shortest",
     "summary_layout",
     "summary_title",
+    "title_para",
     "unknown_para_message",
     "unread_row_message",
 ]
@@ -244,6 +247,21 @@ def fold(text: object) -> str:
     return _FOLD.sub("", str(text).casefold())
 
 
+def title_para(catalogue: Catalogue | None) -> Callable[[object], str | None]:
+    """The Para of the commitment whose Title a cell holds, else None: for a row without a
+    Para. The catalogue's titles are folded on the first call (most workbooks have no such
+    row)."""
+
+    @functools.cache
+    def titles() -> dict[str, str]:
+        return {fold(c.title): c.id for c in catalogue} if catalogue else {}
+
+    def para(text: object) -> str | None:
+        return None if is_blank(text) else titles().get(fold(text))
+
+    return para
+
+
 #: The columns after Para that ltpgap fills from the catalogue, matched by Para.
 CATALOGUE_COLUMNS = tuple(c for c in COLUMNS if c.group == "catalogue" and c.key != "para")
 
@@ -264,11 +282,6 @@ def blank_para_message(row: int, cells: Sequence[str], para_cell: str, match: st
 
 
 _NUMERIC_PARA = re.compile(r"^\d+\.\d+$")
-
-
-def shortest(number: float) -> str:
-    """A number as few characters show it: 3.0 → '3', 3.1 → '3.1'."""
-    return str(int(number)) if float(number).is_integer() else repr(float(number))
 
 
 class NumericParas:

@@ -28,6 +28,7 @@ __all__ = [
     "Rag",
     "cell_text",
     "is_blank",
+    "shortest",
 ]
 
 Group = Literal["catalogue", "input", "computed"]
@@ -153,6 +154,12 @@ def is_blank(value: object) -> bool:
     return type(value).__name__ in {"NaTType", "NAType"}
 
 
+def shortest(number: float | int | Decimal) -> str:
+    """A number as few characters show it: 3.0 → '3', 3.1 → '3.1'."""
+    value = float(number)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 def cell_text(value: object) -> str:
     """An input cell as canonical text: equal meaning, equal text. Whitespace runs fold, blanks
     are "", a date and its midnight are one date, 3 and 3.0 one number (the history store's
@@ -174,6 +181,5 @@ def cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int | float | Decimal):
-        number = float(value)
-        return str(int(number)) if number.is_integer() else repr(number)
+        return shortest(value)
     return " ".join(str(value).split())

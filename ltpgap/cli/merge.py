@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "FILE_PROBLEMS",
     "counts_overview",
     "file_progress",
     "ics_overview",
@@ -118,15 +119,16 @@ WhoOption = Annotated[
     typer.Option("--who", help="Who is merging, recorded with the snapshot (default: your login)."),
 ]
 
+#: About the files given and the workbook written, as a merge and a roll-up both find them:
+#: printed even when they are only warnings.
+FILE_PROBLEMS = frozenset(
+    {"report-workbook", "excel-lock-file", "workbook-open", "ics-workbook-additions"}
+)
 #: Problems about whole workbooks, printed even when they are only warnings or notes.
-_SHOWN = frozenset(
+_SHOWN = FILE_PROBLEMS | frozenset(
     {
         "place-missing",
         "duplicate-place",
-        "report-workbook",
-        "excel-lock-file",
-        "workbook-open",
-        "ics-workbook-additions",
         "kept-data-damaged",
         "gap-table-copy",
         "place-name-conflict",

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ltpgap.catalogue import load_catalogue
 from ltpgap.cli._common import CatalogueOption, console, guarded, print_issues
-from ltpgap.cli.merge import counts_overview, file_progress
+from ltpgap.cli.merge import FILE_PROBLEMS, counts_overview, file_progress
 
 if TYPE_CHECKING:
     from ltpgap.merge import RollupResult
@@ -92,8 +92,7 @@ def rollup_command(
             catalogue=cat,
             progress=progress,
         )
-    shown = ("report-workbook", "excel-lock-file", "workbook-open", "ics-workbook-additions")
-    noted = [i for i in result.issues if i.code in shown]
+    noted = [i for i in result.issues if i.code in FILE_PROBLEMS]
     print_issues(noted, title=f"{len(noted)} problem(s) to act on")
     label = name or ("England" if level == "national" else "Region")
     if not quiet:

@@ -87,17 +87,32 @@ def lock_left_out(path: Path, lock: LockFile, job: Job, after: str = "") -> Issu
     )
 
 
+def _as_last_saved(name: str, job: Literal["merge", "rollup"]) -> str:
+    """What an input open in Excel means for this job: its unsaved changes are not in it."""
+    noun, done = _JOB[job]
+    return (
+        f"{name} was {done} as last saved; changes not yet saved in Excel are not in this {noun}."
+    )
+
+
+def _close_unsaved(job: Literal["merge", "rollup"]) -> str:
+    """What to do with the workbook this job writes while Excel has it open."""
+    noun = _JOB[job][0]
+    return (
+        f"close it in Excel without saving (saving it would overwrite this {noun}) and open it "
+        "again."
+    )
+
+
 def _open_note(
     path: Path, lock: LockFile, job: Literal["merge", "rollup"], *, writes: bool
 ) -> Issue:
     """A workbook this job reads or writes is open in Excel (its lock file is beside it)."""
-    noun, done = _JOB[job]
     return lock.open_warning(
         path,
-        f"this {noun} writes it: close it in Excel without saving (saving it would overwrite "
-        f"this {noun}) and open it again."
+        f"this {_JOB[job][0]} writes it: {_close_unsaved(job)}"
         if writes
-        else f"it was {done} as last saved; changes not yet saved in Excel are not in this {noun}.",
+        else _as_last_saved("it", job),
     )
 
 
@@ -109,8 +124,8 @@ def without_lock_files(
 ) -> tuple[list[Path], list[Issue]]:
     """The files less the lock files Excel keeps beside open workbooks ('~$luton.xlsx', which
     places/*.xlsx picks up while someone has luton.xlsx open), each left out with a warning
-    (and counted on the progress bar, as every file given is)."""
-    noun, done = _JOB[job]
+    (and counted on the progress bar, as every file given is). A workbook given, or ``out``,
+    whose lock file was not given but is beside it is named too (workbook-open)."""
     locks = {f: lock for f in files if (lock := lock_file(f)) is not None}
     given = {f.name.casefold() for f in files if f not in locks}
     notes = []
@@ -121,15 +136,10 @@ def without_lock_files(
             notes.append(_open_note(path, lock, job, writes=path == out))
     for path, lock in locks.items():
         if lock.workbook.casefold() == out.name.casefold():
-            after = (
-                f" {lock.workbook} is the workbook this {noun} writes: close it in Excel "
-                f"without saving (saving it would overwrite this {noun}) and open it again."
-            )
+            after = f" {lock.workbook} is the workbook this {_JOB[job][0]} writes: "
+            after += _close_unsaved(job)
         elif lock.workbook.casefold() in given:
-            after = (
-                f" {lock.workbook} was {done} as last saved; changes not yet saved in Excel "
-                f"are not in this {noun}."
-            )
+            after = " " + _as_last_saved(lock.workbook, job)
         else:
             after = ""
         notes.append(lock_left_out(path, lock, job, after))

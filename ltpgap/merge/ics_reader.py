@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import sys
 from collections.abc import Callable
 from itertools import zip_longest
 from pathlib import Path
@@ -40,7 +41,6 @@ from ltpgap.merge.model import PlaceRef
 from ltpgap.schema import is_blank
 from ltpgap.workbook import ICS_SUMMARY_READERS, WorkbookSummary
 from ltpgap.workbook._package import TablePart
-from ltpgap.workbook._xmlpos import split_ref
 from ltpgap.workbook.gate import GateLimits, inspect_workbook
 
 __all__ = ["IcsWorkbook", "PlaceRef", "probe_scope", "read_ics_workbook", "summary_of"]
@@ -170,8 +170,7 @@ def _table_end(tables: tuple[TablePart, ...], sheet: str) -> int | None:
     name = TABLES[sheet].casefold()
     for table in tables:
         if table.sheet == sheet and table.name.casefold() == name:
-            end = split_ref(table.ref.rpartition(":")[2])
-            return end[0] - table.totals_rows if end else None
+            return table.end[0] - table.totals_rows if table.end else None
     return None
 
 
@@ -280,34 +279,14 @@ def _outside_tables(
     for table in tables:
         if table.sheet not in _BELOW_ONLY | _WHOLE or table.sheet not in names:
             continue
-        end = split_ref(table.ref.rpartition(":")[2])
-        if end is None:
+        if table.end is None:
             continue
-        last_row, last_col = end
+        last_row, last_col = table.end
         grid = grid_of(table.sheet)
-        below = next(
-            (
-                f"{column_letter(j + 1)}{i + 1}"
-                for i, row in enumerate(grid[last_row:], start=last_row)
-                for j, v in enumerate(row)
-                if not is_blank(v)
-            ),
-            None,
-        )
-        if below:
+        if below := _first_text(grid, last_row, sys.maxsize):  # any column, under the table
             found.append(f"text under the table on {table.sheet} ({below})")
-        if table.sheet in _WHOLE:
-            beside = next(
-                (
-                    f"{column_letter(j + 1)}{i + 1}"
-                    for i, row in enumerate(grid[:last_row])
-                    for j, v in enumerate(row[last_col:], start=last_col)
-                    if not is_blank(v)
-                ),
-                None,
-            )
-            if beside:
-                found.append(f"text beside the table on {table.sheet} ({beside})")
+        if table.sheet in _WHOLE and (beside := _first_text(grid[:last_row], last_row, last_col)):
+            found.append(f"text beside the table on {table.sheet} ({beside})")
     return tuple(found)
 
 

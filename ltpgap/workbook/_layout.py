@@ -16,7 +16,6 @@ from ltpgap.issues import Issue, Severity, Where, make_issue
 from ltpgap.layout import REPORT_TABLE_NAME, REPORT_WORKBOOK, TABLE_NAME, fold, header_key
 from ltpgap.schema import COLUMNS, HEADERS, INPUT_KEYS
 from ltpgap.workbook._package import TablePart
-from ltpgap.workbook._xmlscan import split_ref
 
 __all__ = ["Layout", "find_layout", "fold", "header_key", "signature_row"]
 
@@ -141,8 +140,7 @@ def find_layout(
     """Locate the table: the Table named GapAnalysis first, else the best header signature."""
     candidates: list[tuple[str, int, int | None]] = []
     for table in tables:
-        corner = split_ref(table.ref.split(":", 1)[0])
-        end = split_ref(table.ref.rpartition(":")[2])
+        corner, end = table.corner, table.end
         if table.name.casefold() == TABLE_NAME.casefold() and corner:
             totals = end[0] if end and table.totals_rows >= 1 and end[0] > corner[0] else None
             candidates.append((table.sheet, corner[0] - 1, totals))

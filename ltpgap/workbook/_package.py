@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
+from ltpgap.workbook._xmlpos import split_ref
+
 __all__ = ["Package", "SheetPart", "TablePart", "read_package"]
 
 _MAX_STRUCTURE_BYTES = 16 * 1024 * 1024  # workbook.xml, .rels and table parts are small
@@ -34,6 +36,16 @@ class TablePart:
     sheet: str
     ref: str
     totals_rows: int = 0  # Excel's Total Row (Table Design › Total Row): the ref's last row
+
+    @property
+    def corner(self) -> tuple[int, int] | None:
+        """(row, column) of the range's first cell, 1-based; None when the ref is not one."""
+        return split_ref(self.ref.split(":", 1)[0])
+
+    @property
+    def end(self) -> tuple[int, int] | None:
+        """(row, column) of the range's last cell (the Total Row's, when shown), 1-based."""
+        return split_ref(self.ref.rpartition(":")[2])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,7 +10,6 @@ Work is done column by column (lists, not per-cell calls): a merge reads hundred
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -29,13 +28,13 @@ from ltpgap.layout import (
     error_cell_message,
     para_as_number_message,
     para_error_message,
-    shortest,
+    title_para,
     unknown_para_message,
     unread_row_message,
 )
 from ltpgap.rag._table import first_positions, table_frame
-from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank
-from ltpgap.workbook._layout import Layout, fold
+from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank, shortest
+from ltpgap.workbook._layout import Layout
 from ltpgap.workbook._xmlscan import split_ref
 
 __all__ = ["ExcelError", "RowsRead", "check_paras", "is_blank", "read_rows"]
@@ -332,19 +331,10 @@ def _report_formulas(
 
 
 def _title_para(t: _Table, catalogue: Catalogue | None) -> Callable[[int], str | None]:
-    """The Para of the commitment whose Title a data row holds (for a row without a Para).
-    The titles are folded on the first call: most workbooks have no such row."""
+    """The Para of the commitment whose Title data row ``i`` holds (for a row without one)."""
     tcol = t.layout.columns.get("title")
-
-    @functools.cache
-    def titles() -> dict[str, str]:
-        return {fold(c.title): c.id for c in catalogue} if catalogue else {}
-
-    def para(i: int) -> str | None:
-        title = t.column(tcol)[i] if tcol is not None else None
-        return titles().get(fold(title)) if title else None
-
-    return para
+    para_of = title_para(catalogue)
+    return lambda i: para_of(t.column(tcol)[i]) if tcol is not None else None
 
 
 def _filled(t: _Table, columns: Sequence[tuple[str, int]], i: int) -> list[str]:

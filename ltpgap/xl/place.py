@@ -27,9 +27,9 @@ from ltpgap.layout import (
     blank_para_message,
     duplicate_para_message,
     error_cell_message,
-    fold,
     para_as_number_message,
     para_error_message,
+    title_para,
     unknown_para_message,
     unread_row_message,
 )
@@ -193,13 +193,10 @@ def _row_issue(
     return None
 
 
-_HEADERS = {c.key: c.header for c in COLUMNS}
-
-
 def _content(header: HeaderMap) -> list[tuple[str, str, int]]:
     """(header, key in the read columns, column) of the inputs, then of the place's own
     columns, as the reader has them: what makes a row hold values."""
-    inputs = [(_HEADERS[k], k, header.keys[k]) for k in INPUT_KEYS if k in header.keys]
+    inputs = [(_HEADER[k], k, header.keys[k]) for k in INPUT_KEYS if k in header.keys]
     return inputs + [(text, text, col) for text, col in header.extras.items()]
 
 
@@ -231,10 +228,7 @@ def _paraless(
     content = [(name, col) for name, _, col in _content(header)]
     columns = [(c.header, header.keys[c.key]) for c in CATALOGUE_COLUMNS if c.key in header.keys]
     title = header.keys.get("title")
-
-    @functools.cache
-    def titles() -> dict[str, str]:  # folded on first use: most workbooks have no such row
-        return {fold(c.title): c.id for c in catalogue}
+    para_of = title_para(catalogue)
 
     def filled(row: int, among: Sequence[tuple[str, int]]) -> list[str]:
         return [
@@ -244,8 +238,7 @@ def _paraless(
         ]
 
     def check(row: int, where: Where) -> Issue | None:
-        text = grid.cell(row, title) if title else None
-        match = titles().get(fold(text)) if not is_blank(text) else None
+        match = para_of(grid.cell(row, title)) if title else None
         if cells := filled(row, content):
             message = blank_para_message(row, cells, where.cell or "", match)
             return make_issue("blank-para", message, where=where)
