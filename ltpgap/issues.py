@@ -194,6 +194,10 @@ CODES: dict[str, CodeInfo] = {
         severity=E,
         summary="the Place data sheet, edited by hand, no longer holds the data a merge kept",
     ),
+    "place-data-edited": CodeInfo(
+        severity=W,
+        summary="a place's rows on Place data were changed by hand since the merge wrote them",
+    ),
     "ics-workbook-additions": CodeInfo(
         severity=W,
         summary="the ICS workbook merged into held additions by hand; kept in a copy",

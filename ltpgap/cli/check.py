@@ -25,13 +25,14 @@ FormatOption = Annotated[str, typer.Option("--format", help="table (default) or 
 def _ics_workbook_issues(path: Path, scope: str) -> list[Issue]:
     """An ICS (or region/national) workbook: the problems its Checks sheet recorded at merge."""
     from ltpgap.merge import read_ics_workbook
-    from ltpgap.merge._carry import additions_ahead
+    from ltpgap.merge._carry import additions_ahead, edits_ahead
     from ltpgap.merge.ics_data import matrix_problems
 
     book = read_ics_workbook(path)
     issues = [
         *matrix_problems(book),
         *additions_ahead(book),
+        *edits_ahead(book),
         make_issue(
             "ics-workbook-checks",
             f"this is an ICS workbook ({scope}) written by `ltpgap merge`; listing the "

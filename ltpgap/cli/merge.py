@@ -130,6 +130,7 @@ _SHOWN = FILE_PROBLEMS | frozenset(
         "place-missing",
         "duplicate-place",
         "kept-data-damaged",
+        "place-data-edited",
         "gap-table-copy",
         "place-name-conflict",
         "metadata-edited",

@@ -19,11 +19,12 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import REPORT_WORKBOOK
+from ltpgap.merge._data_crc import edited_columns
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, UnitInputs, assess_units
 from ltpgap.rag._table import Table, as_columns, input_locator, table_columns, table_frame
-from ltpgap.schema import INPUT_KEYS
+from ltpgap.schema import COLUMNS, INPUT_KEYS
 
 if TYPE_CHECKING:
     from ltpgap.merge.ics_data import IcsWorkbook
@@ -34,9 +35,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "additions_ahead",
+    "by_column",
     "carry_forward",
     "check_out_name",
     "dropped_units",
+    "edited_place_data",
+    "edits_ahead",
     "keep_additions",
     "lock_left_out",
     "previous_rollup",
@@ -44,6 +48,7 @@ __all__ = [
     "ref_locator",
     "report_left_out",
     "same_file",
+    "unit_rows",
     "without_lock_files",
 ]
 
@@ -398,6 +403,92 @@ def _dropped(ref: PlaceRef, out: str) -> Issue:
     )
 
 
+_HEADER = {"para": "Para", **{c.key: c.header for c in COLUMNS}}
+
+
+def _columns_named(names: list[str]) -> str:
+    """ "the 'Status' column", "the 'Status' and 'Lead' columns": Place data's headers."""
+    quoted = [f"'{_HEADER.get(n, n)}'" for n in names]
+    if len(quoted) == 1:
+        return f"the {quoted[0]} column"
+    return f"the {', '.join(quoted[:-1])} and {quoted[-1]} columns"
+
+
+def edited_place_data(
+    ref: PlaceRef,
+    columns: Mapping[str, list[object]],
+    path: str,
+    *,
+    now: Literal["kept", "submitted", "ahead"],
+) -> list[Issue]:
+    """A ``place-data-edited`` warning when a unit's rows on Place data differ from what the
+    merge that recorded them wrote (``ref.crc``): changed by hand since. For a unit kept, its
+    inputs are those values as they now are; for one submitted again, the changes listed
+    compare its workbook with them, not with what it sent before; ahead (`ltpgap check`), the
+    next merge will take them as its inputs unless its workbook is merged again."""
+    if ref.crc is None:  # written before the merge recorded it
+        return []
+    edited = edited_columns(ref.crc, columns)
+    if not edited:
+        return []
+    name, which = ref.name, _columns_named(edited)
+    if now == "kept":
+        what = (
+            f"{name} was kept from the previous merge, but {which} of its rows on the Place "
+            "data sheet changed since that merge wrote them (edited by hand?). The values as "
+            f"they are now were taken as {name}'s inputs; ltpgap cannot tell what they were, "
+            "so they are not listed as input-changed. If that was not meant, take Place data "
+            f"from a copy of the ICS workbook, or merge {name}'s workbook again."
+        )
+    elif now == "submitted":
+        what = (
+            f"{which} of {name}'s rows on the Place data sheet changed since the previous "
+            f"merge wrote them (edited by hand?), so the input-changed rows of {name} compare "
+            "its workbook with those values, not with what it sent before."
+        )
+    else:
+        what = (
+            f"{which} of {name}'s rows on the Place data sheet changed since the merge wrote "
+            f"them (edited by hand?). A merge into this workbook takes them as {name}'s inputs "
+            "unless its workbook is merged again; if that is not meant, take Place data from a "
+            "copy of the ICS workbook."
+        )
+    return [
+        make_issue(
+            "place-data-edited",
+            what[0].upper() + what[1:],
+            where=Where(file=path, sheet=PLACE_DATA),
+            severity=Severity.WARNING,
+        )
+    ]
+
+
+def unit_rows(data: pd.DataFrame, unit_id: str) -> pd.DataFrame:
+    """One unit's rows of Place data as read."""
+    return data[data["place"] == unit_id]
+
+
+def by_column(rows: pd.DataFrame) -> dict[str, list[object]]:
+    """Rows of Place data column by column, as :func:`edited_place_data` takes them ('row',
+    'para', input keys, every extra column)."""
+    return {str(k): rows[k].tolist() for k in rows.columns[2:]}
+
+
+def edits_ahead(book: IcsWorkbook) -> list[Issue]:
+    """`ltpgap check` on an ICS workbook whose Place data was changed by hand since the merge
+    wrote it: the ``place-data-edited`` warning, given before a merge takes the values."""
+    if book.scope != "ics-merge" or book.place_data_missing:
+        return []  # kept-data-damaged, at the merge, says what is missing
+    issues: list[Issue] = []
+    for ref in (*book.places, *([book.team] if book.team else [])):
+        if ref.crc is None or ref.status not in ("submitted", "kept"):
+            continue
+        columns = by_column(unit_rows(book.place_data, ref.id))
+        if ref.rows is None or len(columns["row"]) >= ref.rows:  # else: rows cut, as above
+            issues += edited_place_data(ref, columns, book.path, now="ahead")
+    return issues
+
+
 def carry_forward(
     previous: IcsWorkbook | None,
     submitted: Mapping[str, PlaceSubmission],
@@ -422,19 +513,23 @@ def carry_forward(
         at.setdefault(place, []).append(i)
     rows = _Rows(data) if data.columns.is_unique else None
     built: list[tuple[str, PlaceSubmission | None]] = []  # in the units' order
+    edited: list[Issue] = []  # kept units whose rows were changed by hand since
     current: list[tuple[int, PlaceRef, dict[str, list[object]], tuple[str, ...], UnitInputs]] = []
     for ref, scope in units:
         if ref.id in submitted or ref.id not in wanted or ref.status not in ("submitted", "kept"):
             continue
         ref = _as_now(ref, ics)
         positions = at.get(ref.id, [])
-        if ref.rows is not None and len(positions) < ref.rows:
+        short = ref.rows is not None and len(positions) < ref.rows
+        if short:
             cut.append((ref, len(positions)))
         if rows is not None:
             inputs, extras = rows.unit(positions)
         else:
             framed, extras = _inputs(data.take(positions))
             inputs = table_columns(framed)
+        if not short and not previous.place_data_missing:  # kept-data-damaged says so
+            edited += edited_place_data(ref, inputs, previous.path, now="kept")
         locate = ref_locator(ref, inputs)
         unit_scope: Literal["place", "ics"] = "ics" if scope == "ics" else "place"
         if not ref.catalogue_hash or ref.catalogue_hash == catalogue.content_hash:
@@ -472,7 +567,7 @@ def carry_forward(
         assert submission is not None
         kept[unit_id] = submission
     damaged = _damaged_place_data(previous, [s.ref for s in kept.values()], cut, at, wanted)
-    return kept, [*gone, *damaged]
+    return kept, [*gone, *damaged, *edited]
 
 
 def _damaged_place_data(

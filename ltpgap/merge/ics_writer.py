@@ -11,11 +11,11 @@ and the result replaces the target only once complete.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import asdict, replace
@@ -31,6 +31,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ltpgap import TEMPLATE_VERSION, __version__
+from ltpgap.merge._data_crc import column_crcs
 from ltpgap.merge._fastrows import KINDS, BulkRows, Rendered, rendering, splice_rows
 from ltpgap.merge._history_sheet import add_history_sheet
 from ltpgap.merge._readme import write_readme
@@ -51,8 +52,8 @@ from ltpgap.merge._tables import (
     table_sheets,
     unique_headers,
 )
-from ltpgap.merge.model import IcsContent
-from ltpgap.schema import RAG_VALUES
+from ltpgap.merge.model import IcsContent, PlaceRef
+from ltpgap.schema import INPUT_KEYS, RAG_VALUES
 from ltpgap.workbook import _styles as st
 from ltpgap.workbook._atomic import atomic_save
 from ltpgap.workbook._cells import put_text
@@ -193,17 +194,27 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def meta_values(content: IcsContent, place_rows: Mapping[str, int] | None = None) -> dict[str, str]:
+#: A unit's rows on Place data as written: how many, and each column's CRC-32.
+Written = tuple[int, Mapping[str, str]]
+
+
+def meta_values(
+    content: IcsContent, place_rows: Mapping[str, Written] | None = None
+) -> dict[str, str]:
     """The hidden metadata of an ICS workbook, checksum last; ``place_rows`` (unit id → its
-    rows on Place data) is recorded with each unit, so a re-merge can tell rows cut by hand."""
+    rows on Place data, and their columns' CRC-32) is recorded with each unit, so a re-merge
+    can tell rows cut or changed by hand."""
     cat = content.catalogue
     if place_rows is not None:
+
+        def recorded(unit: PlaceRef) -> PlaceRef:
+            rows, crc = place_rows.get(unit.id, (0, {}))
+            return replace(unit, rows=rows, crc=crc)
+
         content = replace(
             content,
-            units=tuple(replace(u, rows=place_rows.get(u.id, 0)) for u in content.units),
-            team=replace(content.team, rows=place_rows.get(content.team.id, 0))
-            if content.team
-            else None,
+            units=tuple(recorded(u) for u in content.units),
+            team=recorded(content.team) if content.team else None,
         )
     values: dict[str, str] = {
         "scope": content.scope,
@@ -226,17 +237,33 @@ def meta_values(content: IcsContent, place_rows: Mapping[str, int] | None = None
     return values
 
 
-def _place_rows(content: IcsContent, tables: Sequence[TableData]) -> dict[str, int] | None:
-    """Unit id → its rows on the Place data sheet about to be written (None: no such sheet)."""
+def _place_rows(content: IcsContent, tables: Sequence[TableData]) -> dict[str, Written] | None:
+    """Unit id → its rows on the Place data sheet about to be written, and their columns'
+    CRC-32 (None: no such sheet)."""
     data = next((t for t in tables if t.sheet == PLACE_DATA), None)
     if data is None or data.by_column is None:
         return None
     ids = {name: unit for unit, name in names_of(content).items()}
-    return {ids.get(str(name), str(name)): n for name, n in Counter(data.by_column[0]).items()}
+    keys = ["row", "para", *INPUT_KEYS, *(c.header for c in data.columns[4 + len(INPUT_KEYS) :])]
+    cells = data.by_column[2:]
+    at: dict[str, list[range]] = {}  # unit id → its runs of rows (one, as the merge writes)
+    start = 0
+    for name, run in itertools.groupby(data.by_column[0]):
+        end = start + sum(1 for _ in run)
+        at.setdefault(ids.get(str(name), str(name)), []).append(range(start, end))
+        start = end
+    out: dict[str, Written] = {}
+    for unit, runs in at.items():
+        if len(runs) == 1:
+            columns = {k: v[runs[0].start : runs[0].stop] for k, v in zip(keys, cells, strict=True)}
+        else:
+            columns = {k: [v[i] for r in runs for i in r] for k, v in zip(keys, cells, strict=True)}
+        out[unit] = (sum(len(r) for r in runs), column_crcs(columns))
+    return out
 
 
 def _meta_sheet(
-    wb: Workbook, content: IcsContent, place_rows: Mapping[str, int] | None = None
+    wb: Workbook, content: IcsContent, place_rows: Mapping[str, Written] | None = None
 ) -> None:
     ws = wb.create_sheet(META)
     for row, (key, value) in enumerate(meta_values(content, place_rows).items(), start=1):

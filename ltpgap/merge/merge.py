@@ -20,13 +20,16 @@ from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue, only
 from ltpgap.merge._accept import Verdict, accept, catalogue_lookup
 from ltpgap.merge._carry import (
+    by_column,
     carry_forward,
     dropped_units,
+    edited_place_data,
     keep_additions,
     previous_workbook,
     ref_locator,
     report_left_out,
     same_file,
+    unit_rows,
     without_lock_files,
 )
 from ltpgap.merge._changes import input_changes
@@ -186,18 +189,22 @@ def _had(previous: IcsWorkbook) -> set[str]:
 def _changes(
     subs: Sequence[PlaceSubmission], previous: IcsWorkbook | None
 ) -> dict[str, list[Issue]]:
-    """Per resubmitted unit, every input cell changed since the previous merge."""
+    """Per resubmitted unit, every input cell changed since the previous merge (and a warning
+    first when its rows there were changed by hand since that merge wrote them)."""
     if previous is None:
         return {}
     data = previous.place_data
     had = _had(previous)
+    refs = {r.id: r for r in (*previous.places, *([previous.team] if previous.team else []))}
     old_extras = [str(c) for c in data.columns[4 + len(INPUT_KEYS) :]]
     out: dict[str, list[Issue]] = {}
     for sub in subs:
         if sub.unit_id not in had:
             continue  # a first submission: nothing to compare with
-        before = data[data["place"] == sub.unit_id]
-        out[sub.unit_id] = input_changes(
+        before = unit_rows(data, sub.unit_id)
+        ref = refs[sub.unit_id]
+        edited = edited_place_data(ref, by_column(before), previous.path, now="submitted")
+        out[sub.unit_id] = edited + input_changes(
             place=sub.ref.name,
             before=before,
             after=sub.input_columns,

@@ -67,10 +67,14 @@ class PlaceRef:
     #: How many rows the unit has on Place data, as the merge wrote them (None: not recorded,
     #: a workbook from before this was kept, or a roll-up's unit).
     rows: int | None = None
+    #: Column → CRC-32 of the unit's rows on Place data as the merge wrote them (see
+    #: :mod:`ltpgap.merge._data_crc`; None: not recorded, as for ``rows``).
+    crc: Mapping[str, str] | None = None
 
     def as_json(self) -> dict[str, object]:
         """The JSON object stored in the metadata's ``places`` list."""
         rows = {} if self.rows is None else {"rows": self.rows}
+        crc = {} if self.crc is None else {"crc": dict(self.crc)}
         return {
             "id": self.id,
             "name": self.name,
@@ -86,6 +90,7 @@ class PlaceRef:
             "sheet": self.sheet,
             "columns": dict(self.columns),
             **rows,
+            **crc,
         }
 
     @classmethod
@@ -99,6 +104,7 @@ class PlaceRef:
         columns = data.get("columns")
         population = data.get("population")
         rows = data.get("rows")
+        crc = data.get("crc")
         return cls(
             id=text("id"),
             name=text("name") or text("id"),
@@ -116,6 +122,7 @@ class PlaceRef:
             if isinstance(columns, dict)
             else {},
             rows=rows if type(rows) is int and rows >= 0 else None,
+            crc={str(k): str(v) for k, v in crc.items()} if isinstance(crc, dict) else None,
         )
 
 

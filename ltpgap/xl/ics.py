@@ -166,7 +166,10 @@ def _submissions(
     assert sheet is not None
     tables = {PLACE_DATA_SHEET: _table_frame(read_grid(sheet))}
     previous = ics_workbook(meta, tables, path=str(book.name))  # scope: _check_identity
-    return carry_forward(previous, {}, ics, catalogue, _shipped_lookup(catalogue))
+    kept, issues = carry_forward(previous, {}, ics, catalogue, _shipped_lookup(catalogue))
+    # Correcting a place's inputs on Place data and pressing Recompute is what this is for:
+    # the next merge says which places' rows were changed since it wrote them.
+    return kept, [i for i in issues if i.code != "place-data-edited"]
 
 
 def compute_ics(

@@ -19,6 +19,8 @@ from oracle import ics_rags, unit_rag
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
 from ltpgap.merge import merge_workbooks, read_ics_workbook
+from ltpgap.merge._carry import by_column, unit_rows
+from ltpgap.merge._data_crc import edited_columns
 from ltpgap.merge._sheets import ICS_META_KEYS, ics_checksum
 from ltpgap.schema import INPUT_KEYS
 
@@ -250,6 +252,13 @@ def test_every_input_cell_reaches_place_data(
             assert key in kept, (unit, para, row, header, value)
             assert _same(kept[key], value), (key, kept[key], value)
             assert kept[(names[unit], row, "Para")] == para
+    # Read back, every unit's rows are what the merge recorded writing: none taken for an edit
+    # by hand (place-data-edited) at the next merge, whatever the values' types and text.
+    book = read_ics_workbook(out)
+    for ref in (*book.places, *([book.team] if book.team else [])):
+        assert ref.crc is not None, ref.id
+        rows = by_column(unit_rows(book.place_data, ref.id))
+        assert edited_columns(ref.crc, rows) == [], ref.id
 
 
 @pytest.mark.parametrize(

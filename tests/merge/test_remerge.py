@@ -21,7 +21,7 @@ from ltpgap.cli import app
 from ltpgap.ics import IcsConfig, load_ics
 from ltpgap.issues import LtpgapError
 from ltpgap.merge import merge_workbooks, read_ics_workbook
-from ltpgap.merge._sheets import GAPS_HEADERS
+from ltpgap.merge._sheets import GAPS_HEADERS, ics_checksum
 from ltpgap.merge.ics_data import ics_workbook
 from ltpgap.workbook import build_workbook
 
@@ -716,3 +716,124 @@ def test_text_typed_on_the_snapshot_or_read_me_is_an_addition(
     (copy,) = out.parent.glob("ICS.*.bak.xlsx")
     assert openpyxl.load_workbook(copy)[sheet][cell].value == "Board commentary: maternity first"
     assert read_ics_workbook(out).additions == ()
+
+
+def _place_data_cell(wb: openpyxl.Workbook, place: str, header: str) -> Any:
+    """The cell under ``header`` in the first row of ``place`` on Place data."""
+    ws = wb["Place data"]
+    heads = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == place)
+    return ws.cell(row, heads.index(header) + 1)
+
+
+def _edited(issues: Any) -> list[str]:
+    return [i.message for i in issues if i.code == "place-data-edited"]
+
+
+def test_a_kept_place_whose_place_data_was_changed_by_hand_is_named(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """A value changed on Place data becomes the kept place's input (that is how an ICS lead
+    corrects one), but never silently: the merge cannot say what the cell held, so it names
+    the place and the columns changed since it wrote them, on the screen and on Checks;
+    `ltpgap check` says so beforehand. Once merged, the values are its record: no more
+    warning."""
+    books, out = merged
+    wb = openpyxl.load_workbook(out)
+    _place_data_cell(wb, "Bedford Borough", "Status").value = "In progress"  # was In place
+    _place_data_cell(wb, "Bedford Borough", "Evidence and notes").value = "Typed on Place data"
+    wb.save(out)
+    ahead = CliRunner().invoke(app, ["check", str(out), "--format", "json"])
+    said = [i["message"] for i in json.loads(ahead.output) if i["code"] == "place-data-edited"]
+    assert said == [
+        "The 'Status' and 'Evidence and notes' columns of Bedford Borough's rows on the Place "
+        "data sheet changed since the merge wrote them (edited by hand?). A merge into this "
+        "workbook takes them as Bedford Borough's inputs unless its workbook is merged again; "
+        "if that is not meant, take Place data from a copy of the ICS workbook."
+    ]
+    done = CliRunner().invoke(
+        app,
+        ["merge", str(books["luton"]), "--out", str(out), "--catalogue", str(V1), "--no-db"],
+    )
+    assert done.exit_code == 0, done.output
+    shown = " ".join(done.output.split())
+    assert "place-data-edited" in shown and "Bedford Borough was kept from the previous" in shown
+    (row,) = [r for r in sheet_rows(out, "Checks") if r["Code"] == "place-data-edited"]
+    assert (row["Severity"], row["Workbook"], row["Sheet"]) == ("warning", "ICS.xlsx", "Place data")
+    assert row["Message"].startswith(
+        "Bedford Borough was kept from the previous merge, but the 'Status' and 'Evidence and "
+        "notes' columns of its rows on the Place data sheet changed since that merge wrote them"
+    )
+    assert not [r for r in sheet_rows(out, "Checks") if r["Code"] == "input-changed"]
+    matrix = {r["Para"]: r for r in sheet_rows(out, "ICS matrix")}
+    assert matrix["1.8"]["Bedford Borough"] == "Amber"  # In progress: the value as it now is
+    again = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    assert _edited(again.issues) == []
+
+
+def test_place_data_of_a_resubmitted_place_changed_by_hand_is_named(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """The changes listed for a place sent again compare its workbook with Place data: if that
+    was edited by hand since, the list is against the edited values, and the merge says so."""
+    books, out = merged
+    wb = openpyxl.load_workbook(out)
+    _place_data_cell(wb, "Luton", "Lead").value = "Corrected by the ICS"  # 1.8: was Ann
+    wb.save(out)
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    assert _edited(result.issues) == [
+        "The 'Lead' column of Luton's rows on the Place data sheet changed since the previous "
+        "merge wrote them (edited by hand?), so the input-changed rows of Luton compare its "
+        "workbook with those values, not with what it sent before."
+    ]
+    assert [i.message for i in result.changes] == [
+        "Luton, 1.8, Lead changed since the previous merge: 'Corrected by the ICS' → 'Ann'."
+    ]
+
+
+def _sort_place_data(wb: openpyxl.Workbook) -> None:
+    ws = wb["Place data"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    for r, values in enumerate(reversed(rows), start=2):  # sorted by hand, Z to A
+        for c, value in enumerate(values, start=1):
+            ws.cell(r, c).value = value
+
+
+def _forget_crc(wb: openpyxl.Workbook) -> None:
+    """The metadata as a merge from before it recorded each unit's columns wrote it."""
+    ws = wb["_ltpgap"]
+    cells = {r[0].value: r[1] for r in ws.iter_rows()}
+    for key in ("places", "ics_team"):
+        units = json.loads(cells[key].value)
+        for unit in units if isinstance(units, list) else [units]:
+            unit.pop("crc")
+        cells[key].value = json.dumps(units, ensure_ascii=False, separators=(",", ":"))
+    cells["checksum"].value = ics_checksum({k: c.value for k, c in cells.items()})
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda wb: None, id="opened-and-saved"),
+        pytest.param(_sort_place_data, id="sorted-by-hand"),
+        pytest.param(_forget_crc, id="written-before-columns-were-recorded"),
+    ],
+)
+def test_place_data_as_the_merge_wrote_it_is_not_taken_for_an_edit(
+    merged: tuple[dict[str, Path], Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    edit: Callable[[openpyxl.Workbook], None],
+) -> None:
+    """Saved again, or sorted, Place data holds what the merge wrote: no warning. A workbook
+    from before the merge recorded its columns has nothing to compare with, so a value changed
+    in it is not named (as before), and the merge records them from then on."""
+    books, out = merged
+    wb = openpyxl.load_workbook(out)
+    edit(wb)
+    if edit is _forget_crc:
+        _place_data_cell(wb, "Bedford Borough", "Status").value = "In progress"
+    wb.save(out)
+    result = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
+    assert _edited(result.issues) == []
+    assert all(r.crc for r in read_ics_workbook(out).places if r.id in ("bedford", "luton"))

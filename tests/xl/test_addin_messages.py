@@ -162,5 +162,7 @@ def test_ics_recompute_says_the_problems_of_place_data(
     prompt = alerts[0]["args"][0]
     assert prompt.startswith("recompute blmk:") and "Place data" in prompt
     assert "problem(s), see Checks" not in prompt  # the Checks sheet is not rewritten
+    # correcting inputs on Place data is what Recompute there is for: the next merge names it
+    assert "place-data-edited" not in prompt
     # warnings before information: the changed Status is among the first shown
     assert "Status 'perhaps next year' is not recognised" in prompt
