@@ -13,13 +13,15 @@ forgery.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Mapping, Sequence
 
 from ltpgap._zlib import crc32
 from ltpgap.merge._changes import canonical
 
-__all__ = ["column_crcs", "edited_columns"]
+__all__ = ["column_crcs", "edited_columns", "edited_source"]
 
 _SEP = "\x1f"  # the unit separator: a cell ends here (no cell holds it: XML cannot)
 
@@ -77,3 +79,11 @@ def edited_columns(
     return [
         name for name in dict.fromkeys([*recorded, *now]) if recorded.get(name) != now.get(name)
     ]
+
+
+def edited_source(file_sha256: str, columns: Mapping[str, Sequence[object]]) -> str:
+    """What a unit's data kept from the previous merge, changed by hand on Place data since,
+    is recorded under in the history store in place of its workbook's sha256: the same
+    workbook with the same edits gives the same, so it is recorded once."""
+    crcs = json.dumps(column_crcs(columns), sort_keys=True)
+    return hashlib.sha256(f"{file_sha256} {crcs}".encode()).hexdigest()

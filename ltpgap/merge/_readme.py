@@ -84,6 +84,11 @@ def _unit_line(u: PlaceRef, unassessed: tuple[str, ...]) -> str:
             "recorded against a catalogue not known to this merge, so not assessed "
             "(see Checks): counts as Not assessed"
         )
+    if u.status == "kept" and u.edited_after:
+        parts.append(
+            "its inputs were changed by hand on Place data after the merge of "
+            f"{u.edited_after}, so they differ from its file's"
+        )
     if u.file:
         parts.append(f"file {u.file}")
     if u.submitted_at:

@@ -20,7 +20,7 @@ from ltpgap.issues import Issue, Where, make_issue
 from ltpgap.merge._history_view import HistoryView, history_view
 from ltpgap.merge.ics_writer import write_ics_workbook
 from ltpgap.merge.merge import merge_workbooks
-from ltpgap.merge.model import MergeResult
+from ltpgap.merge.model import EDITED, MergeResult
 
 if TYPE_CHECKING:
     from ltpgap.store import RecordResult, Store
@@ -59,7 +59,10 @@ def default_who() -> str:
 
 
 def _names(result: MergeResult, units: Sequence[str]) -> str:
-    name = {s.unit_id: s.ref.name for s in result.submissions}
+    name = {
+        s.unit_id: f"{s.ref.name}'s data {EDITED.strip('()')}" if s.edited_sha256 else s.ref.name
+        for s in result.submissions
+    }
     team = result.ics.id
     return ", ".join(f"{name.get(u, u)} (ICS team)" if u == team else name.get(u, u) for u in units)
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ltpgap.merge._history_view import HistoryView
 
 __all__ = [
+    "EDITED",
     "IcsContent",
     "MergeResult",
     "PlaceRef",
@@ -37,6 +38,9 @@ __all__ = [
     "Status",
     "hash_rows",
 ]
+
+#: After a workbook's name in the history store: its data as changed by hand on Place data.
+EDITED = "(as edited on Place data)"
 
 Scope = Literal["ics-merge", "region", "national"]
 Status = Literal["submitted", "kept", "missing", "skipped"]
@@ -70,11 +74,15 @@ class PlaceRef:
     #: Column → CRC-32 of the unit's rows on Place data as the merge wrote them (see
     #: :mod:`ltpgap.merge._data_crc`; None: not recorded, as for ``rows``).
     crc: Mapping[str, str] | None = None
+    #: Kept with its inputs changed by hand on Place data after the merge made at this time
+    #: (the first such merge while it stays kept; '' when its data is its workbook's).
+    edited_after: str = ""
 
     def as_json(self) -> dict[str, object]:
         """The JSON object stored in the metadata's ``places`` list."""
         rows = {} if self.rows is None else {"rows": self.rows}
         crc = {} if self.crc is None else {"crc": dict(self.crc)}
+        edited = {"edited_after": self.edited_after} if self.edited_after else {}
         return {
             "id": self.id,
             "name": self.name,
@@ -91,6 +99,7 @@ class PlaceRef:
             "columns": dict(self.columns),
             **rows,
             **crc,
+            **edited,
         }
 
     @classmethod
@@ -123,6 +132,7 @@ class PlaceRef:
             else {},
             rows=rows if type(rows) is int and rows >= 0 else None,
             crc={str(k): str(v) for k, v in crc.items()} if isinstance(crc, dict) else None,
+            edited_after=text("edited_after"),
         )
 
 
@@ -159,6 +169,9 @@ class PlaceSubmission:
     issues: tuple[Issue, ...] = ()
     migrated_from: str = ""  # "ltp-2019 1.0.0" when migrated for this merge
     migrated_inputs: pd.DataFrame | None = None  # the inputs carried to the new catalogue
+    #: Kept from the previous merge with its rows on Place data changed by hand since: what
+    #: the history store records it under instead of its workbook's sha256 ('' otherwise).
+    edited_sha256: str = ""
 
     @property
     def unit_id(self) -> str:
@@ -266,8 +279,8 @@ class MergeResult:
         subs: Sequence[SubmissionRecord] = [
             SubmissionRecord(
                 unit_id=s.unit_id,
-                file_name=s.ref.file,
-                file_hash=s.ref.file_sha256,
+                file_name=f"{s.ref.file} {EDITED}" if s.edited_sha256 else s.ref.file,
+                file_hash=s.edited_sha256 or s.ref.file_sha256,
                 # the version the assessed ids belong to: the merge's own when migrated
                 catalogue_version=self.catalogue.info.version
                 if s.migrated_from

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import openpyxl
 import pytest
 from histkit import (
     ROUND1,
@@ -170,6 +171,44 @@ def test_identical_resubmission_is_not_counted_twice(
     text = sheet_text(out, "History")
     assert "no earlier snapshot is on record" in text
     assert "HistoryMovement" not in _tables(out) and "HistoryTrend" in _tables(out)
+
+
+def test_a_kept_place_corrected_on_place_data_is_recorded_as_edited(
+    tmp_path: Path, blanks: dict[str, Path], db: str
+) -> None:
+    """The ICS lead corrects a kept place's input on Place data: the merge takes it (with a
+    place-data-edited warning), so the history shows that place's movement too, not only the
+    ICS RAG's; recorded once, under the workbook's name marked as edited on Place data."""
+    books = copy_books(blanks, tmp_path / "returns")
+    set_rags(books["bedford"], {"1.8": "Green"})
+    set_rags(books["luton"], {"1.8": "Green"})
+    out = tmp_path / "ICS.xlsx"
+    done = merge(books["bedford"], books["luton"], "--out", out, "--catalogue", V1, "--db", db)
+    assert done.exit_code == 0, done.output
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Place data"]
+    heads = [c.value for c in ws[1]]
+    (row,) = [r for r in ws.iter_rows(min_row=2) if r[0].value == "Bedford Borough"]
+    assert row[heads.index("Para")].value == "1.8"
+    row[heads.index("Status")].value = "None"  # In place → None: Green → Red
+    wb.save(out)
+    done = merge(books["luton"], "--out", out, "--catalogue", V1, "--db", db)
+    assert done.exit_code == 0, done.output
+    printed = " ".join(done.output.split())
+    assert "place-data-edited" in printed
+    assert (
+        "recorded in" in printed and "(Bedford Borough's data as edited on Place data)" in printed
+    )
+    with open_store(db) as store:
+        assert [(s.seq, s.submissions) for s in store.snapshots("blmk")] == [(1, 2), (2, 1)]
+        frame = store.history("blmk", commitment="1.8", place="bedford")
+    assert list(zip(frame["snapshot"], frame["rag"], frame["file"], strict=True)) == [
+        (1, "Green", "bedford.xlsx"),
+        (2, "Red", "bedford.xlsx (as edited on Place data)"),
+    ]
+    assert moved(table_rows(out, "HistoryMovement"))[("Bedford Borough", "1.8")] == "▼ worse"
+    done = merge(books["luton"], "--out", out, "--catalogue", V1, "--db", db)
+    assert "History (snapshot-unchanged)" in " ".join(done.output.split())  # nothing new
 
 
 def _tables(path: Path) -> set[str]:

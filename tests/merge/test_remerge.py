@@ -726,6 +726,12 @@ def _place_data_cell(wb: openpyxl.Workbook, place: str, header: str) -> Any:
     return ws.cell(row, heads.index(header) + 1)
 
 
+def _readme_line(path: Path, unit: str) -> str:
+    """What the Read me's 'Whose data' says of a unit."""
+    sheet = openpyxl.load_workbook(path)["Read me"]
+    return next(str(b) for a, b, *_ in sheet.iter_rows(values_only=True) if a == unit)
+
+
 def _edited(issues: Any) -> list[str]:
     return [i.message for i in issues if i.code == "place-data-edited"]
 
@@ -767,8 +773,17 @@ def test_a_kept_place_whose_place_data_was_changed_by_hand_is_named(
     assert not [r for r in sheet_rows(out, "Checks") if r["Code"] == "input-changed"]
     matrix = {r["Para"]: r for r in sheet_rows(out, "ICS matrix")}
     assert matrix["1.8"]["Bedford Borough"] == "Amber"  # In progress: the value as it now is
+    assert _readme_line(out, "Bedford Borough").startswith(
+        "kept from the previous merge (not submitted again); its inputs were changed by hand on "
+        "Place data after the merge of 2024-01-01T00:00:00Z, so they differ from its file's;"
+    )
     again = merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics)
-    assert _edited(again.issues) == []
+    assert _edited(again.issues) == []  # once merged, the values are its record
+    assert "changed by hand on Place data after the merge of 2024" in _readme_line(
+        out, "Bedford Borough"
+    )  # while it is kept, its data is still not its file's (since the first merge's edit)
+    merge_workbooks([books["bedford"]], out=out, catalogue=cat1, ics=ics)
+    assert _readme_line(out, "Bedford Borough").startswith("submitted in this merge; file")
 
 
 def test_place_data_of_a_resubmitted_place_changed_by_hand_is_named(
