@@ -194,6 +194,10 @@ CODES: dict[str, CodeInfo] = {
         severity=E,
         summary="the Place data sheet, edited by hand, no longer holds the data a merge kept",
     ),
+    "matrix-result-edited": CodeInfo(
+        severity=W,
+        summary="a result on the ICS matrix is not what its row's RAGs give (typed over by hand?)",
+    ),
     "place-data-edited": CodeInfo(
         severity=W,
         summary="a place's rows on Place data were changed by hand since the merge wrote them",

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from ltpgap._sniff import lock_file
-from ltpgap.catalogue import load_catalogue
+from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.cli._common import CatalogueOption, console, exit_for, guarded, issues_table
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue, only
 
@@ -22,15 +22,18 @@ WorkbooksArg = Annotated[
 FormatOption = Annotated[str, typer.Option("--format", help="table (default) or json.")]
 
 
-def _ics_workbook_issues(path: Path, scope: str) -> list[Issue]:
-    """An ICS (or region/national) workbook: the problems its Checks sheet recorded at merge."""
+def _ics_workbook_issues(path: Path, scope: str, catalogue: Catalogue) -> list[Issue]:
+    """An ICS (or region/national) workbook: what was changed in it by hand since it was
+    written, then the problems its Checks sheet recorded at merge."""
     from ltpgap.merge import read_ics_workbook
     from ltpgap.merge._carry import additions_ahead, edits_ahead
+    from ltpgap.merge._typed_over import typed_over
     from ltpgap.merge.ics_data import matrix_problems
 
     book = read_ics_workbook(path)
     issues = [
         *matrix_problems(book),
+        *typed_over(book, catalogue),
         *additions_ahead(book),
         *edits_ahead(book),
         make_issue(
@@ -61,7 +64,7 @@ def _ics_workbook_issues(path: Path, scope: str) -> list[Issue]:
     return issues
 
 
-def workbook_issues(path: Path, catalogue: object) -> list[Issue]:
+def workbook_issues(path: Path, catalogue: Catalogue) -> list[Issue]:
     """Every problem in one workbook: unreadable, reader, catalogue and RAG checks."""
     from ltpgap.merge import probe_scope
     from ltpgap.merge._carry import lock_left_out, report_left_out
@@ -71,9 +74,9 @@ def workbook_issues(path: Path, catalogue: object) -> list[Issue]:
         return [lock_left_out(path, lock, "check")]
     scope = probe_scope(path)
     if scope is not None:
-        return _ics_workbook_issues(path, scope)
+        return _ics_workbook_issues(path, scope, catalogue)
     try:
-        result = assess_workbook(path, catalogue=catalogue)  # type: ignore[arg-type]
+        result = assess_workbook(path, catalogue=catalogue)
     except LtpgapError as exc:
         if only(exc.issues, "report-workbook"):  # out/*.xlsx found it
             return [report_left_out(path, "check")]

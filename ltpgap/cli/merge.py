@@ -131,6 +131,7 @@ _SHOWN = FILE_PROBLEMS | frozenset(
         "duplicate-place",
         "kept-data-damaged",
         "place-data-edited",
+        "matrix-result-edited",
         "gap-table-copy",
         "place-name-conflict",
         "metadata-edited",

@@ -11,7 +11,14 @@ import typer
 from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
-from ltpgap.cli._common import CatalogueOption, IcsOption, console, err_console, guarded
+from ltpgap.cli._common import (
+    CatalogueOption,
+    IcsOption,
+    console,
+    err_console,
+    guarded,
+    print_issues,
+)
 from ltpgap.cli._store import beside, open_history, shown
 from ltpgap.issues import LtpgapError, Where, make_issue
 
@@ -178,6 +185,7 @@ def report_command(
         authors=authors,
     )
     data = load_report_data(workbook, config, cover, catalogue=cat)
+    print_issues(data.warnings, title=f"{len(data.warnings)} problem(s) to act on")
     check_formats(formats)  # before anything is written: every format can be
     if db is not None:
         data = data.with_movement(_movement(db, data, cat))

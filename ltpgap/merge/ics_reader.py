@@ -36,6 +36,7 @@ from ltpgap.merge._sheets import (
     SNAPSHOT,
     TABLES,
 )
+from ltpgap.merge._typed_over import typed_over
 from ltpgap.merge.ics_data import IcsWorkbook, _load, _text, ics_workbook, matrix_problems
 from ltpgap.merge.model import PlaceRef
 from ltpgap.schema import is_blank
@@ -382,7 +383,7 @@ def summary_of(path: Path, catalogue: Catalogue) -> WorkbookSummary | None:
         catalogue_version=wb.catalogue_version,
         frame=frame,
         places=places,
-        issues=wb.issues,
+        issues=(*wb.issues, *typed_over(wb, catalogue)),
     )
 
 

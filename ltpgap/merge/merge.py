@@ -36,6 +36,7 @@ from ltpgap.merge._changes import input_changes
 from ltpgap.merge._collect import BookReader, FileRead, default_reader, read_files
 from ltpgap.merge._content import ics_content
 from ltpgap.merge._place_data import distinct_extras
+from ltpgap.merge._typed_over import typed_over
 from ltpgap.merge.ics_reader import IcsWorkbook, probe_scope
 from ltpgap.merge.ics_writer import write_ics_workbook
 from ltpgap.merge.model import IcsContent, MergeResult, PlaceSubmission
@@ -242,6 +243,8 @@ def merge_workbooks(
     out = Path(out)
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous, early = previous_workbook(out, ics)
+    if previous is not None:
+        early += typed_over(previous, catalogue, replaced_by="merge")
     keep, additions = keep_additions(previous, out, now, "merge")
     files = [Path(p) for p in paths if not same_file(Path(p), out)]
     files, locks = without_lock_files(files, out, "merge", progress)

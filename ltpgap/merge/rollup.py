@@ -30,6 +30,7 @@ from ltpgap.merge._carry import (
 )
 from ltpgap.merge._collect import file_sha256
 from ltpgap.merge._sheets import META
+from ltpgap.merge._typed_over import typed_over
 from ltpgap.merge.ics_data import matrix_problems
 from ltpgap.merge.ics_reader import IcsWorkbook, read_ics_workbook
 from ltpgap.merge.ics_writer import write_ics_workbook
@@ -208,6 +209,8 @@ def rollup_workbooks(
     name = name or ("England" if level == "national" else "Region")
     previous = previous_rollup(Path(out))  # before any reading: never overwrite a non-roll-up
     keep, additions = keep_additions(previous, Path(out), now, "rollup")
+    if previous is not None:
+        additions += typed_over(previous, catalogue, replaced_by="roll-up")
     files = [Path(p) for p in paths if not same_file(Path(p), Path(out))]
     books, problems, left_out = _read(files, Path(out), progress)
     problems += _check(books, level, catalogue)
@@ -226,7 +229,8 @@ def rollup_workbooks(
         unit_label="ics" if books[0][1].scope == "ics-merge" else "region",
         region_id=unit_id or _slug(name),
     )
-    issues = (*additions, *left_out, *(i for _, wb in books for i in wb.issues))
+    typed = (i for _, wb in books for i in typed_over(wb, catalogue))  # read as they are
+    issues = (*additions, *left_out, *typed, *(i for _, wb in books for i in wb.issues))
     content = IcsContent(
         scope=level,
         unit_id=unit_id or _slug(name),

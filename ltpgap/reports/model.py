@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
+from ltpgap.issues import Issue
 from ltpgap.reports._text import plain, uk_date
 
 if TYPE_CHECKING:
@@ -181,6 +182,9 @@ class ReportData:
     movement: Movement | None = None
     checks: int = 0
     ics_id: str = ""  # the ICS the workbook belongs to (the history store's key)
+    #: What was found changed by hand in the workbook read (results typed over): shown by
+    #: `ltpgap report` before it writes; the report shows the workbook as it is.
+    warnings: tuple[Issue, ...] = ()
 
     @property
     def places(self) -> tuple[Unit, ...]:
@@ -244,6 +248,7 @@ def load_report_data(
     from ltpgap.ics import load_ics
     from ltpgap.issues import LtpgapError
     from ltpgap.merge import probe_scope, read_ics_workbook
+    from ltpgap.merge._typed_over import typed_over
     from ltpgap.merge.ics_data import matrix_problems
     from ltpgap.reports._build import build_report
     from ltpgap.reports._load import basis_from_ics, basis_from_place, cover_for
@@ -251,15 +256,18 @@ def load_report_data(
 
     ics = ics if ics is not None else load_ics()
     catalogue = catalogue or load_catalogue()
+    warnings: tuple[Issue, ...] = ()
     if probe_scope(path) is not None:
         book = read_ics_workbook(path)
         if problems := matrix_problems(book):
             raise LtpgapError(problems, summary=f"{path}: the ICS matrix cannot be read")
         basis = basis_from_ics(book)
         ics_id = book.unit_id
+        warnings = tuple(typed_over(book, catalogue))
     else:
         result = assess_workbook(path, catalogue=catalogue)
         basis = basis_from_place(result, ics)
         meta = result.book.meta
         ics_id = (meta.ics_id if meta else "") or ics.id
-    return build_report(catalogue, basis, cover=cover_for(ics, ics_id, cover), movement=movement)
+    data = build_report(catalogue, basis, cover=cover_for(ics, ics_id, cover), movement=movement)
+    return replace(data, warnings=warnings) if warnings else data

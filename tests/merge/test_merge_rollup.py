@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from ltpgap.cli import app
 from ltpgap.ics import IcsConfig, Place, Rules
 from ltpgap.issues import LtpgapError
 from ltpgap.merge import merge_workbooks, read_ics_workbook, rollup_workbooks
+from ltpgap.merge._typed_over import typed_over
 
 HERTS = IcsConfig(
     id="herts",
@@ -103,6 +105,8 @@ def test_region_rollup_equals_independent_spec(
         assert row["Bedfordshire, Luton and Milton Keynes"] == units["blmk"]
     assert "Place data" not in openpyxl.load_workbook(out).sheetnames
     assert result.rollup.units == ("blmk", "herts")
+    for book in (wb, *(read_ics_workbook(p) for p in two_ics.values())):
+        assert typed_over(book, cat1) == [], book.path  # every result agrees with its row
     checks = sheet_rows(out, "Checks")
     assert any(r["Workbook"].startswith("blmk-ICS.xlsx › ") for r in checks)
 
@@ -406,3 +410,77 @@ def test_a_rollup_keeps_what_was_added_by_hand_in_a_copy(
     assert "Regional notes" not in openpyxl.load_workbook(region).sheetnames
     checks = sheet_rows(region, "Checks")
     assert [r["Code"] for r in checks].count("ics-workbook-additions") == 1
+
+
+def _type_over(path: Path, level: str = "place") -> tuple[str, str]:
+    """Type 'Green' over the level RAG of the first row of that level not already Green, as
+    someone might before a board; returns (para, the RAG that was there)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ICS matrix"]
+    heads = [c.value for c in ws[1]]
+    rag = next(j for j, h in enumerate(heads) if str(h).endswith(" RAG") and j > 8)
+    row = next(
+        r for r in ws.iter_rows(min_row=2) if r[heads.index("Level")].value == level.title()
+        and r[rag].value != "Green"
+    )  # fmt: skip
+    para, was = str(row[0].value), str(row[rag].value)
+    row[rag].value = "Green"
+    wb.save(path)
+    return para, was
+
+
+@pytest.mark.parametrize("command", ["check", "summary", "report", "rollup"])
+def test_a_result_typed_over_is_named_by_every_reader(
+    two_ics: dict[str, Path], tmp_path: Path, command: str
+) -> None:
+    """An ICS RAG typed over by hand would reach a board report or a region's roll-up without
+    a word: each reader of the results names it (and reads it as it is)."""
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    book = Path(shutil.copy(two_ics["blmk"], tmp_path / "blmk-ICS.xlsx"))
+    para, was = _type_over(book)
+    args = {
+        "check": ["check", book, "--format", "json"],
+        "summary": ["summary", book],
+        "report": ["report", book, "--out", tmp_path / "report", "--format", "xlsx", "--no-db"],
+        "rollup": ["rollup", book, "--out", tmp_path / "R.xlsx"],
+    }[command]
+    done = CliRunner().invoke(app, [*map(str, args), "--catalogue", cat])
+    said = " ".join(done.output.split())
+    assert done.exit_code == 0, said
+    if command == "summary":  # counted there; `ltpgap check` lists it
+        assert "1 problem(s) noted in blmk-ICS.xlsx; run `ltpgap check" in said
+        return
+    if command == "check":
+        found = [i for i in json.loads(done.output) if i["code"] == "matrix-result-edited"]
+        said = " ".join(i["message"] for i in found)
+    else:
+        assert "matrix-result-edited" in said
+    assert (
+        f"the ICS RAG of {para} is 'Green' on the ICS matrix, but the places' RAGs on its row "
+        f"give '{was}' under the rules in force (typed over by hand?). It is read as it is."
+    ) in said
+
+
+def test_a_merge_or_rollup_into_a_workbook_with_a_result_typed_over_puts_it_back(
+    two_ics: dict[str, Path], tmp_path: Path, cat1: Catalogue, ics: IcsConfig
+) -> None:
+    book = Path(shutil.copy(two_ics["blmk"], tmp_path / "blmk-ICS.xlsx"))
+    para, was = _type_over(book)
+    result = merge_workbooks([], out=book, catalogue=cat1, ics=ics)  # nothing new: all kept
+    (note,) = [i for i in result.issues if i.code == "matrix-result-edited"]
+    assert note.commitment == para and "This merge works every result out again" in note.message
+    assert read_ics_workbook(book).matrix.set_index("para")["ics_rag"][para] == was
+    region = tmp_path / "EAST.xlsx"
+    rollup_workbooks(list(two_ics.values()), out=region, catalogue=cat1)
+    para, was = _type_over(region)
+    nation = tmp_path / "ENGLAND.xlsx"
+    done = rollup_workbooks([region], out=nation, level="national", catalogue=cat1)
+    (note,) = [i for i in done.issues if i.code == "matrix-result-edited"]
+    assert note.message.startswith(
+        f"the Region RAG of {para} is 'Green' on the ICS matrix, but the ICSs' RAGs on its row "
+        f"give '{was}'"
+    )
+    again = rollup_workbooks(list(two_ics.values()), out=region, catalogue=cat1)
+    (note,) = [i for i in again.issues if i.code == "matrix-result-edited"]
+    assert "This roll-up works every result out again" in note.message
+    assert read_ics_workbook(region).matrix.set_index("para")["ics_rag"][para] == was
