@@ -407,7 +407,7 @@ _HEADER = {"para": "Para", **{c.key: c.header for c in COLUMNS}}
 
 
 def _columns_named(names: list[str]) -> str:
-    """ "the 'Status' column", "the 'Status' and 'Lead' columns": Place data's headers."""
+    """Place data's headers in words: the 'Status' column, the 'Status' and 'Lead' columns."""
     quoted = [f"'{_HEADER.get(n, n)}'" for n in names]
     if len(quoted) == 1:
         return f"the {quoted[0]} column"
@@ -471,7 +471,7 @@ def unit_rows(data: pd.DataFrame, unit_id: str) -> pd.DataFrame:
 def by_column(rows: pd.DataFrame) -> dict[str, list[object]]:
     """Rows of Place data column by column, as :func:`edited_place_data` takes them ('row',
     'para', input keys, every extra column)."""
-    return {str(k): rows[k].tolist() for k in rows.columns[2:]}
+    return {str(k): rows.iloc[:, j].tolist() for j, k in enumerate(rows.columns) if j >= 2}
 
 
 def edits_ahead(book: IcsWorkbook) -> list[Issue]:
@@ -484,7 +484,7 @@ def edits_ahead(book: IcsWorkbook) -> list[Issue]:
         if ref.crc is None or ref.status not in ("submitted", "kept"):
             continue
         columns = by_column(unit_rows(book.place_data, ref.id))
-        if ref.rows is None or len(columns["row"]) >= ref.rows:  # else: rows cut, as above
+        if ref.rows is None or len(columns["row"]) >= ref.rows:  # else kept-data-damaged
             issues += edited_place_data(ref, columns, book.path, now="ahead")
     return issues
 
