@@ -198,6 +198,10 @@ CODES: dict[str, CodeInfo] = {
         severity=W,
         summary="a result on the ICS matrix is not what its row's RAGs give (typed over by hand?)",
     ),
+    "gaps-edited": CodeInfo(
+        severity=W,
+        summary="the Gaps sheet does not list the ICS matrix's Reds (edited by hand?)",
+    ),
     "place-data-edited": CodeInfo(
         severity=W,
         summary="a place's rows on Place data were changed by hand since the merge wrote them",

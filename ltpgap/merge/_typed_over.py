@@ -1,4 +1,6 @@
-"""Results typed over on the ICS matrix: a level RAG that its row's unit RAGs do not give.
+"""Results changed by hand in an ICS workbook: a level RAG that its row's unit RAGs do not
+give (``matrix-result-edited``), and a Gaps sheet that does not list the matrix's Reds
+(``gaps-edited``).
 
 The ICS RAG (or Region/National RAG) of each row is the §6 roll-up of the unit RAGs beside it,
 by the rules the workbook records. `ltpgap summary`, `report`, `check` and `rollup` read the
@@ -15,11 +17,11 @@ import pandas as pd
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Place
 from ltpgap.issues import Issue, Severity, Where, make_issue
-from ltpgap.merge._sheets import LEVEL_WORDS, MATRIX
+from ltpgap.merge._sheets import GAPS, LEVEL_WORDS, MATRIX
 from ltpgap.merge.ics_data import IcsWorkbook
 from ltpgap.rag import IcsRollup, rollup_ics, rollup_region
 
-__all__ = ["typed_over"]
+__all__ = ["gaps_edited", "typed_over"]
 
 
 def _recomputed(book: IcsWorkbook, catalogue: Catalogue) -> IcsRollup:
@@ -77,6 +79,71 @@ def typed_over(book: IcsWorkbook, catalogue: Catalogue, *, replaced_by: str = ""
                 where=Where(file=book.path, sheet=MATRIX),
                 severity=Severity.WARNING,
                 commitment=para,
+            )
+        )
+    return issues
+
+
+def _listed(pairs: list[tuple[str, str]], names: dict[str, str], most: int = 10) -> str:
+    shown = [f"{names.get(unit, unit)} {para}" for unit, para in pairs[:most]]
+    more = f" and {len(pairs) - most} more" if len(pairs) > most else ""
+    return ", ".join(shown) + more
+
+
+def gaps_edited(book: IcsWorkbook) -> list[Issue]:
+    """``gaps-edited`` warnings when the Gaps sheet does not list every Red of the ICS matrix
+    (a row deleted by hand: a gap the report would leave out), or lists a gap the matrix does
+    not show at Red (added or left behind by hand). Nothing when the matrix cannot be read."""
+    if book.matrix_missing:
+        return []
+    m = book.matrix
+    paras = m["para"].astype(str).tolist()
+    units = [p for p in book.places if p.id in m.columns]
+    expected = {
+        (p.id, para)
+        for p in units
+        for para, rag in zip(paras, m[p.id].tolist(), strict=True)
+        if rag == "Red"
+    }
+    if book.scope == "ics-merge":  # ICS-level commitments: the ICS team's, once
+        team = zip(paras, m["level"].tolist(), m["ics_rag"].tolist(), strict=True)
+        expected |= {
+            (book.unit_id, para) for para, level, rag in team if level == "ics" and rag == "Red"
+        }
+    found = set(zip(book.gaps["place"].astype(str), book.gaps["para"].astype(str), strict=True))
+    if found == expected:
+        return []
+    rank = {para: i for i, para in enumerate(paras)}
+    order = {unit.id: i for i, unit in enumerate((*units, *([book.team] if book.team else [])))}
+
+    def ordered(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+        return sorted(pairs, key=lambda p: (rank.get(p[1], len(rank)), order.get(p[0], 0), p))
+
+    names = {p.id: p.name for p in book.places} | {book.unit_id: book.unit_name}
+    where = Where(file=book.path, sheet=GAPS)
+    issues = []
+    if missing := ordered(expected - found):
+        issues.append(
+            make_issue(
+                "gaps-edited",
+                f"the {GAPS} sheet leaves out {len(missing)} Red(s) of the {MATRIX} "
+                f"({_listed(missing, names)}): rows deleted by hand? A report lists the gaps "
+                "on Gaps, so it would leave them out. Merge again into this workbook to write "
+                "every gap back.",
+                where=where,
+                severity=Severity.WARNING,
+            )
+        )
+    if extra := ordered(found - expected):
+        issues.append(
+            make_issue(
+                "gaps-edited",
+                f"the {GAPS} sheet lists {len(extra)} gap(s) that the {MATRIX} does not show at "
+                f"Red ({_listed(extra, names)}): added, or left after a RAG was typed over, by "
+                "hand? A report lists the gaps on Gaps. Merge again into this workbook to write "
+                "them afresh.",
+                where=where,
+                severity=Severity.WARNING,
             )
         )
     return issues

@@ -182,8 +182,8 @@ class ReportData:
     movement: Movement | None = None
     checks: int = 0
     ics_id: str = ""  # the ICS the workbook belongs to (the history store's key)
-    #: What was found changed by hand in the workbook read (results typed over): shown by
-    #: `ltpgap report` before it writes; the report shows the workbook as it is.
+    #: What was found changed by hand in the workbook read (results typed over, gaps deleted):
+    #: shown by `ltpgap report` before it writes; the report shows the workbook as it is.
     warnings: tuple[Issue, ...] = ()
 
     @property
@@ -248,7 +248,7 @@ def load_report_data(
     from ltpgap.ics import load_ics
     from ltpgap.issues import LtpgapError
     from ltpgap.merge import probe_scope, read_ics_workbook
-    from ltpgap.merge._typed_over import typed_over
+    from ltpgap.merge._typed_over import gaps_edited, typed_over
     from ltpgap.merge.ics_data import matrix_problems
     from ltpgap.reports._build import build_report
     from ltpgap.reports._load import basis_from_ics, basis_from_place, cover_for
@@ -263,7 +263,7 @@ def load_report_data(
             raise LtpgapError(problems, summary=f"{path}: the ICS matrix cannot be read")
         basis = basis_from_ics(book)
         ics_id = book.unit_id
-        warnings = tuple(typed_over(book, catalogue))
+        warnings = (*typed_over(book, catalogue), *gaps_edited(book))
     else:
         result = assess_workbook(path, catalogue=catalogue)
         basis = basis_from_place(result, ics)

@@ -22,7 +22,7 @@ from ltpgap.merge import merge_workbooks, read_ics_workbook
 from ltpgap.merge._carry import by_column, unit_rows
 from ltpgap.merge._data_crc import edited_columns
 from ltpgap.merge._sheets import ICS_META_KEYS, ics_checksum
-from ltpgap.merge._typed_over import typed_over
+from ltpgap.merge._typed_over import gaps_edited, typed_over
 from ltpgap.schema import INPUT_KEYS
 
 SHEETS = [
@@ -168,7 +168,8 @@ def test_ics_rag_equals_independent_spec(
     expected = ics_rags(cat1, typed, [(p.id, p.population) for p in ics.places], "blmk", ics.rules)
     shown = {r["Para"]: r["ICS RAG"] for r in sheet_rows(out, "ICS matrix")}
     assert shown == expected
-    assert typed_over(read_ics_workbook(out), cat1) == []  # its rows agree with themselves
+    book = read_ics_workbook(out)
+    assert typed_over(book, cat1) == [] and gaps_edited(book) == []  # it agrees with itself
     # and each place column shows that place's §5 RAG
     for row in sheet_rows(out, "ICS matrix"):
         c = cat1.by_id[row["Para"]]

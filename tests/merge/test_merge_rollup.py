@@ -19,7 +19,7 @@ from ltpgap.cli import app
 from ltpgap.ics import IcsConfig, Place, Rules
 from ltpgap.issues import LtpgapError
 from ltpgap.merge import merge_workbooks, read_ics_workbook, rollup_workbooks
-from ltpgap.merge._typed_over import typed_over
+from ltpgap.merge._typed_over import gaps_edited, typed_over
 
 HERTS = IcsConfig(
     id="herts",
@@ -107,6 +107,7 @@ def test_region_rollup_equals_independent_spec(
     assert result.rollup.units == ("blmk", "herts")
     for book in (wb, *(read_ics_workbook(p) for p in two_ics.values())):
         assert typed_over(book, cat1) == [], book.path  # every result agrees with its row
+        assert gaps_edited(book) == [], book.path  # and Gaps with the matrix's Reds
     checks = sheet_rows(out, "Checks")
     assert any(r["Workbook"].startswith("blmk-ICS.xlsx › ") for r in checks)
 
@@ -484,3 +485,40 @@ def test_a_merge_or_rollup_into_a_workbook_with_a_result_typed_over_puts_it_back
     (note,) = [i for i in again.issues if i.code == "matrix-result-edited"]
     assert "This roll-up works every result out again" in note.message
     assert read_ics_workbook(region).matrix.set_index("para")["ics_rag"][para] == was
+
+
+def _gaps_cut_and_padded(path: Path) -> tuple[list[object], list[object]]:
+    """Delete the first row of Gaps (a gap hidden before a board) and add, under the table, a
+    row for a Para no place has at Red; returns (the row deleted, the row added)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Gaps"]
+    first = [c.value for c in ws[2]]
+    ws.delete_rows(2)
+    added = ["Luton", "3.10", "A gap typed in", "No", "", "", ""]
+    ws.append(added)
+    wb.save(path)
+    return first, added
+
+
+def test_gaps_that_do_not_match_the_matrix_are_named_before_a_report(
+    two_ics: dict[str, Path], tmp_path: Path, cat1: Catalogue
+) -> None:
+    """The report lists the gaps on Gaps: a row deleted there (a gap hidden before a board) or
+    typed in would change the board paper without a word. `check` and `report` name both."""
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    book = Path(shutil.copy(two_ics["blmk"], tmp_path / "blmk-ICS.xlsx"))
+    assert gaps_edited(read_ics_workbook(book)) == []
+    first, _ = _gaps_cut_and_padded(book)
+    done = CliRunner().invoke(app, ["check", str(book), "--format", "json", "--catalogue", cat])
+    said = [i["message"] for i in json.loads(done.output) if i["code"] == "gaps-edited"]
+    assert said == [
+        f"the Gaps sheet leaves out 1 Red(s) of the ICS matrix ({first[0]} {first[1]}): rows "
+        "deleted by hand? A report lists the gaps on Gaps, so it would leave them out. Merge "
+        "again into this workbook to write every gap back.",
+        "the Gaps sheet lists 1 gap(s) that the ICS matrix does not show at Red (Luton 3.10): "
+        "added, or left after a RAG was typed over, by hand? A report lists the gaps on Gaps. "
+        "Merge again into this workbook to write them afresh.",
+    ]
+    args = ["report", str(book), "--out", str(tmp_path / "r"), "--format", "xlsx", "--no-db"]
+    done = CliRunner().invoke(app, [*args, "--catalogue", cat])
+    assert done.exit_code == 0 and " ".join(done.output.split()).count("(gaps-edited)") == 2
