@@ -16,18 +16,39 @@ import pandas as pd
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Place
-from ltpgap.issues import Issue, Severity, Where, make_issue
+from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.merge._sheets import GAPS, LEVEL_WORDS, MATRIX
-from ltpgap.merge.ics_data import IcsWorkbook
+from ltpgap.merge.ics_data import IcsWorkbook, _text
 from ltpgap.rag import IcsRollup, rollup_ics, rollup_region
+from ltpgap.schema import RAG_VALUES
 
 __all__ = ["gaps_edited", "typed_over"]
 
 
-def _recomputed(book: IcsWorkbook, catalogue: Catalogue) -> IcsRollup:
+def _texts(values: pd.Series) -> list[str]:
+    """A column's cells as text, "" for a blank (None or NaN: pandas keeps them through
+    ``astype(str)``)."""
+    return ["" if v is None or (isinstance(v, float) and v != v) else _text(v) for v in values]
+
+
+def _rows(book: IcsWorkbook, catalogue: Catalogue) -> pd.DataFrame:
+    """The matrix rows the roll-up can take: each catalogue Para once (the first row of a Para
+    copied by hand), every cell as text."""
     m = book.matrix
-    paras = m["para"].astype(str).tolist()
-    units = [p for p in book.places if p.id in m.columns]
+    frame = pd.DataFrame({c: _texts(m[c]) for c in m.columns}, index=range(len(m)))
+    frame = frame[frame["para"].isin(catalogue.by_id)]
+    return frame.drop_duplicates("para")
+
+
+def _as_rag(values: pd.Series) -> list[str]:
+    """Unit RAGs as the roll-up takes them: anything that is not a RAG (typed over with other
+    text, or blanked) counts as Not assessed, and is named on its own (see _not_rags)."""
+    return [v if v in RAG_VALUES else "Not assessed" for v in values]
+
+
+def _recomputed(book: IcsWorkbook, catalogue: Catalogue, rows: pd.DataFrame) -> IcsRollup:
+    paras = rows["para"].tolist()
+    units = [p for p in book.places if p.id in rows.columns]
     if book.scope == "ics-merge":
         ics = IcsConfig(
             id=book.unit_id,
@@ -38,12 +59,32 @@ def _recomputed(book: IcsWorkbook, catalogue: Catalogue) -> IcsRollup:
         long = {
             "place": [p.id for p in units for _ in paras],
             "para": paras * len(units),
-            "rag": [v for p in units for v in m[p.id].tolist()],
+            "rag": [v for p in units for v in _as_rag(rows[p.id])],
         }
-        team = {"para": paras, "rag": m["ics_rag"].tolist()}  # ICS-level rows: taken as given
+        team = {"para": paras, "rag": _as_rag(rows["ics_rag"])}  # ICS-level rows: as given
         return rollup_ics(catalogue, long, ics=ics, ics_rags=team)
-    results = {p.id: pd.DataFrame({"para": paras, "ics_rag": m[p.id].tolist()}) for p in units}
+    results = {p.id: pd.DataFrame({"para": paras, "ics_rag": _as_rag(rows[p.id])}) for p in units}
     return rollup_region(catalogue, results, {p.id: p.population for p in units}, book.rules)
+
+
+def _not_rags(book: IcsWorkbook, rows: pd.DataFrame, tail: str) -> list[Issue]:
+    """A unit's cell on the matrix that holds no RAG at all (typed over, or blanked)."""
+    issues = []
+    for unit in [p for p in book.places if p.id in rows.columns]:
+        for para, shown in zip(rows["para"], rows[unit.id], strict=True):
+            if shown in RAG_VALUES:
+                continue
+            issues.append(
+                make_issue(
+                    "matrix-result-edited",
+                    f"{unit.name}'s RAG of {para} is {repr(shown) if shown else 'blank'} on the "
+                    f"{MATRIX}, which is not a RAG (typed over by hand?). {tail}",
+                    where=Where(file=book.path, sheet=MATRIX),
+                    severity=Severity.WARNING,
+                    commitment=para,
+                )
+            )
+    return issues
 
 
 def typed_over(book: IcsWorkbook, catalogue: Catalogue, *, replaced_by: str = "") -> list[Issue]:
@@ -54,28 +95,43 @@ def typed_over(book: IcsWorkbook, catalogue: Catalogue, *, replaced_by: str = ""
     another catalogue."""
     if book.matrix_missing or book.catalogue_hash != catalogue.content_hash or book.matrix.empty:
         return []
-    rolled = _recomputed(book, catalogue)
+    rows = _rows(book, catalogue)
+    try:
+        rolled = _recomputed(book, catalogue, rows)
+    except LtpgapError:  # a population the roll-up cannot weight by (metadata edited by hand)
+        return []
     computed = dict(zip(rolled.column("para"), rolled.column("ics_rag"), strict=True))
     level = f"{LEVEL_WORDS.get(book.scope, 'ICS')} RAG"
     units = "ICSs" if book.scope == "region" else "regions" if book.scope == "national" else ""
     units = units or "places"
-    issues = []
-    for para, shown in zip(book.matrix["para"].astype(str), book.matrix["ics_rag"], strict=True):
+    put_back = "It is read as it is. Merge again into this workbook to put back"
+    kept = (
+        f"This {replaced_by} works every result out again, so the value typed is not kept"
+        if replaced_by
+        else f"{put_back} the result worked out"
+    )
+    advice = (
+        "to change a result, change the inputs (a RAG override with its reason) in the "
+        "workbook they come from."
+    )
+    issues = _not_rags(book, rows, f"{kept}; {advice}")
+    for para, shown in zip(rows["para"], rows["ics_rag"], strict=True):
         rag = computed.get(para)
         if rag is None or shown == rag:
             continue
-        what = (
-            f"This {replaced_by} works every result out again, so the value typed is not kept"
-            if replaced_by
-            else f"It is read as it is. Merge again into this workbook to put back '{rag}'"
-        )
+        if shown not in RAG_VALUES:  # blanked, or other text: whatever its row gives
+            found = f"{repr(shown) if shown else 'blank'} on the {MATRIX}, which is not a RAG"
+            what = kept
+        else:
+            found = (
+                f"'{shown}' on the {MATRIX}, but the {units}' RAGs on its row give '{rag}' "
+                "under the rules in force"
+            )
+            what = kept if replaced_by else f"{put_back} '{rag}'"
         issues.append(
             make_issue(
                 "matrix-result-edited",
-                f"the {level} of {para} is '{shown}' on the {MATRIX}, but the {units}' RAGs on "
-                f"its row give '{rag}' under the rules in force (typed over by hand?). {what}; "
-                "to change a result, change the inputs (a RAG override with its reason) in the "
-                "workbook they come from.",
+                f"the {level} of {para} is {found} (typed over by hand?). {what}; {advice}",
                 where=Where(file=book.path, sheet=MATRIX),
                 severity=Severity.WARNING,
                 commitment=para,
@@ -97,20 +153,20 @@ def gaps_edited(book: IcsWorkbook) -> list[Issue]:
     if book.matrix_missing:
         return []
     m = book.matrix
-    paras = m["para"].astype(str).tolist()
+    paras = _texts(m["para"])
     units = [p for p in book.places if p.id in m.columns]
     expected = {
         (p.id, para)
         for p in units
-        for para, rag in zip(paras, m[p.id].tolist(), strict=True)
+        for para, rag in zip(paras, _texts(m[p.id]), strict=True)
         if rag == "Red"
     }
     if book.scope == "ics-merge":  # ICS-level commitments: the ICS team's, once
-        team = zip(paras, m["level"].tolist(), m["ics_rag"].tolist(), strict=True)
+        team = zip(paras, _texts(m["level"]), _texts(m["ics_rag"]), strict=True)
         expected |= {
             (book.unit_id, para) for para, level, rag in team if level == "ics" and rag == "Red"
         }
-    found = set(zip(book.gaps["place"].astype(str), book.gaps["para"].astype(str), strict=True))
+    found = set(zip(_texts(book.gaps["place"]), _texts(book.gaps["para"]), strict=True))
     if found == expected:
         return []
     rank = {para: i for i, para in enumerate(paras)}

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lockkit import excel_lock_file
 from mergekit import V2, blank_books, sheet_rows, type_inputs
 from oracle import ics_rag
@@ -20,6 +24,7 @@ from ltpgap.ics import IcsConfig, Place, Rules
 from ltpgap.issues import LtpgapError
 from ltpgap.merge import merge_workbooks, read_ics_workbook, rollup_workbooks
 from ltpgap.merge._typed_over import gaps_edited, typed_over
+from ltpgap.schema import RAG_VALUES
 
 HERTS = IcsConfig(
     id="herts",
@@ -522,3 +527,60 @@ def test_gaps_that_do_not_match_the_matrix_are_named_before_a_report(
     args = ["report", str(book), "--out", str(tmp_path / "r"), "--format", "xlsx", "--no-db"]
     done = CliRunner().invoke(app, [*args, "--catalogue", cat])
     assert done.exit_code == 0 and " ".join(done.output.split()).count("(gaps-edited)") == 2
+
+
+CELLS = st.one_of(
+    st.sampled_from(["Green", "Amber", "Red", "N/A", "Not assessed", "green", "", "#N/A"]),
+    st.none(),
+    st.just(float("nan")),
+    st.integers(-3, 3),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_whatever_is_typed_over_the_matrix_or_gaps_is_named_never_a_crash(
+    two_ics: dict[str, Path], cat1: Catalogue, data: Any
+) -> None:
+    """Any cell of the matrix or Gaps typed over (blank, a number, an error, any text), rows
+    copied or deleted, a population that cannot weigh: the checks give warnings, never an
+    exception, and a blanked ICS RAG is named as blank."""
+    book = read_ics_workbook(two_ics["blmk"])
+    matrix, gaps = book.matrix.astype(object).copy(), book.gaps.astype(object).copy()
+    for _ in range(data.draw(st.integers(1, 5))):
+        row = data.draw(st.integers(0, len(matrix) - 1))
+        column = data.draw(st.sampled_from(list(matrix.columns)))
+        matrix.iat[row, matrix.columns.get_loc(column)] = data.draw(CELLS)
+    if data.draw(st.booleans()):
+        matrix = pd.concat([matrix, matrix.iloc[:2]], ignore_index=True)
+    if len(gaps) and data.draw(st.booleans()):
+        gaps.iat[0, data.draw(st.integers(0, len(gaps.columns) - 1))] = data.draw(CELLS)
+    places = book.places
+    if data.draw(st.booleans()):
+        places = tuple(replace(p, population=data.draw(st.integers(-1, 3))) for p in places)
+    edited = replace(book, matrix=matrix, gaps=gaps, places=places)
+    issues = [*typed_over(edited, cat1), *gaps_edited(edited)]
+    assert all(i.severity.value == "warning" and i.message for i in issues)
+    if any(p.population <= 0 for p in places):
+        return  # nothing to weigh by: the results cannot be worked out again
+    named = {i.commitment for i in issues}
+    results = ["ics_rag", *(p.id for p in places)]
+    paras = [None if v is None or v != v else str(v) for v in matrix["para"]]
+    for row, para in enumerate(paras):
+        if para not in cat1.by_id or paras.index(para) != row:
+            continue  # not a commitment's row, or a copy of one
+        for column in results:
+            value = matrix.iat[row, matrix.columns.get_loc(column)]
+            if value not in RAG_VALUES:  # anything but a RAG word is named
+                assert para in named, (para, column, value)
+
+
+def test_a_blanked_result_is_named_as_blank(two_ics: dict[str, Path], cat1: Catalogue) -> None:
+    book = read_ics_workbook(two_ics["blmk"])
+    matrix = book.matrix.astype(object).copy()
+    matrix.iat[0, matrix.columns.get_loc("ics_rag")] = None
+    (issue,) = typed_over(replace(book, matrix=matrix), cat1)
+    assert issue.message.startswith(
+        f"the ICS RAG of {matrix.iat[0, 0]} is blank on the ICS matrix, which is not a RAG"
+    )
