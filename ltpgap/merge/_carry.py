@@ -479,13 +479,20 @@ def edits_ahead(book: IcsWorkbook) -> list[Issue]:
     wrote it: the ``place-data-edited`` warning, given before a merge takes the values."""
     if book.scope != "ics-merge" or book.place_data_missing:
         return []  # kept-data-damaged, at the merge, says what is missing
+    data = book.place_data
+    cells = _Rows(data) if data.columns.is_unique else None
+    at: dict[object, list[int]] = {}  # place id → its rows' positions, in order
+    for i, place in enumerate(data["place"].tolist()):
+        at.setdefault(place, []).append(i)
     issues: list[Issue] = []
     for ref in (*book.places, *([book.team] if book.team else [])):
         if ref.crc is None or ref.status not in ("submitted", "kept"):
             continue
-        columns = by_column(unit_rows(book.place_data, ref.id))
-        if ref.rows is None or len(columns["row"]) >= ref.rows:  # else kept-data-damaged
-            issues += edited_place_data(ref, columns, book.path, now="ahead")
+        positions = at.get(ref.id, [])
+        if ref.rows is not None and len(positions) < ref.rows:
+            continue  # rows cut: the merge says kept-data-damaged
+        columns = cells.unit(positions)[0] if cells else by_column(data.take(positions))
+        issues += edited_place_data(ref, columns, book.path, now="ahead")
     return issues
 
 
