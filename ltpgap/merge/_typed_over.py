@@ -36,7 +36,7 @@ def _rows(book: IcsWorkbook, catalogue: Catalogue) -> pd.DataFrame:
     copied by hand), every cell as text."""
     m = book.matrix
     frame = pd.DataFrame({c: _texts(m[c]) for c in m.columns}, index=range(len(m)))
-    frame = frame[frame["para"].isin(catalogue.by_id)]
+    frame = frame[frame["para"].isin(catalogue.ids)]
     return frame.drop_duplicates("para")
 
 
