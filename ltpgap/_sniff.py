@@ -71,6 +71,15 @@ class LockFile:
             severity=Severity.WARNING,
         )
 
+    def replaced_warning(self, path: Path, see: str, old: str, after: str = "") -> Issue:
+        """The workbook was replaced on disk while Excel has it open (where the system lets a
+        command do that: not Windows): Excel still shows, and would save back, ``old``."""
+        return self.open_warning(
+            path,
+            f"close it there without saving and open it again to see {see} (saving it from "
+            f"Excel would put back {old}){after}.",
+        )
+
 
 def _lock_owner(head: bytes) -> str:
     """The user an Office lock file names (a length byte, then the name), '' if unreadable."""

@@ -166,11 +166,7 @@ def cell_text(value: object) -> str:
     inputs hash, and the reader comparing a copied Gap analysis table with the one it read)."""
     if isinstance(value, str):  # the usual cell: nothing below applies to text
         return " ".join(value.split())
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    if type(value).__name__ in {"NaTType", "NAType"}:
+    if is_blank(value):  # None, NaN, NaT, pd.NA
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"

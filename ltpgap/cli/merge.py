@@ -122,7 +122,13 @@ WhoOption = Annotated[
 #: About the files given and the workbook written, as a merge and a roll-up both find them:
 #: printed even when they are only warnings.
 FILE_PROBLEMS = frozenset(
-    {"report-workbook", "excel-lock-file", "workbook-open", "ics-workbook-additions"}
+    {
+        "report-workbook",
+        "excel-lock-file",
+        "workbook-open",
+        "ics-workbook-additions",
+        "matrix-result-edited",
+    }
 )
 #: Problems about whole workbooks, printed even when they are only warnings or notes.
 _SHOWN = FILE_PROBLEMS | frozenset(
@@ -131,7 +137,6 @@ _SHOWN = FILE_PROBLEMS | frozenset(
         "duplicate-place",
         "kept-data-damaged",
         "place-data-edited",
-        "matrix-result-edited",
         "gap-table-copy",
         "place-name-conflict",
         "metadata-edited",

@@ -83,13 +83,7 @@ def push_command(
         console.print()
         notable = [i for i in done.issues if i.severity is not Severity.INFO]
         if lock is not None and done.written:  # Excel did not stop it (not Windows)
-            notable.append(
-                lock.open_warning(
-                    path,
-                    "close it there without saving and open it again to see the new catalogue "
-                    "(saving it from Excel would put back the old one).",
-                )
-            )
+            notable.append(lock.replaced_warning(path, "the new catalogue", "the old one"))
         print_issues(notable, title=f"{len(notable)} thing(s) to check in {path.name}")
     if failed:
         console.print(f"{failed} of {len(workbooks)} workbook(s) not pushed; see the errors above.")

@@ -40,16 +40,9 @@ def recompute_command(
     if done.backup:
         console.print(f"Previous version kept as {done.backup}.")
     if lock is not None:  # where Excel does not stop the file being replaced (not Windows)
-        print_issues(
-            [
-                lock.open_warning(
-                    workbook,
-                    "close it there without saving and open it again to see these results "
-                    "(saving it from Excel would put back the results from before), or use "
-                    "the add-in's Recompute button inside Excel.",
-                )
-            ]
-        )
+        after = ", or use the add-in's Recompute button inside Excel"
+        old = "the results from before"
+        print_issues([lock.replaced_warning(workbook, "these results", old, after)])
     issues = done.result.issues
     if issues:
         print_issues(issues, title=f"{len(issues)} problem(s) in {done.path.name}")

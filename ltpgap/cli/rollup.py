@@ -12,9 +12,6 @@ from ltpgap.catalogue import load_catalogue
 from ltpgap.cli._common import CatalogueOption, console, guarded, print_issues
 from ltpgap.cli.merge import FILE_PROBLEMS, counts_overview, file_progress
 
-#: An ICS workbook's result typed over by hand, which the roll-up reads as it is.
-_READ_AS_IS = frozenset({"matrix-result-edited"})
-
 if TYPE_CHECKING:
     from ltpgap.merge import RollupResult
 
@@ -95,7 +92,7 @@ def rollup_command(
             catalogue=cat,
             progress=progress,
         )
-    noted = [i for i in result.issues if i.code in FILE_PROBLEMS or i.code in _READ_AS_IS]
+    noted = [i for i in result.issues if i.code in FILE_PROBLEMS]
     print_issues(noted, title=f"{len(noted)} problem(s) to act on")
     label = name or ("England" if level == "national" else "Region")
     if not quiet:

@@ -19,7 +19,7 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import REPORT_WORKBOOK
-from ltpgap.merge._data_crc import edited_columns, edited_source
+from ltpgap.merge._data_crc import column_crcs, edited_columns
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, UnitInputs, assess_units
@@ -521,7 +521,6 @@ def carry_forward(
     rows = _Rows(data) if data.columns.is_unique else None
     built: list[tuple[str, PlaceSubmission | None]] = []  # in the units' order
     edited: list[Issue] = []  # kept units whose rows were changed by hand since
-    hand: dict[str, str] = {}  # their ids → what the history store records them under
     current: list[tuple[int, PlaceRef, dict[str, list[object]], tuple[str, ...], UnitInputs]] = []
     for ref, scope in units:
         if ref.id in submitted or ref.id not in wanted or ref.status not in ("submitted", "kept"):
@@ -541,11 +540,10 @@ def carry_forward(
             if short or previous.place_data_missing
             else edited_place_data(ref, inputs, previous.path, now="kept")
         )
-        if said:
+        if said:  # its data is now the values as they are: recorded as such from here on
             edited += said
-            hand[ref.id] = edited_source(ref.file_sha256, inputs)
             when = ref.edited_after or previous.generated_at or ref.merged_at
-            ref = replace(ref, edited_after=when)
+            ref = replace(ref, edited_after=when, crc=column_crcs(inputs))
         locate = ref_locator(ref, inputs)
         unit_scope: Literal["place", "ics"] = "ics" if scope == "ics" else "place"
         if not ref.catalogue_hash or ref.catalogue_hash == catalogue.content_hash:
@@ -581,8 +579,7 @@ def carry_forward(
     kept: dict[str, PlaceSubmission] = {}
     for unit_id, submission in built:
         assert submission is not None
-        edits = hand.get(unit_id, "")
-        kept[unit_id] = replace(submission, edited_sha256=edits) if edits else submission
+        kept[unit_id] = submission
     damaged = _damaged_place_data(previous, [s.ref for s in kept.values()], cut, at, wanted)
     return kept, [*gone, *damaged, *edited]
 

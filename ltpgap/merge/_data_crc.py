@@ -81,9 +81,9 @@ def edited_columns(
     ]
 
 
-def edited_source(file_sha256: str, columns: Mapping[str, Sequence[object]]) -> str:
-    """What a unit's data kept from the previous merge, changed by hand on Place data since,
-    is recorded under in the history store in place of its workbook's sha256: the same
-    workbook with the same edits gives the same, so it is recorded once."""
-    crcs = json.dumps(column_crcs(columns), sort_keys=True)
-    return hashlib.sha256(f"{file_sha256} {crcs}".encode()).hexdigest()
+def edited_source(file_sha256: str, crcs: Mapping[str, str]) -> str:
+    """What a unit's data changed by hand on Place data is recorded under in the history
+    store in place of its workbook's sha256: from that sha256 and the data's column CRCs, so
+    the same workbook with the same edits gives the same, and is recorded once."""
+    text = json.dumps(dict(crcs), sort_keys=True)
+    return hashlib.sha256(f"{file_sha256} {text}".encode()).hexdigest()

@@ -20,7 +20,7 @@ from ltpgap.issues import Issue, Where, make_issue
 from ltpgap.merge._history_view import HistoryView, history_view
 from ltpgap.merge.ics_writer import write_ics_workbook
 from ltpgap.merge.merge import merge_workbooks
-from ltpgap.merge.model import EDITED, MergeResult
+from ltpgap.merge.model import EDITED_ON, MergeResult
 
 if TYPE_CHECKING:
     from ltpgap.store import RecordResult, Store
@@ -60,7 +60,7 @@ def default_who() -> str:
 
 def _names(result: MergeResult, units: Sequence[str]) -> str:
     name = {
-        s.unit_id: f"{s.ref.name}'s data {EDITED.strip('()')}" if s.edited_sha256 else s.ref.name
+        s.unit_id: f"{s.ref.name}'s data {EDITED_ON}" if s.ref.edited_after else s.ref.name
         for s in result.submissions
     }
     team = result.ics.id

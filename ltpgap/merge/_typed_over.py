@@ -18,17 +18,17 @@ from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Place
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.merge._sheets import GAPS, LEVEL_WORDS, MATRIX
-from ltpgap.merge.ics_data import IcsWorkbook, _text
+from ltpgap.merge.ics_data import IcsWorkbook
 from ltpgap.rag import IcsRollup, rollup_ics, rollup_region
-from ltpgap.schema import RAG_VALUES
+from ltpgap.schema import RAG_VALUES, cell_text
 
 __all__ = ["gaps_edited", "typed_over"]
 
 
 def _texts(values: pd.Series) -> list[str]:
-    """A column's cells as text, "" for a blank (None or NaN: pandas keeps them through
+    """A column's cells as text, "" for a blank (None or NaN, which pandas keeps through
     ``astype(str)``)."""
-    return ["" if v is None or (isinstance(v, float) and v != v) else _text(v) for v in values]
+    return [cell_text(v) for v in values]
 
 
 def _rows(book: IcsWorkbook, catalogue: Catalogue) -> pd.DataFrame:

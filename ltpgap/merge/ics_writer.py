@@ -245,20 +245,13 @@ def _place_rows(content: IcsContent, tables: Sequence[TableData]) -> dict[str, W
         return None
     ids = {name: unit for unit, name in names_of(content).items()}
     keys = ["row", "para", *INPUT_KEYS, *(c.header for c in data.columns[4 + len(INPUT_KEYS) :])]
-    cells = data.by_column[2:]
-    at: dict[str, list[range]] = {}  # unit id → its runs of rows (one, as the merge writes)
-    start = 0
-    for name, run in itertools.groupby(data.by_column[0]):
-        end = start + sum(1 for _ in run)
-        at.setdefault(ids.get(str(name), str(name)), []).append(range(start, end))
-        start = end
     out: dict[str, Written] = {}
-    for unit, runs in at.items():
-        if len(runs) == 1:
-            columns = {k: v[runs[0].start : runs[0].stop] for k, v in zip(keys, cells, strict=True)}
-        else:
-            columns = {k: [v[i] for r in runs for i in r] for k, v in zip(keys, cells, strict=True)}
-        out[unit] = (sum(len(r) for r in runs), column_crcs(columns))
+    start = 0
+    for name, run in itertools.groupby(data.by_column[0]):  # each unit's rows are together
+        end = start + sum(1 for _ in run)
+        columns = {k: v[start:end] for k, v in zip(keys, data.by_column[2:], strict=True)}
+        out[ids.get(str(name), str(name))] = (end - start, column_crcs(columns))
+        start = end
     return out
 
 

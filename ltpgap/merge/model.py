@@ -19,6 +19,7 @@ import pandas as pd
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Rules
 from ltpgap.issues import Issue
+from ltpgap.merge._data_crc import edited_source
 from ltpgap.merge._sheets import LEVEL_WORDS
 from ltpgap.rag import IcsRollup, PlaceAssessment
 from ltpgap.rag._table import Table, as_columns, first_positions, table_columns, table_frame
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from ltpgap.merge._history_view import HistoryView
 
 __all__ = [
-    "EDITED",
+    "EDITED_ON",
     "IcsContent",
     "MergeResult",
     "PlaceRef",
@@ -39,8 +40,8 @@ __all__ = [
     "hash_rows",
 ]
 
-#: After a workbook's name in the history store: its data as changed by hand on Place data.
-EDITED = "(as edited on Place data)"
+#: What a unit's data is when it was changed by hand on Place data (history store, messages).
+EDITED_ON = "as edited on Place data"
 
 Scope = Literal["ics-merge", "region", "national"]
 Status = Literal["submitted", "kept", "missing", "skipped"]
@@ -169,9 +170,6 @@ class PlaceSubmission:
     issues: tuple[Issue, ...] = ()
     migrated_from: str = ""  # "ltp-2019 1.0.0" when migrated for this merge
     migrated_inputs: pd.DataFrame | None = None  # the inputs carried to the new catalogue
-    #: Kept from the previous merge with its rows on Place data changed by hand since: what
-    #: the history store records it under instead of its workbook's sha256 ('' otherwise).
-    edited_sha256: str = ""
 
     @property
     def unit_id(self) -> str:
@@ -279,8 +277,10 @@ class MergeResult:
         subs: Sequence[SubmissionRecord] = [
             SubmissionRecord(
                 unit_id=s.unit_id,
-                file_name=f"{s.ref.file} {EDITED}" if s.edited_sha256 else s.ref.file,
-                file_hash=s.edited_sha256 or s.ref.file_sha256,
+                file_name=f"{s.ref.file} ({EDITED_ON})" if s.ref.edited_after else s.ref.file,
+                file_hash=edited_source(s.ref.file_sha256, s.ref.crc or {})
+                if s.ref.edited_after
+                else s.ref.file_sha256,
                 # the version the assessed ids belong to: the merge's own when migrated
                 catalogue_version=self.catalogue.info.version
                 if s.migrated_from
