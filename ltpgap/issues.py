@@ -168,6 +168,10 @@ CODES: dict[str, CodeInfo] = {
     # --- merge and roll-up ---
     "duplicate-place": CodeInfo(severity=E, summary="the same place was submitted twice"),
     "place-not-in-ics": CodeInfo(severity=E, summary="a place is not in the ICS file"),
+    "ics-file-changed": CodeInfo(
+        severity=E,
+        summary="the add-in's ICS Recompute: the ICS file's places or rules are not the workbook's",
+    ),
     "catalogue-mismatch": CodeInfo(
         severity=E, summary="workbooks were built from different catalogues"
     ),

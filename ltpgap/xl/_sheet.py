@@ -210,15 +210,32 @@ def find_header(
     )
 
 
+def _raw_rows(sheet: xw.Sheet) -> list[Sequence[object]]:
+    """A sheet's cells from A1 to its last used cell as the engine holds them, unconverted.
+
+    The remote engine (xlwings Server and Lite) turns any text shaped like an ISO date and time
+    into a datetime as it reads values, so the metadata's ``generated_at``
+    (``2026-12-08T02:23:01Z``, a text cell) would come back as ``2026-12-08 02:23:01``, and
+    its checksum could not be checked or made again. Raw values are the text the cell holds.
+    """
+    rows, cols = extent(sheet)
+    raw: Any = sheet.range((1, 1), (rows, cols)).raw_value
+    if not isinstance(raw, list | tuple):
+        return [[raw]]
+    if raw and not isinstance(raw[0], list | tuple):
+        return [raw] if rows == 1 else [[v] for v in raw]
+    return list(raw)
+
+
 def read_meta(book: xw.Book) -> dict[str, str]:
-    """The hidden metadata sheet as key → value ({} when it is missing or not sent)."""
+    """The hidden metadata sheet as key → value, each value the text its cells hold ({} when
+    the sheet is missing or not sent)."""
     sheet = find_sheet(book, META_SHEET)
     if sheet is None:
         return {}
-    grid = read_grid(sheet)
     out: dict[str, str] = {}
-    for row, line in enumerate(grid.values, start=1):
-        key = grid.cell(row, 1)
+    for line in _raw_rows(sheet):
+        key = line[0] if line else None
         if not is_blank(key):
             # A value over a cell's 32,767 characters (the places of a big ICS) continues in
             # columns C, D … (ltpgap.merge.ics_writer): join the pieces as written.

@@ -5,7 +5,9 @@ its ``Place data`` sheet, and its hidden metadata names the places. Recompute re
 place's submission from ``Place data`` exactly as a re-merge carries a place forward, rolls
 up to the ICS, and writes the rows the merge's own table builders produce, so the sheets hold
 what `ltpgap merge` would write from the same inputs. ``Read me``, ``Checks`` and ``Place
-data`` are left as they are.
+data`` are left as they are. The server's ICS file must list the places, names and rules the
+workbook was merged with (its columns and Read me show them); new populations are used and
+recorded in the hidden metadata (:mod:`ltpgap.merge._ics_file`).
 
 Only the pure parts of ltpgap.merge are imported (the unit rebuild, the table builders, and
 :func:`ltpgap.merge.ics_data.ics_workbook`), and only when an ICS workbook is recomputed:
@@ -16,7 +18,7 @@ names come from :mod:`ltpgap.layout` (a test checks the merge's agree).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
@@ -77,6 +79,9 @@ class IcsResult:
     tables: dict[str, Sequence[Sequence[object]]]  # table sheet -> body rows (from row 2)
     snapshot: list[list[str]]  # the whole Snapshot sheet (from A1)
     issues: tuple[Any, ...] = ()
+    #: Metadata values to rewrite (key -> value): the ICS file's new populations, which the
+    #: figures were weighted by ({} when they are those recorded).
+    meta: Mapping[str, str] = field(default_factory=dict)
 
 
 def is_ics_workbook(book: xw.Book, layout: IcsLayout = LAYOUT) -> bool:
@@ -158,7 +163,8 @@ def _submissions(
     book: xw.Book, meta: Mapping[str, str], catalogue: Catalogue, ics: IcsConfig, layout: IcsLayout
 ) -> tuple[dict[str, Any], list[Issue]]:
     """Every unit's submission rebuilt from Place data, as a re-merge carries it forward, and
-    a ``place-not-in-ics`` problem for each unit there that the ICS file no longer lists."""
+    the problems found doing so (data that cannot be used; a unit the ICS file no longer lists
+    does not get here: :func:`compute_ics` stops first, ``ics-file-changed``)."""
     from ltpgap.merge._carry import carry_forward
     from ltpgap.merge.ics_data import ics_workbook
 
@@ -177,10 +183,13 @@ def compute_ics(
 ) -> IcsResult:
     """Assess every unit from Place data, roll up to the ICS, build the merge's table rows."""
     from ltpgap.merge._content import ics_content
+    from ltpgap.merge._ics_file import columns_changed, population_meta
     from ltpgap.merge._tables import gaps_table, matrix_table, snapshot_grid, summary_table
 
     meta = read_meta(book)
     _check_identity(book, meta, ics)
+    if changed := columns_changed(meta, ics, path=str(book.name)):
+        raise LtpgapError([changed])
     subs, gone = _submissions(book, meta, catalogue, ics, layout)
     content = ics_content(
         ics, catalogue, subs, generated_at=meta.get("generated_at", ""), after_missing=gone
@@ -197,6 +206,7 @@ def compute_ics(
         tables={k: list(v) for k, v in tables.items()},
         snapshot=snapshot_grid(content),
         issues=content.issues,
+        meta=population_meta(meta, ics),
     )
 
 
@@ -220,8 +230,35 @@ def write_ics(book: xw.Book, result: IcsResult, layout: IcsLayout = LAYOUT) -> N
         old_rows, old_cols = extent(sheet)
         grid = keep_grid(result.snapshot, old_rows, old_cols)
         put_block(sheet.range((1, 1), (len(grid), len(grid[0]))), grid)
+    _write_meta(book, result.meta)
 
 
-def output_sheets(book: xw.Book, layout: IcsLayout = LAYOUT) -> list[str]:
-    """The output sheets present in this workbook (the ones recompute will write)."""
-    return [s for s in layout.outputs if find_sheet(book, s) is not None]
+def _write_meta(book: xw.Book, values: Mapping[str, str]) -> None:
+    """Rewrite these metadata values in place: column B, continued in C, D … as the merge
+    writes a value longer than a cell holds (the old pieces cleared). The cells are text
+    cells, as the merge makes them: written as they are, with no apostrophe."""
+    from ltpgap.merge._sheets import META_CHUNK
+
+    sheet = find_sheet(book, META_SHEET)
+    if sheet is None or not values:
+        return
+    grid = read_grid(sheet)
+    for row, line in enumerate(grid.values, start=1):
+        key = grid.cell(row, 1)
+        value = values.get(str(key).strip()) if not is_blank(key) else None
+        if value is None:
+            continue
+        pieces: list[object] = [value[i : i + META_CHUNK] for i in range(0, len(value), META_CHUNK)]
+        pieces += [None] * (len(line) - 1 - len(pieces))
+        target = sheet.range((row, 2), (row, 1 + max(len(pieces), 1)))
+        target.number_format = "@"
+        put_block(target, [pieces or [""]])
+
+
+def output_sheets(
+    book: xw.Book, layout: IcsLayout = LAYOUT, result: IcsResult | None = None
+) -> list[str]:
+    """The output sheets present in this workbook (the ones recompute will write), and the
+    hidden metadata when ``result`` rewrites some of it."""
+    names = [*layout.outputs, *([META_SHEET] if result is not None and result.meta else [])]
+    return [s for s in names if find_sheet(book, s) is not None]

@@ -187,7 +187,7 @@ def _recompute_ics(
 ) -> Outcome:
     authorize(ics.id, "ics")
     result = ics_book.compute_ics(book, catalogue, ics)
-    with unlocked(protection, book, ics_book.output_sheets(book), []):
+    with unlocked(protection, book, ics_book.output_sheets(book, result=result), []):
         ics_book.write_ics(book, result)
     return Outcome(
         operation="recompute",

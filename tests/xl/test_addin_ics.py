@@ -9,12 +9,14 @@ from typing import Any
 import openpyxl
 import pytest
 from addinkit import Client, bearer
-from officejs import ExcelStandIn, as_python, payload_from_xlsx
+from officejs import ExcelStandIn, as_python, payload_from_xlsx, text_columns
 from openpyxl.utils import get_column_letter
 
 from ltpgap.catalogue import Catalogue
-from ltpgap.ics import IcsConfig
+from ltpgap.ics import IcsConfig, Place
+from ltpgap.issues import LtpgapError
 from ltpgap.merge import merge_workbooks
+from ltpgap.merge.ics_data import IcsWorkbook
 from ltpgap.xl.ics import LAYOUT
 from ltpgap.xl.scripts import RECOMPUTE_SHEETS
 
@@ -186,23 +188,142 @@ def test_recompute_builds_no_assessment_or_rollup_frame(
         assert _norm(excel.values(name)) == _sheet(merged, name), name
 
 
-def test_a_place_no_longer_in_the_ics_file_is_named(
-    merged: Path, catalogue: Catalogue, blmk: IcsConfig
+def _moved(ics: IcsConfig) -> IcsConfig:
+    return replace(ics, places=(*ics.places[1:], ics.places[0]))
+
+
+def _renamed(ics: IcsConfig) -> IcsConfig:
+    first = replace(ics.places[0], name="Bedford")
+    return replace(ics, places=(first, *ics.places[1:]))
+
+
+def _added(ics: IcsConfig) -> IcsConfig:
+    return replace(ics, places=(*ics.places, Place(id="newtown", name="Newtown", population=9)))
+
+
+CHANGED_FILES = {
+    "a place taken out": (
+        lambda ics: replace(ics, places=tuple(p for p in ics.places if p.id != "bedford")),
+        "Bedford Borough ('bedford') is in the workbook but not in the ICS file",
+    ),
+    "a place added": (_added, "Newtown ('newtown') is new in the ICS file"),
+    "a place renamed": (_renamed, "'Bedford Borough' ('bedford') is named 'Bedford'"),
+    "places reordered": (_moved, "lists the places in another order (Central Bedfordshire, "),
+    "the ICS renamed": (
+        lambda ics: replace(ics, name="BLMK"),
+        "the ICS is named 'BLMK' in the ICS file ('Bedfordshire, Luton and Milton Keynes'",
+    ),
+    "other rules": (
+        lambda ics: replace(ics, rules=replace(ics.rules, min_assessed_share=0.6)),
+        "the rule min_assessed_share is 0.6 in the ICS file (0.5 in the workbook)",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGED_FILES))
+def test_an_ics_file_that_would_move_columns_is_refused(
+    change: str, merged: Path, catalogue: Catalogue, blmk: IcsConfig
 ) -> None:
-    """Place data holds Bedford, but the server's ICS file no longer lists it: Recompute
-    leaves it out of the figures and says so (``place-not-in-ics``), as a re-merge does."""
+    """Recompute writes under the matrix's headers and leaves Read me: an ICS file with other
+    places (taken out, added, renamed, reordered), another ICS name or other rules would put
+    RAGs under other places' names, or leave Read me wrong. It stops, writes nothing, and
+    says what differs (``ics-file-changed``)."""
     import xlwings as xw
 
-    from ltpgap.xl.ics import compute_ics
+    from ltpgap.xl.operations import recompute
 
-    now = replace(blmk, places=tuple(p for p in blmk.places if p.id != "bedford"))
+    make, said = CHANGED_FILES[change]
     book = xw.Book(json=payload_from_xlsx(merged, include=RECOMPUTE_SHEETS))
-    result = compute_ics(book, catalogue, now)
-    [issue] = [i for i in result.issues if i.code == "place-not-in-ics"]
-    assert "Bedford Borough ('bedford')" in issue.message and issue.where.sheet == "Place data"
-    counted = " ".join(map(str, result.rollup.column("places_counted")))
-    assert "bedford" not in counted and "luton" in counted
-    before = compute_ics(
-        xw.Book(json=payload_from_xlsx(merged, include=RECOMPUTE_SHEETS)), catalogue, blmk
+    with pytest.raises(LtpgapError) as raised:
+        recompute(book, catalogue=catalogue, ics=make(blmk))
+    [issue] = raised.value.issues
+    assert issue.code == "ics-file-changed" and said in issue.message, issue.message
+    assert "--out ICS.xlsx" in issue.message and issue.where.file == blmk.path
+    assert book.json()["actions"] == []
+
+
+def test_rules_the_workbook_was_not_merged_with_are_refused_by_the_server(
+    client: Client, merged: Path
+) -> None:
+    """Through the server: a workbook merged under other rules than the server's ICS file."""
+    payload = payload_from_xlsx(merged, include=RECOMPUTE_SHEETS)
+    meta = next(s for s in payload["sheets"] if s["name"] == "_ltpgap")
+    for row in meta["values"]:
+        if row[0] == "rules":
+            row[1] = row[1].replace('"green_threshold":0.8', '"green_threshold":0.9')
+    reply = client.post(SCRIPT, json=payload, headers=bearer("ics"))
+    assert reply.status_code == 422
+    assert "the rule green_threshold is 0.8 in the ICS file (0.9" in reply.json()["detail"]
+
+
+def _read_back(excel: ExcelStandIn) -> IcsWorkbook:
+    """The ICS workbook as the command line reads it, from the cells the add-in left."""
+    import xlwings as xw
+
+    from ltpgap.merge.ics_data import ics_workbook
+    from ltpgap.xl._sheet import read_grid, read_meta
+    from ltpgap.xl.ics import _table_frame
+
+    book = xw.Book(json=excel.payload)
+    tables = {
+        name: _table_frame(read_grid(book.sheets[name]))
+        for name in (LAYOUT.matrix, LAYOUT.gaps, LAYOUT.place_data)
+    }
+    return ics_workbook(read_meta(book), tables, path="ICS.xlsx")
+
+
+def test_new_populations_are_used_and_recorded(
+    merged: Path,
+    books: dict[str, Path],
+    catalogue: Catalogue,
+    blmk: IcsConfig,
+    tmp_path: Path,
+) -> None:
+    """New population estimates in the ICS file: Recompute weighs by them, as a merge with
+    that file does, and records them in the hidden metadata, so that `ltpgap check`,
+    `report` and a roll-up weigh the same way: no result reads as typed over by hand
+    (``matrix-result-edited``; 112 rows without the record), and the metadata's checksum
+    still holds."""
+    import xlwings as xw
+
+    from ltpgap.merge._typed_over import typed_over
+    from ltpgap.xl.operations import recompute
+
+    grown = tuple(
+        replace(p, population=p.population * 9) if p.id == "luton" else p for p in blmk.places
     )
-    assert "bedford" in " ".join(map(str, before.rollup.column("places_counted")))
+    now = replace(blmk, places=grown)
+    payload = payload_from_xlsx(merged, include=RECOMPUTE_SHEETS)
+    book = xw.Book(json=payload)
+    recompute(book, catalogue=catalogue, ics=now)
+    excel = ExcelStandIn(payload, text_columns(merged)).apply(book.json()["actions"])
+    assert excel.coerced == []
+    again = tmp_path / "ICS.xlsx"
+    merge_workbooks(
+        [books["luton"], books["bedford"], books["blmk"]], out=again, catalogue=catalogue, ics=now
+    )
+    assert _norm(excel.values(LAYOUT.matrix)) == _sheet(again, LAYOUT.matrix)
+    assert _norm(excel.values(LAYOUT.matrix)) != _sheet(merged, LAYOUT.matrix)  # RAGs moved
+    read = _read_back(excel)
+    assert read.intact and not read.issues
+    assert {p.id: p.population for p in read.places} == {p.id: p.population for p in now.places}
+    assert read.team is not None and read.team.population == now.population
+    assert typed_over(read, catalogue) == []
+    before = _read_back(ExcelStandIn(payload))
+    assert before.intact  # the metadata as the remote engine reads it: its checksum holds
+    assert {p.id: p.rows for p in read.places} == {p.id: p.rows for p in before.places}
+    assert {p.id: p.crc for p in read.places} == {p.id: p.crc for p in before.places}
+
+
+def test_the_same_populations_leave_the_metadata_alone(
+    merged: Path, catalogue: Catalogue, blmk: IcsConfig
+) -> None:
+    import xlwings as xw
+
+    from ltpgap.xl.operations import recompute
+
+    book = xw.Book(json=payload_from_xlsx(merged, include=RECOMPUTE_SHEETS))
+    recompute(book, catalogue=catalogue, ics=blmk)
+    names = [s.name for s in book.sheets]
+    written = {names[a["sheet_position"]] for a in book.json()["actions"]}
+    assert LAYOUT.matrix in written and "_ltpgap" not in written
