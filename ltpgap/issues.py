@@ -136,6 +136,9 @@ CODES: dict[str, CodeInfo] = {
     "gap-table-copy": CodeInfo(
         severity=W, summary="a second Gap analysis table (a copy of the sheet) is not read"
     ),
+    "total-row-on": CodeInfo(
+        severity=E, summary="Push catalogue: the table shows Excel's Total Row; untick it first"
+    ),
     "extra-sheet": CodeInfo(
         severity=N, summary="a sheet of the place's own, with values: not read, not merged"
     ),

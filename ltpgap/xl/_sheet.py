@@ -76,6 +76,9 @@ class HeaderMap:
     last_row: int
     keys: Mapping[str, int]  # schema key -> 1-based column
     extras: Mapping[str, int]  # unknown header text -> column
+    #: Excel's Total Row, when rows typed under it are read too: its sums are not a row of
+    #: inputs, and nothing is written into it.
+    skip: int | None = None
 
 
 def sheet_names(book: xw.Book) -> list[str]:
@@ -188,15 +191,23 @@ def find_header(
         keys, extras = _map_row(grid, row)
         if all(k in keys for k in required) and len(keys) >= min(len(HEADERS) // 2, 3):
             cols = sorted({*keys.values(), *extras.values()})
+            skip = None
             if not table_last:
                 last = _last_data_row(grid, row + 1, cols)
             elif table in grid.totals:
-                last = table_last  # rows after Excel's Total Row are not read
+                # Rows typed under Excel's Total Row are read, the Total Row passed over, as
+                # the command line reads them.
+                below = _last_data_row(grid, table_last + 2, cols)
+                last, skip = (
+                    (below, table_last + 1) if below > table_last + 1 else (table_last, None)
+                )
             else:
                 # Rows typed below the table (the sheet unprotected) are read, as the command
                 # line reads them: a row Excel did not take into the table is still a row.
                 last = _last_data_row(grid, table_last + 1, cols)
-            return HeaderMap(row=row, first_col=cols[0], last_row=last, keys=keys, extras=extras)
+            return HeaderMap(
+                row=row, first_col=cols[0], last_row=last, keys=keys, extras=extras, skip=skip
+            )
     raise LtpgapError(
         [
             make_issue(

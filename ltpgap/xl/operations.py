@@ -18,7 +18,7 @@ import pandas as pd
 
 from ltpgap.catalogue import Catalogue, load_catalogue
 from ltpgap.ics import IcsConfig, load_ics
-from ltpgap.issues import Issue, Severity
+from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.layout import DATA_SHEET, META_SHEET, SUMMARY_INPUTS, SUMMARY_SHEET, TABLE_NAME
 from ltpgap.rag import PlaceAssessment, assess_place, rag_counts
 from ltpgap.schema import COMPUTED_KEYS, INPUT_KEYS
@@ -171,7 +171,13 @@ def recompute(
     summary_sheet = find_sheet(book, SUMMARY_SHEET)
     targets = [place.sheet, *([summary_sheet.name] if summary_sheet is not None else [])]
     with unlocked(protection, book, targets, []):
-        write_block(book.sheets[place.sheet], place.first_row, done.columns, done.block)
+        write_block(
+            book.sheets[place.sheet],
+            place.first_row,
+            done.columns,
+            done.block,
+            skip=place.header.skip,
+        )
         if summary_sheet is not None:
             block = summary.summary_block(done.assessment.columns(*SUMMARY_INPUTS), catalogue)
             summary.write_summary(summary_sheet, block)
@@ -214,7 +220,9 @@ def check(
     checks = [[row[at]] for row in done.block]
     with unlocked(protection, book, [done.place.sheet], []):
         sheet = book.sheets[done.place.sheet]
-        write_block(sheet, done.place.first_row, [done.columns[at]], checks)
+        write_block(
+            sheet, done.place.first_row, [done.columns[at]], checks, skip=done.place.header.skip
+        )
     return done.outcome("check")
 
 
@@ -235,6 +243,8 @@ def push_catalogue(
         return add_gap_sheet(book, catalogue, unit_id=unit_id, authorize=authorize)
     place = read_place(book, catalogue)
     authorize(place.unit_id, place.scope)
+    if TABLE_NAME in place.grid.totals:
+        raise LtpgapError([_total_row_on(place)])
     plan = pushing.plan_push(place, catalogue)
     rows_frame = plan.result.rows
     computed = assess_place(catalogue, rows_frame, unit_id=place.unit_id, scope=place.scope).frame
@@ -263,6 +273,18 @@ def push_catalogue(
         rows=new_n,
         note=f"; {plan.plan.describe().splitlines()[1]}",
         shown_on=place.sheet,
+    )
+
+
+def _total_row_on(place: PlaceBook) -> Issue:
+    """Push catalogue adds and takes away rows of the table: Excel's Total Row, under them,
+    would be written over (and rows typed under it moved into the table)."""
+    return make_issue(
+        "total-row-on",
+        f"the table on '{place.sheet}' shows Excel's Total Row, and Push catalogue adds and "
+        "takes away rows of the table, so it would write over the sums; nothing was changed. "
+        "Untick Total Row (Table Design), press Push catalogue, then tick it again.",
+        where=Where(file=place.file, sheet=place.sheet),
     )
 
 

@@ -165,7 +165,9 @@ def _data_sheet(book: xw.Book) -> xw.Sheet:
 
 def _columns(grid: Grid, header: HeaderMap) -> tuple[list[object], dict[str, list[object]]]:
     """The Para column and every input and extra column of the table body, as lists."""
-    body = grid.values[header.row : header.last_row]
+    body = list(grid.values[header.row : header.last_row])
+    if header.skip is not None:
+        body[header.skip - header.row - 1] = ()  # Excel's Total Row: its sums are not inputs
 
     def column(col: int | None) -> list[object]:
         return [r[col - 1] if col and col <= len(r) else None for r in body]
@@ -267,6 +269,9 @@ def read_place(book: xw.Book, catalogue: Catalogue) -> PlaceBook:
     seen: dict[str, int] = {}  # Para → the row it is first in
     for i, raw in enumerate(raw_paras):
         row = header.row + 1 + i
+        if row == header.skip:  # Excel's Total Row, with rows typed under it: not a row
+            paras.append("")
+            continue
         found: list[Issue] = []
         para = raw.strip() if type(raw) is str else None
         if not para or para in seen or para not in in_scope:
@@ -389,9 +394,20 @@ def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:
 
 
 def write_block(
-    sheet: xw.Sheet, first_row: int, columns: Sequence[int], rows: Sequence[Sequence[object]]
+    sheet: xw.Sheet,
+    first_row: int,
+    columns: Sequence[int],
+    rows: Sequence[Sequence[object]],
+    *,
+    skip: int | None = None,
 ) -> int:
-    """Write ``rows`` into these columns from ``first_row``: one action per contiguous run."""
+    """Write ``rows`` into these columns from ``first_row``: one action per contiguous run,
+    the sheet row ``skip`` (Excel's Total Row) passed over, left as it is."""
+    if skip is not None and 0 <= skip - first_row < len(rows):
+        at = skip - first_row
+        return write_block(sheet, first_row, columns, rows[:at]) + write_block(
+            sheet, skip + 1, columns, rows[at + 1 :]
+        )
     if not rows:
         return 0
     actions = 0

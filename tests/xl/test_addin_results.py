@@ -136,6 +136,82 @@ def test_excels_total_row_is_left_alone(
             assert row[RAG : CHECKS + 1] == baseline[str(row[0])][RAG : CHECKS + 1]
 
 
+def _with_total_row(path: Path) -> int:
+    """Tick Total Row on the table (Excel's sums in Initiatives and Checks, as Excel saves
+    =SUBTOTAL(103, …)); the sheet row it takes."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Gap analysis"]
+    table = ws.tables["GapAnalysis"]
+    last = ws.max_row + 1
+    ws.cell(last, 1, "Total")
+    ws.cell(last, HEADERS.index("Initiatives") + 1, 7)
+    ws.cell(last, CHECKS + 1, 12)
+    start, _, end = table.ref.partition(":")
+    table.ref = f"{start}:{end.rstrip('0123456789')}{last}"
+    table.totalsRowCount = 1
+    wb.save(path)
+    return last
+
+
+def test_rows_typed_under_excels_total_row_are_read_and_the_sums_left_alone(
+    client: Client,
+    books: dict[str, Path],
+    copy_book: Callable[[Path], Path],
+    catalogue: Catalogue,
+) -> None:
+    """Rows typed under the Total Row (the sheet unprotected) are rows, as on the command
+    line: Recompute and Check in Excel give them the same cells and words as `ltpgap
+    recompute`, and write nothing into the Total Row, whose sums stay as they were."""
+    import xlwings as xw
+
+    from ltpgap.xl.place import read_place
+
+    path = copy_book(books["luton"])
+    total = _with_total_row(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Gap analysis"]
+    again = ws.cell(3, 1).value
+    ws.cell(total + 2, 1, again)  # a Para typed again under the sums, with an initiative
+    ws.cell(total + 2, HEADERS.index("Initiatives") + 1, "Typed under the Total Row")
+    ws.cell(total + 2, HEADERS.index("Status") + 1, "In place")
+    ws.cell(total + 3, HEADERS.index("Title") + 1, "Local priority: frailty hub")
+    wb.save(path)
+    excel = _via_server(client, path, "luton")
+    (path.parent / "cli").mkdir()
+    gap, _ = _cli_sheets(Path(shutil.copy(path, path.parent / "cli" / path.name)))
+    addin = _norm(excel.values("Gap analysis"), len(HEADERS))
+    assert addin == _norm(gap, len(HEADERS))
+    assert addin[total - 1][0] == "Total" and addin[total - 1][CHECKS] == 12  # untouched
+    assert addin[total - 1][RAG] is None and addin[total - 1][REASON] is None
+    assert f"Para {again} appears again in row {total + 2}" in str(addin[total + 1][CHECKS])
+    assert f"(Title in E{total + 3}) and no Para" in str(addin[total + 2][CHECKS])
+    payload = payload_from_xlsx(path, include=PLACE_SHEETS)
+    place = read_place(xw.Book(json=payload), catalogue)  # the problems in the message box
+    assert [i.where.cell for i in place.issues if i.where.cell] == [
+        f"A{total + 2}",
+        f"A{total + 3}",
+    ]
+    reply = client.post(SCRIPT + "check", json=payload, headers=bearer("luton")).json()
+    checked = ExcelStandIn(payload).apply(reply["actions"]).values("Gap analysis")
+    assert checked[total - 1][CHECKS] == 12
+    assert [r[CHECKS] for r in checked[total:]] == [
+        r[CHECKS] for r in excel.values("Gap analysis")[total:]
+    ]
+
+
+def test_push_catalogue_stops_at_excels_total_row(
+    client: Client, books: dict[str, Path], copy_book: Callable[[Path], Path]
+) -> None:
+    """Push catalogue adds and takes away rows of the table: with Excel's Total Row under
+    them it would write over the sums, so it writes nothing and says how to go on."""
+    path = copy_book(books["luton"])
+    _with_total_row(path)
+    payload = payload_from_xlsx(path, include=PLACE_SHEETS)
+    reply = client.post(SCRIPT + "push_catalogue", json=payload, headers=bearer("luton"))
+    assert reply.status_code == 422
+    assert "Untick Total Row (Table Design), press Push catalogue" in reply.json()["detail"]
+
+
 def test_rows_typed_below_the_table_are_read_as_the_command_line_reads_them(
     client: Client, books: dict[str, Path], copy_book: Callable[[Path], Path]
 ) -> None:
