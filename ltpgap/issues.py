@@ -203,7 +203,10 @@ CODES: dict[str, CodeInfo] = {
     ),
     "matrix-result-edited": CodeInfo(
         severity=W,
-        summary="a result on the ICS matrix is not what its row's RAGs give (typed over by hand?)",
+        summary=(
+            "a result on the ICS matrix is not what its inputs or its row's RAGs give "
+            "(typed over by hand?)"
+        ),
     ),
     "gaps-edited": CodeInfo(
         severity=W,

@@ -12,13 +12,18 @@ result that differs is named (``matrix-result-edited``). Rows assessed once by t
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Mapping
+
 import pandas as pd
 
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Place
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
-from ltpgap.merge._sheets import GAPS, LEVEL_WORDS, MATRIX
+from ltpgap.merge._carry import carry_forward
+from ltpgap.merge._sheets import GAPS, LEVEL_WORDS, MATRIX, PLACE_DATA
 from ltpgap.merge.ics_data import IcsWorkbook
+from ltpgap.merge.model import PlaceRef
 from ltpgap.rag import IcsRollup, rollup_ics, rollup_region
 from ltpgap.schema import RAG_VALUES, cell_text
 
@@ -46,39 +51,130 @@ def _as_rag(values: pd.Series) -> list[str]:
     return [v if v in RAG_VALUES else "Not assessed" for v in values]
 
 
-def _recomputed(book: IcsWorkbook, catalogue: Catalogue, rows: pd.DataFrame) -> IcsRollup:
+def _ics_of(book: IcsWorkbook, units: list[PlaceRef]) -> IcsConfig:
+    """The ICS as the workbook records it: its places, populations and rules."""
+    return IcsConfig(
+        id=book.unit_id,
+        name=book.unit_name,
+        places=tuple(Place(id=p.id, name=p.name, population=p.population) for p in units),
+        rules=book.rules,
+    )
+
+
+def _has_data(ref: PlaceRef) -> bool:
+    return ref.status in ("submitted", "kept")
+
+
+def _from_inputs(book: IcsWorkbook, catalogue: Catalogue) -> dict[str, dict[str, str]]:
+    """Unit id → Para → the RAG the unit's inputs on Place data give, assessed again as a merge
+    carries a unit forward: for each unit whose rows are there as the merge wrote them (not
+    changed by hand since, ``place-data-edited``; none cut, ``kept-data-damaged``: those say
+    so themselves) and recorded against this catalogue."""
+    if book.scope != "ics-merge" or book.place_data_missing:
+        return {}
+    refs = {r.id: r for r in (*book.places, *([book.team] if book.team else [])) if _has_data(r)}
+    counts = Counter(book.place_data["place"].tolist())
+    kept, _ = carry_forward(book, {}, _ics_of(book, list(book.places)), catalogue, lambda _: None)
+    out: dict[str, dict[str, str]] = {}
+    for unit, sub in kept.items():
+        ref = refs.get(unit)
+        if ref is None or sub.assessment is None or sub.ref.crc != ref.crc:
+            continue
+        if ref.rows is not None and counts.get(unit, 0) < ref.rows:
+            continue
+        rags = sub.assessment.column("rag")
+        out[unit] = dict(zip(map(str, sub.assessment.column("para")), map(str, rags), strict=True))
+    return out
+
+
+def _recomputed(
+    book: IcsWorkbook,
+    catalogue: Catalogue,
+    rows: pd.DataFrame,
+    derived: Mapping[str, Mapping[str, str]],
+) -> IcsRollup:
+    """The roll-up a merge would make: each unit's RAGs from its inputs where ``derived`` has
+    them; otherwise as shown on the matrix (a unit whose Place data was changed by hand, and
+    every unit of a region or national roll-up), or none (a unit no data was merged from)."""
     paras = rows["para"].tolist()
     units = [p for p in book.places if p.id in rows.columns]
     if book.scope == "ics-merge":
-        ics = IcsConfig(
-            id=book.unit_id,
-            name=book.unit_name,
-            places=tuple(Place(id=p.id, name=p.name, population=p.population) for p in units),
-            rules=book.rules,
-        )
+        shown = [p.id for p in units if p.id not in derived and _has_data(p)]
+        given = [p.id for p in units if p.id in derived]
         long = {
-            "place": [p.id for p in units for _ in paras],
-            "para": paras * len(units),
-            "rag": [v for p in units for v in _as_rag(rows[p.id])],
+            "place": [u for u in (*shown, *given) for _ in paras],
+            "para": paras * (len(shown) + len(given)),
+            "rag": [v for u in shown for v in _as_rag(rows[u])]
+            + [derived[u].get(para, "Not assessed") for u in given for para in paras],
         }
-        team = {"para": paras, "rag": _as_rag(rows["ics_rag"])}  # ICS-level rows: as given
-        return rollup_ics(catalogue, long, ics=ics, ics_rags=team)
+        team = None  # no data from the ICS team: its rows are Not assessed, as merged
+        if book.team is not None and book.team.id in derived:
+            own = derived[book.team.id]
+            team = {"para": paras, "rag": [own.get(p, "Not assessed") for p in paras]}
+        elif book.team is not None:  # changed by hand on Place data: as the matrix shows
+            team = {"para": paras, "rag": _as_rag(rows["ics_rag"])}
+        return rollup_ics(catalogue, long, ics=_ics_of(book, units), ics_rags=team)
     results = {p.id: pd.DataFrame({"para": paras, "ics_rag": _as_rag(rows[p.id])}) for p in units}
     return rollup_region(catalogue, results, {p.id: p.population for p in units}, book.rules)
 
 
-def _not_rags(book: IcsWorkbook, rows: pd.DataFrame, tail: str) -> list[Issue]:
-    """A unit's cell on the matrix that holds no RAG at all (typed over, or blanked)."""
+def _shown(value: str) -> str:
+    return repr(value) if value else "blank"
+
+
+def _not_rags(book: IcsWorkbook, rows: pd.DataFrame, tail: str, checked: set[str]) -> list[Issue]:
+    """A unit's cell on the matrix that holds no RAG at all (typed over, or blanked), in the
+    columns of units not ``checked`` against their inputs."""
     issues = []
-    for unit in [p for p in book.places if p.id in rows.columns]:
+    for unit in [p for p in book.places if p.id in rows.columns and p.id not in checked]:
         for para, shown in zip(rows["para"], rows[unit.id], strict=True):
             if shown in RAG_VALUES:
                 continue
             issues.append(
                 make_issue(
                     "matrix-result-edited",
-                    f"{unit.name}'s RAG of {para} is {repr(shown) if shown else 'blank'} on the "
-                    f"{MATRIX}, which is not a RAG (typed over by hand?). {tail}",
+                    f"{unit.name}'s RAG of {para} is {_shown(shown)} on the {MATRIX}, which is "
+                    f"not a RAG (typed over by hand?). {tail}",
+                    where=Where(file=book.path, sheet=MATRIX),
+                    severity=Severity.WARNING,
+                    commitment=para,
+                )
+            )
+    return issues
+
+
+def _unit_cells(
+    book: IcsWorkbook,
+    rows: pd.DataFrame,
+    rolled: IcsRollup,
+    checked: list[PlaceRef],
+    derived: Mapping[str, Mapping[str, str]],
+    then: Callable[[str, object], str],
+) -> list[Issue]:
+    """A cell of a unit's column that is not what the unit's inputs (or having none) give."""
+    at = {p: i for i, p in enumerate(map(str, rolled.column("para")))}
+    issues = []
+    for unit in checked:
+        expected = rolled.unit_rags(unit.id)
+        source = (
+            f"{unit.name}'s inputs on {PLACE_DATA} give"
+            if unit.id in derived
+            else f"no data from {unit.name} was merged, which gives"
+        )
+        for para, shown in zip(rows["para"], rows[unit.id], strict=True):
+            rag = expected[at[para]] if para in at else None
+            if rag is None or shown == rag:
+                continue
+            found = (
+                f"{_shown(shown)} on the {MATRIX}, which is not a RAG, and {source} '{rag}'"
+                if shown not in RAG_VALUES
+                else f"'{shown}' on the {MATRIX}, but {source} '{rag}'"
+            )
+            issues.append(
+                make_issue(
+                    "matrix-result-edited",
+                    f"{unit.name}'s RAG of {para} is {found} (typed over by hand?). "
+                    f"{then(shown, rag)}",
                     where=Where(file=book.path, sheet=MATRIX),
                     severity=Severity.WARNING,
                     commitment=para,
@@ -88,16 +184,19 @@ def _not_rags(book: IcsWorkbook, rows: pd.DataFrame, tail: str) -> list[Issue]:
 
 
 def typed_over(book: IcsWorkbook, catalogue: Catalogue, *, replaced_by: str = "") -> list[Issue]:
-    """A ``matrix-result-edited`` warning for each row whose level RAG differs from what its
-    unit RAGs give under the workbook's rules; ``replaced_by``: said by a merge or roll-up
-    ('merge', 'roll-up') into the workbook, which works every result out again. Nothing when
-    the matrix cannot be read (``ics-matrix-damaged`` says so) or the workbook was made with
-    another catalogue."""
+    """A ``matrix-result-edited`` warning for each result on the matrix that is not what a
+    merge would write: in an ICS workbook, a place's RAG (or the ICS team's, on an ICS-level
+    row) that its inputs on Place data do not give, and an ICS RAG its row's place RAGs do not
+    give under the workbook's rules; in a region or national roll-up, a level RAG its row's
+    unit RAGs do not give. ``replaced_by``: said by a merge or roll-up ('merge', 'roll-up')
+    into the workbook, which works every result out again. Nothing when the matrix cannot be
+    read (``ics-matrix-damaged`` says so) or the workbook was made with another catalogue."""
     if book.matrix_missing or book.catalogue_hash != catalogue.content_hash or book.matrix.empty:
         return []
     rows = _rows(book, catalogue)
+    derived = _from_inputs(book, catalogue)
     try:
-        rolled = _recomputed(book, catalogue, rows)
+        rolled = _recomputed(book, catalogue, rows, derived)
     except LtpgapError:  # a population the roll-up cannot weight by (metadata edited by hand)
         return []
     computed = dict(zip(rolled.column("para"), rolled.column("ics_rag"), strict=True))
@@ -114,24 +213,45 @@ def typed_over(book: IcsWorkbook, catalogue: Catalogue, *, replaced_by: str = ""
         "to change a result, change the inputs (a RAG override with its reason) in the "
         "workbook they come from."
     )
-    issues = _not_rags(book, rows, f"{kept}; {advice}")
-    for para, shown in zip(rows["para"], rows["ics_rag"], strict=True):
+    checked = [
+        p
+        for p in book.places
+        if p.id in rows.columns
+        and book.scope == "ics-merge"
+        and (p.id in derived or not _has_data(p))
+    ]
+
+    def then(shown: str, rag: object) -> str:
+        """What happens to a result typed over, and what to do instead."""
+        if replaced_by or shown not in RAG_VALUES:
+            return f"{kept}; {advice}"
+        return f"{put_back} '{rag}'; {advice}"
+
+    issues = _not_rags(book, rows, f"{kept}; {advice}", {p.id for p in checked})
+    issues += _unit_cells(book, rows, rolled, checked, derived, then)
+    team = book.team.id if book.team else None
+    levels = rows["level"].tolist() if "level" in rows.columns else [""] * len(rows)
+    for para, shown, row_level in zip(rows["para"], rows["ics_rag"], levels, strict=True):
         rag = computed.get(para)
         if rag is None or shown == rag:
             continue
+        by_team = book.scope == "ics-merge" and row_level == "ics"
+        source = (
+            f"the ICS team's inputs on {PLACE_DATA} give"
+            if by_team and team in derived
+            else "no data from the ICS team was merged, which gives"
+            if by_team and team is None
+            else f"the {units}' RAGs on its row give"
+        )
         if shown not in RAG_VALUES:  # blanked, or other text: whatever its row gives
-            found = f"{repr(shown) if shown else 'blank'} on the {MATRIX}, which is not a RAG"
-            what = kept
+            found = f"{_shown(shown)} on the {MATRIX}, which is not a RAG"
         else:
-            found = (
-                f"'{shown}' on the {MATRIX}, but the {units}' RAGs on its row give '{rag}' "
-                "under the rules in force"
-            )
-            what = kept if replaced_by else f"{put_back} '{rag}'"
+            found = f"'{shown}' on the {MATRIX}, but {source} '{rag}'"
+            found += "" if by_team else " under the rules in force"
         issues.append(
             make_issue(
                 "matrix-result-edited",
-                f"the {level} of {para} is {found} (typed over by hand?). {what}; {advice}",
+                f"the {level} of {para} is {found} (typed over by hand?). {then(shown, rag)}",
                 where=Where(file=book.path, sheet=MATRIX),
                 severity=Severity.WARNING,
                 commitment=para,

@@ -568,11 +568,16 @@ def test_whatever_is_typed_over_the_matrix_or_gaps_is_named_never_a_crash(
     results = ["ics_rag", *(p.id for p in places)]
     paras = [None if v is None or v != v else str(v) for v in matrix["para"]]
     for row, para in enumerate(paras):
-        if para not in cat1.by_id or paras.index(para) != row:
+        if para not in cat1.by_id or paras.index(para) != row or row >= len(book.matrix):
             continue  # not a commitment's row, or a copy of one
+        if para != book.matrix.iat[row, 0]:
+            continue  # its Para typed over: another commitment's row now
         for column in results:
             value = matrix.iat[row, matrix.columns.get_loc(column)]
             if value not in RAG_VALUES:  # anything but a RAG word is named
+                assert para in named, (para, column, value)
+            # Every unit's inputs are on Place data as merged: any result changed is named.
+            if value != book.matrix.iat[row, book.matrix.columns.get_loc(column)]:
                 assert para in named, (para, column, value)
 
 
@@ -584,3 +589,96 @@ def test_a_blanked_result_is_named_as_blank(two_ics: dict[str, Path], cat1: Cata
     assert issue.message.startswith(
         f"the ICS RAG of {matrix.iat[0, 0]} is blank on the ICS matrix, which is not a RAG"
     )
+
+
+def _typed(book: Any, **cells: tuple[str, object]) -> Any:
+    """The workbook as read, with these cells of the matrix typed over (column=(para, value))."""
+    matrix = book.matrix.astype(object).copy()
+    for column, (para, value) in cells.items():
+        row = matrix.index[matrix["para"] == para][0]
+        matrix.at[row, column] = value
+    return replace(book, matrix=matrix)
+
+
+def test_a_place_rag_typed_over_is_named_though_the_ics_rag_stays(
+    two_ics: dict[str, Path], cat1: Catalogue
+) -> None:
+    """Luton's 1.8 typed from Red to Amber leaves the ICS RAG Not assessed (too few places
+    assessed), so the roll-up alone could not see it: Luton's inputs on Place data, assessed
+    again, give Red, and the cell is named, with nothing said of the ICS RAG."""
+    book = read_ics_workbook(two_ics["blmk"])
+    assert typed_over(book, cat1) == []
+    (issue,) = typed_over(_typed(book, luton=("1.8", "Amber")), cat1)
+    assert issue.message.startswith(
+        "Luton's RAG of 1.8 is 'Amber' on the ICS matrix, but Luton's inputs on Place data give "
+        "'Red' (typed over by hand?). It is read as it is. Merge again into this workbook to put "
+        "back 'Red'; to change a result"
+    )
+    assert issue.commitment == "1.8" and issue.where.sheet == "ICS matrix"
+    (merge,) = typed_over(_typed(book, luton=("1.8", "Amber")), cat1, replaced_by="merge")
+    assert "This merge works every result out again, so the value typed is not kept" in (
+        merge.message
+    )
+
+
+def test_an_ics_level_rag_typed_over_is_named_against_the_ics_teams_inputs(
+    two_ics: dict[str, Path], cat1: Catalogue
+) -> None:
+    book = read_ics_workbook(two_ics["blmk"])
+    (issue,) = typed_over(_typed(book, ics_rag=("1.52", "Red")), cat1)
+    assert issue.message.startswith(
+        "the ICS RAG of 1.52 is 'Red' on the ICS matrix, but the ICS team's inputs on Place data "
+        "give 'Green' (typed over by hand?)."
+    )
+
+
+def test_a_place_with_no_data_merged_shows_not_assessed(
+    two_ics: dict[str, Path], cat1: Catalogue
+) -> None:
+    book = read_ics_workbook(two_ics["blmk"])
+    places = tuple(
+        replace(p, status="missing") if p.id == "central_beds" else p for p in book.places
+    )
+    data = book.place_data[book.place_data["place"] != "central_beds"]
+    nothing = replace(book, places=places, place_data=data)
+    assert typed_over(nothing, cat1) == []
+    (issue,) = typed_over(_typed(nothing, central_beds=("1.8", "Green")), cat1)
+    assert issue.message.startswith(
+        "Central Bedfordshire's RAG of 1.8 is 'Green' on the ICS matrix, but no data from Central "
+        "Bedfordshire was merged, which gives 'Not assessed' (typed over by hand?)."
+    )
+
+
+def test_a_place_whose_place_data_was_changed_is_left_to_place_data_edited(
+    two_ics: dict[str, Path], cat1: Catalogue
+) -> None:
+    """Luton's status for 1.8 changed by hand on Place data after the merge: the matrix now
+    shows what the merge wrote, not what those rows give. That is one warning, place-data-
+    edited; Luton's cells are not each named besides."""
+    from ltpgap.merge._carry import edits_ahead
+
+    book = read_ics_workbook(two_ics["blmk"])
+    data = book.place_data.astype(object).copy()
+    row = data.index[(data["place"] == "luton") & (data["para"] == "1.8")][0]
+    data.at[row, "status"], data.at[row, "coverage"] = "In place", "Full"
+    edited = replace(book, place_data=data)
+    assert [i.code for i in edits_ahead(edited)] == ["place-data-edited"]
+    assert typed_over(edited, cat1) == []
+    (issue,) = typed_over(_typed(edited, luton=("1.8", "Purple")), cat1)  # still: not a RAG
+    assert issue.message.startswith("Luton's RAG of 1.8 is 'Purple' on the ICS matrix, which is")
+
+
+def test_check_names_a_place_rag_typed_over(two_ics: dict[str, Path], tmp_path: Path) -> None:
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    book = Path(shutil.copy(two_ics["blmk"], tmp_path / "blmk-ICS.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    ws = wb["ICS matrix"]
+    heads = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "1.8")
+    row[heads.index("Luton")].value = "Amber"
+    wb.save(book)
+    done = CliRunner().invoke(app, ["check", str(book), "--format", "json", "--catalogue", cat])
+    found = [i for i in json.loads(done.output) if i["code"] == "matrix-result-edited"]
+    assert [i["message"][:60] for i in found] == [
+        "Luton's RAG of 1.8 is 'Amber' on the ICS matrix, but Luton's"
+    ]
