@@ -122,64 +122,49 @@ def _shown(value: str) -> str:
     return repr(value) if value else "blank"
 
 
-def _not_rags(book: IcsWorkbook, rows: pd.DataFrame, tail: str, checked: set[str]) -> list[Issue]:
-    """A unit's cell on the matrix that holds no RAG at all (typed over, or blanked), in the
-    columns of units not ``checked`` against their inputs."""
-    issues = []
-    for unit in [p for p in book.places if p.id in rows.columns and p.id not in checked]:
-        for para, shown in zip(rows["para"], rows[unit.id], strict=True):
-            if shown in RAG_VALUES:
-                continue
-            issues.append(
-                make_issue(
-                    "matrix-result-edited",
-                    f"{unit.name}'s RAG of {para} is {_shown(shown)} on the {MATRIX}, which is "
-                    f"not a RAG (typed over by hand?). {tail}",
-                    where=Where(file=book.path, sheet=MATRIX),
-                    severity=Severity.WARNING,
-                    commitment=para,
-                )
-            )
-    return issues
+def _edited(book: IcsWorkbook, para: str, message: str) -> Issue:
+    return make_issue(
+        "matrix-result-edited",
+        message,
+        where=Where(file=book.path, sheet=MATRIX),
+        severity=Severity.WARNING,
+        commitment=para,
+    )
 
 
 def _unit_cells(
     book: IcsWorkbook,
     rows: pd.DataFrame,
     rolled: IcsRollup,
-    checked: list[PlaceRef],
     derived: Mapping[str, Mapping[str, str]],
     then: Callable[[str, object], str],
 ) -> list[Issue]:
-    """A cell of a unit's column that is not what the unit's inputs (or having none) give."""
+    """Each cell of a unit's column that holds no RAG (typed over, or blanked) or, in an ICS
+    workbook, is not what the unit's inputs on Place data give (or having none: Not
+    assessed). A unit whose Place data was changed by hand is not held to its inputs."""
     at = {p: i for i, p in enumerate(map(str, rolled.column("para")))}
     issues = []
-    for unit in checked:
-        expected = rolled.unit_rags(unit.id)
+    for unit in [p for p in book.places if p.id in rows.columns]:
+        held = book.scope == "ics-merge" and (unit.id in derived or not _has_data(unit))
+        expected = rolled.unit_rags(unit.id) if held else None
         source = (
             f"{unit.name}'s inputs on {PLACE_DATA} give"
             if unit.id in derived
             else f"no data from {unit.name} was merged, which gives"
         )
         for para, shown in zip(rows["para"], rows[unit.id], strict=True):
-            rag = expected[at[para]] if para in at else None
-            if rag is None or shown == rag:
+            rag = expected[at[para]] if expected is not None else None
+            if shown == rag or (rag is None and shown in RAG_VALUES):
                 continue
-            found = (
-                f"{_shown(shown)} on the {MATRIX}, which is not a RAG, and {source} '{rag}'"
-                if shown not in RAG_VALUES
-                else f"'{shown}' on the {MATRIX}, but {source} '{rag}'"
-            )
-            issues.append(
-                make_issue(
-                    "matrix-result-edited",
-                    f"{unit.name}'s RAG of {para} is {found} (typed over by hand?). "
-                    f"{then(shown, rag)}",
-                    where=Where(file=book.path, sheet=MATRIX),
-                    severity=Severity.WARNING,
-                    commitment=para,
+            found = f"{_shown(shown)} on the {MATRIX}, which is not a RAG"
+            if rag is not None:
+                found = (
+                    f"{found}, and {source} '{rag}'"
+                    if shown not in RAG_VALUES
+                    else f"'{shown}' on the {MATRIX}, but {source} '{rag}'"
                 )
-            )
+            message = f"{unit.name}'s RAG of {para} is {found} (typed over by hand?). "
+            issues.append(_edited(book, para, message + then(shown, rag)))
     return issues
 
 
@@ -213,13 +198,6 @@ def typed_over(book: IcsWorkbook, catalogue: Catalogue, *, replaced_by: str = ""
         "to change a result, change the inputs (a RAG override with its reason) in the "
         "workbook they come from."
     )
-    checked = [
-        p
-        for p in book.places
-        if p.id in rows.columns
-        and book.scope == "ics-merge"
-        and (p.id in derived or not _has_data(p))
-    ]
 
     def then(shown: str, rag: object) -> str:
         """What happens to a result typed over, and what to do instead."""
@@ -227,8 +205,7 @@ def typed_over(book: IcsWorkbook, catalogue: Catalogue, *, replaced_by: str = ""
             return f"{kept}; {advice}"
         return f"{put_back} '{rag}'; {advice}"
 
-    issues = _not_rags(book, rows, f"{kept}; {advice}", {p.id for p in checked})
-    issues += _unit_cells(book, rows, rolled, checked, derived, then)
+    issues = _unit_cells(book, rows, rolled, derived, then)
     team = book.team.id if book.team else None
     levels = rows["level"].tolist() if "level" in rows.columns else [""] * len(rows)
     for para, shown, row_level in zip(rows["para"], rows["ics_rag"], levels, strict=True):
@@ -248,15 +225,8 @@ def typed_over(book: IcsWorkbook, catalogue: Catalogue, *, replaced_by: str = ""
         else:
             found = f"'{shown}' on the {MATRIX}, but {source} '{rag}'"
             found += "" if by_team else " under the rules in force"
-        issues.append(
-            make_issue(
-                "matrix-result-edited",
-                f"the {level} of {para} is {found} (typed over by hand?). {then(shown, rag)}",
-                where=Where(file=book.path, sheet=MATRIX),
-                severity=Severity.WARNING,
-                commitment=para,
-            )
-        )
+        message = f"the {level} of {para} is {found} (typed over by hand?). {then(shown, rag)}"
+        issues.append(_edited(book, para, message))
     return issues
 
 

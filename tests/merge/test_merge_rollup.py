@@ -600,35 +600,36 @@ def _typed(book: Any, **cells: tuple[str, object]) -> Any:
     return replace(book, matrix=matrix)
 
 
-def test_a_place_rag_typed_over_is_named_though_the_ics_rag_stays(
-    two_ics: dict[str, Path], cat1: Catalogue
+@pytest.mark.parametrize(
+    ("cells", "said"),
+    [
+        (  # the ICS RAG stays Not assessed (too few places assessed): only Luton's inputs show it
+            {"luton": ("1.8", "Amber")},
+            "Luton's RAG of 1.8 is 'Amber' on the ICS matrix, but Luton's inputs on Place data "
+            "give 'Red' (typed over by hand?). It is read as it is. Merge again into this "
+            "workbook to put back 'Red'; to change a result",
+        ),
+        (  # an ICS-level commitment: nothing beside it, the ICS team's inputs
+            {"ics_rag": ("1.52", "Red")},
+            "the ICS RAG of 1.52 is 'Red' on the ICS matrix, but the ICS team's inputs on Place "
+            "data give 'Green' (typed over by hand?).",
+        ),
+    ],
+)
+def test_a_result_typed_over_is_named_against_the_inputs(
+    two_ics: dict[str, Path], cat1: Catalogue, cells: dict[str, tuple[str, str]], said: str
 ) -> None:
-    """Luton's 1.8 typed from Red to Amber leaves the ICS RAG Not assessed (too few places
-    assessed), so the roll-up alone could not see it: Luton's inputs on Place data, assessed
-    again, give Red, and the cell is named, with nothing said of the ICS RAG."""
+    """Each unit's inputs on Place data, assessed again, give what the matrix should show:
+    a result that is not that is named, and only that one (Luton's Amber does not also make
+    the ICS RAG read as typed over)."""
     book = read_ics_workbook(two_ics["blmk"])
     assert typed_over(book, cat1) == []
-    (issue,) = typed_over(_typed(book, luton=("1.8", "Amber")), cat1)
-    assert issue.message.startswith(
-        "Luton's RAG of 1.8 is 'Amber' on the ICS matrix, but Luton's inputs on Place data give "
-        "'Red' (typed over by hand?). It is read as it is. Merge again into this workbook to put "
-        "back 'Red'; to change a result"
-    )
-    assert issue.commitment == "1.8" and issue.where.sheet == "ICS matrix"
-    (merge,) = typed_over(_typed(book, luton=("1.8", "Amber")), cat1, replaced_by="merge")
+    (issue,) = typed_over(_typed(book, **cells), cat1)
+    assert issue.message.startswith(said) and issue.where.sheet == "ICS matrix"
+    assert issue.commitment == next(iter(cells.values()))[0]
+    (merge,) = typed_over(_typed(book, **cells), cat1, replaced_by="merge")
     assert "This merge works every result out again, so the value typed is not kept" in (
         merge.message
-    )
-
-
-def test_an_ics_level_rag_typed_over_is_named_against_the_ics_teams_inputs(
-    two_ics: dict[str, Path], cat1: Catalogue
-) -> None:
-    book = read_ics_workbook(two_ics["blmk"])
-    (issue,) = typed_over(_typed(book, ics_rag=("1.52", "Red")), cat1)
-    assert issue.message.startswith(
-        "the ICS RAG of 1.52 is 'Red' on the ICS matrix, but the ICS team's inputs on Place data "
-        "give 'Green' (typed over by hand?)."
     )
 
 

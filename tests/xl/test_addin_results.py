@@ -51,6 +51,19 @@ def _via_server(client: Client, path: Path, who: str) -> ExcelStandIn:
     return excel
 
 
+def _same_as_the_command_line(
+    client: Client, path: Path
+) -> tuple[ExcelStandIn, list[list[object]]]:
+    """Recompute in Excel on Luton's workbook, checked cell for cell against `ltpgap
+    recompute` on a copy; the stand-in and its Gap analysis values."""
+    excel = _via_server(client, path, "luton")
+    (path.parent / "cli").mkdir()
+    gap, _ = _cli_sheets(Path(shutil.copy(path, path.parent / "cli" / path.name)))
+    addin = _norm(excel.values("Gap analysis"), len(HEADERS))
+    assert addin == _norm(gap, len(HEADERS))
+    return excel, addin
+
+
 @pytest.mark.parametrize("unit", ["luton", "bedford", "blmk"])
 def test_recompute_equals_the_command_line(
     client: Client, books: dict[str, Path], copy_book: Callable[[Path], Path], unit: str
@@ -176,11 +189,7 @@ def test_rows_typed_under_excels_total_row_are_read_and_the_sums_left_alone(
     ws.cell(total + 2, HEADERS.index("Status") + 1, "In place")
     ws.cell(total + 3, HEADERS.index("Title") + 1, "Local priority: frailty hub")
     wb.save(path)
-    excel = _via_server(client, path, "luton")
-    (path.parent / "cli").mkdir()
-    gap, _ = _cli_sheets(Path(shutil.copy(path, path.parent / "cli" / path.name)))
-    addin = _norm(excel.values("Gap analysis"), len(HEADERS))
-    assert addin == _norm(gap, len(HEADERS))
+    excel, addin = _same_as_the_command_line(client, path)
     assert addin[total - 1][0] == "Total" and addin[total - 1][CHECKS] == 12  # untouched
     assert addin[total - 1][RAG] is None and addin[total - 1][REASON] is None
     assert f"Para {again} appears again in row {total + 2}" in str(addin[total + 1][CHECKS])
@@ -234,11 +243,7 @@ def test_rows_typed_below_the_table_are_read_as_the_command_line_reads_them(
     ws.cell(last + 5, HEADERS.index("Initiatives") + 1, "Typed below the table")
     ws.cell(last + 5, HEADERS.index("Status") + 1, "In place")
     wb.save(path)
-    excel = _via_server(client, path, "luton")
-    (path.parent / "cli").mkdir()
-    gap, _ = _cli_sheets(Path(shutil.copy(path, path.parent / "cli" / path.name)))
-    addin = _norm(excel.values("Gap analysis"), len(HEADERS))
-    assert addin == _norm(gap, len(HEADERS))
+    _, addin = _same_as_the_command_line(client, path)
     checks = {r: str(addin[r - 1][CHECKS]) for r in (last + 1, last + 3, last + 5)}
     assert "has text only in columns ltpgap fills from the catalogue (Title in " in checks[last + 1]
     assert f"(Title in E{last + 3}) and no Para, so it is not read" in checks[last + 3]
