@@ -210,7 +210,10 @@ CODES: dict[str, CodeInfo] = {
     ),
     "gaps-edited": CodeInfo(
         severity=W,
-        summary="the Gaps sheet does not list the ICS matrix's Reds (edited by hand?)",
+        summary=(
+            "the Gaps sheet does not list the ICS matrix's Reds, or not in the places' words "
+            "(edited by hand?)"
+        ),
     ),
     "place-data-edited": CodeInfo(
         severity=W,

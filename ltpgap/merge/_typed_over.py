@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -23,11 +24,11 @@ from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
 from ltpgap.merge._carry import carry_forward
 from ltpgap.merge._sheets import GAPS, LEVEL_WORDS, MATRIX, PLACE_DATA
 from ltpgap.merge.ics_data import IcsWorkbook
-from ltpgap.merge.model import PlaceRef
+from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import IcsRollup, rollup_ics, rollup_region
 from ltpgap.schema import RAG_VALUES, cell_text
 
-__all__ = ["gaps_edited", "typed_over"]
+__all__ = ["AssessedAgain", "assessed_again", "gaps_edited", "typed_over"]
 
 
 def _texts(values: pd.Series) -> list[str]:
@@ -65,26 +66,47 @@ def _has_data(ref: PlaceRef) -> bool:
     return ref.status in ("submitted", "kept")
 
 
-def _from_inputs(book: IcsWorkbook, catalogue: Catalogue) -> dict[str, dict[str, str]]:
-    """Unit id → Para → the RAG the unit's inputs on Place data give, assessed again as a merge
-    carries a unit forward: for each unit whose rows are there as the merge wrote them (not
-    changed by hand since, ``place-data-edited``; none cut, ``kept-data-damaged``: those say
-    so themselves) and recorded against this catalogue."""
-    if book.scope != "ics-merge" or book.place_data_missing:
-        return {}
+@dataclass(frozen=True, slots=True)
+class AssessedAgain:
+    """The units of an ICS workbook whose rows on Place data are as the merge wrote them, each
+    assessed again as a merge carries a unit forward (none for a region or national roll-up,
+    which holds no inputs). Made once by :func:`assessed_again` for both checks below."""
+
+    units: Mapping[str, PlaceSubmission]
+
+    def rags(self) -> dict[str, dict[str, str]]:
+        """Unit id → Para → the RAG its inputs give."""
+        out: dict[str, dict[str, str]] = {}
+        for unit, sub in self.units.items():
+            assert sub.assessment is not None
+            paras, rags = sub.assessment.column("para"), sub.assessment.column("rag")
+            out[unit] = dict(zip(map(str, paras), map(str, rags), strict=True))
+        return out
+
+
+def assessed_again(book: IcsWorkbook, catalogue: Catalogue) -> AssessedAgain:
+    """Each unit whose rows on Place data are there as the merge wrote them (not changed by
+    hand since, ``place-data-edited``; none cut, ``kept-data-damaged``: those say so
+    themselves), recorded against this catalogue, assessed again from those rows."""
+    if (
+        book.scope != "ics-merge"
+        or book.place_data_missing
+        or book.catalogue_hash != catalogue.content_hash
+    ):
+        return AssessedAgain(units={})
     refs = {r.id: r for r in (*book.places, *([book.team] if book.team else [])) if _has_data(r)}
     counts = Counter(book.place_data["place"].tolist())
     kept, _ = carry_forward(book, {}, _ics_of(book, list(book.places)), catalogue, lambda _: None)
-    out: dict[str, dict[str, str]] = {}
-    for unit, sub in kept.items():
-        ref = refs.get(unit)
-        if ref is None or sub.assessment is None or sub.ref.crc != ref.crc:
-            continue
-        if ref.rows is not None and counts.get(unit, 0) < ref.rows:
-            continue
-        rags = sub.assessment.column("rag")
-        out[unit] = dict(zip(map(str, sub.assessment.column("para")), map(str, rags), strict=True))
-    return out
+    return AssessedAgain(
+        units={
+            unit: sub
+            for unit, sub in kept.items()
+            if (ref := refs.get(unit)) is not None
+            and sub.assessment is not None
+            and sub.ref.crc == ref.crc
+            and (ref.rows is None or counts.get(unit, 0) >= ref.rows)
+        }
+    )
 
 
 def _recomputed(
@@ -168,18 +190,25 @@ def _unit_cells(
     return issues
 
 
-def typed_over(book: IcsWorkbook, catalogue: Catalogue, *, replaced_by: str = "") -> list[Issue]:
+def typed_over(
+    book: IcsWorkbook,
+    catalogue: Catalogue,
+    *,
+    replaced_by: str = "",
+    again: AssessedAgain | None = None,
+) -> list[Issue]:
     """A ``matrix-result-edited`` warning for each result on the matrix that is not what a
     merge would write: in an ICS workbook, a place's RAG (or the ICS team's, on an ICS-level
     row) that its inputs on Place data do not give, and an ICS RAG its row's place RAGs do not
     give under the workbook's rules; in a region or national roll-up, a level RAG its row's
     unit RAGs do not give. ``replaced_by``: said by a merge or roll-up ('merge', 'roll-up')
     into the workbook, which works every result out again. Nothing when the matrix cannot be
-    read (``ics-matrix-damaged`` says so) or the workbook was made with another catalogue."""
+    read (``ics-matrix-damaged`` says so) or the workbook was made with another catalogue.
+    ``again``: :func:`assessed_again` of the workbook, when the caller has it."""
     if book.matrix_missing or book.catalogue_hash != catalogue.content_hash or book.matrix.empty:
         return []
     rows = _rows(book, catalogue)
-    derived = _from_inputs(book, catalogue)
+    derived = (again or assessed_again(book, catalogue)).rags()
     try:
         rolled = _recomputed(book, catalogue, rows, derived)
     except LtpgapError:  # a population the roll-up cannot weight by (metadata edited by hand)
@@ -236,12 +265,83 @@ def _listed(pairs: list[tuple[str, str]], names: dict[str, str], most: int = 10)
     return ", ".join(shown) + more
 
 
-def gaps_edited(book: IcsWorkbook) -> list[Issue]:
+def gaps_edited(
+    book: IcsWorkbook, catalogue: Catalogue, *, again: AssessedAgain | None = None
+) -> list[Issue]:
     """``gaps-edited`` warnings when the Gaps sheet does not list every Red of the ICS matrix
-    (a row deleted by hand: a gap the report would leave out), or lists a gap the matrix does
-    not show at Red (added or left behind by hand). Nothing when the matrix cannot be read."""
+    (a row deleted by hand: a gap the report would leave out), lists a gap the matrix does
+    not show at Red (added or left behind by hand), or words a gap otherwise than the unit's
+    inputs on Place data (:func:`_reworded`). Nothing when the matrix cannot be read.
+    ``again``: :func:`assessed_again` of the workbook, when the caller has it."""
     if book.matrix_missing:
         return []
+    reworded = _reworded(book, catalogue, again or assessed_again(book, catalogue))
+    return _listing(book) + ([reworded] if reworded else [])
+
+
+#: Gaps columns whose words come from the catalogue, the unit's inputs or its assessment.
+_WORDS = {"title": "Title", "must_do": "Must-do", "initiatives": "Initiatives", "lead": "Lead"}
+_WORDS |= {"reason": "Reason"}
+
+
+def _reworded(book: IcsWorkbook, catalogue: Catalogue, again: AssessedAgain) -> Issue | None:
+    """A ``gaps-edited`` warning when the words of gaps on the Gaps sheet (Title, Must-do,
+    Initiatives, Lead, Reason) are not what the merge wrote from the unit's inputs on Place
+    data: a report lists the gaps as they are on Gaps, so it would show words the place did
+    not write. Units whose Place data was changed by hand are left to place-data-edited."""
+    if not again.units:
+        return None
+    from ltpgap.merge._content import ics_content
+    from ltpgap.merge._tables import gaps_table, names_of
+
+    try:
+        ics = _ics_of(book, list(book.places))
+        content = ics_content(ics, catalogue, again.units, generated_at="")
+    except LtpgapError:  # a population the roll-up cannot weight by (metadata edited by hand)
+        return None
+    ids = {name: unit for unit, name in names_of(content).items()}
+    keys = list(_WORDS)
+    wrote = {
+        (ids.get(str(row[0]), str(row[0])), str(row[1])): dict(zip(keys, row[2:], strict=True))
+        for row in gaps_table(content).rows
+    }
+    gaps = book.gaps
+    columns = [gaps[k].tolist() for k in keys]
+    columns[keys.index("must_do")] = ["Yes" if v is True else "No" for v in gaps["must_do"]]
+    changed: dict[tuple[str, str], list[str]] = {}
+    places, paras = _texts(gaps["place"]), _texts(gaps["para"])
+    for i, pair in enumerate(zip(places, paras, strict=True)):
+        merged = wrote.get(pair)
+        if merged is None or pair in changed:
+            continue
+        changed[pair] = [
+            _WORDS[k]
+            for k, column in zip(keys, columns, strict=True)
+            if (shown := column[i]) != (given := merged[k]) and cell_text(shown) != cell_text(given)
+        ]
+    edited = [(pair, fields) for pair, fields in changed.items() if fields]
+    if not edited:
+        return None
+    names = {p.id: p.name for p in book.places} | {book.unit_id: book.unit_name}
+    listed = "; ".join(
+        f"{names.get(unit, unit)} {para}: {' and '.join(fields)}"
+        for (unit, para), fields in edited[:10]
+    )
+    more = f"; and {len(edited) - 10} more" if len(edited) > 10 else ""
+    return make_issue(
+        "gaps-edited",
+        f"the words of {len(edited)} gap(s) on the {GAPS} sheet are not what the merge wrote "
+        f"from the inputs on {PLACE_DATA} ({listed}{more}): edited by hand? A report lists the "
+        "gaps as they are on Gaps, so it would show the words typed, not the place's. Merge "
+        "again into this workbook to write them back; to change them, change the inputs in the "
+        "place's workbook.",
+        where=Where(file=book.path, sheet=GAPS),
+        severity=Severity.WARNING,
+    )
+
+
+def _listing(book: IcsWorkbook) -> list[Issue]:
+    """Gaps against the matrix's Reds: rows left out, rows that are not gaps."""
     m = book.matrix
     paras = _texts(m["para"])
     units = [p for p in book.places if p.id in m.columns]
@@ -249,12 +349,14 @@ def gaps_edited(book: IcsWorkbook) -> list[Issue]:
         (p.id, para)
         for p in units
         for para, rag in zip(paras, _texts(m[p.id]), strict=True)
-        if rag == "Red"
+        if rag == "Red" and para  # a row with its Para blanked is no commitment's
     }
     if book.scope == "ics-merge":  # ICS-level commitments: the ICS team's, once
         team = zip(paras, _texts(m["level"]), _texts(m["ics_rag"]), strict=True)
         expected |= {
-            (book.unit_id, para) for para, level, rag in team if level == "ics" and rag == "Red"
+            (book.unit_id, para)
+            for para, level, rag in team
+            if level == "ics" and rag == "Red" and para
         }
     found = set(zip(_texts(book.gaps["place"]), _texts(book.gaps["para"]), strict=True))
     if found == expected:

@@ -169,7 +169,7 @@ def test_ics_rag_equals_independent_spec(
     shown = {r["Para"]: r["ICS RAG"] for r in sheet_rows(out, "ICS matrix")}
     assert shown == expected
     book = read_ics_workbook(out)
-    assert typed_over(book, cat1) == [] and gaps_edited(book) == []  # it agrees with itself
+    assert typed_over(book, cat1) == [] and gaps_edited(book, cat1) == []  # it agrees with itself
     # and each place column shows that place's §5 RAG
     for row in sheet_rows(out, "ICS matrix"):
         c = cat1.by_id[row["Para"]]

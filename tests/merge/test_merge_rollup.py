@@ -24,7 +24,7 @@ from ltpgap.ics import IcsConfig, Place, Rules
 from ltpgap.issues import LtpgapError
 from ltpgap.merge import merge_workbooks, read_ics_workbook, rollup_workbooks
 from ltpgap.merge._typed_over import gaps_edited, typed_over
-from ltpgap.schema import RAG_VALUES
+from ltpgap.schema import RAG_VALUES, cell_text
 
 HERTS = IcsConfig(
     id="herts",
@@ -112,7 +112,7 @@ def test_region_rollup_equals_independent_spec(
     assert result.rollup.units == ("blmk", "herts")
     for book in (wb, *(read_ics_workbook(p) for p in two_ics.values())):
         assert typed_over(book, cat1) == [], book.path  # every result agrees with its row
-        assert gaps_edited(book) == [], book.path  # and Gaps with the matrix's Reds
+        assert gaps_edited(book, cat1) == [], book.path  # and Gaps with the matrix's Reds
     checks = sheet_rows(out, "Checks")
     assert any(r["Workbook"].startswith("blmk-ICS.xlsx › ") for r in checks)
 
@@ -512,7 +512,7 @@ def test_gaps_that_do_not_match_the_matrix_are_named_before_a_report(
     typed in would change the board paper without a word. `check` and `report` name both."""
     cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
     book = Path(shutil.copy(two_ics["blmk"], tmp_path / "blmk-ICS.xlsx"))
-    assert gaps_edited(read_ics_workbook(book)) == []
+    assert gaps_edited(read_ics_workbook(book), cat1) == []
     first, _ = _gaps_cut_and_padded(book)
     done = CliRunner().invoke(app, ["check", str(book), "--format", "json", "--catalogue", cat])
     said = [i["message"] for i in json.loads(done.output) if i["code"] == "gaps-edited"]
@@ -554,16 +554,22 @@ def test_whatever_is_typed_over_the_matrix_or_gaps_is_named_never_a_crash(
         matrix.iat[row, matrix.columns.get_loc(column)] = data.draw(CELLS)
     if data.draw(st.booleans()):
         matrix = pd.concat([matrix, matrix.iloc[:2]], ignore_index=True)
+    gaps_changed = False
     if len(gaps) and data.draw(st.booleans()):
-        gaps.iat[0, data.draw(st.integers(0, len(gaps.columns) - 1))] = data.draw(CELLS)
+        column = data.draw(st.integers(0, len(gaps.columns) - 1))
+        was = gaps.iat[0, column]
+        gaps.iat[0, column] = value = data.draw(CELLS)
+        gaps_changed = gaps.columns[column] != "must_do" and cell_text(value) != cell_text(was)
     places = book.places
     if data.draw(st.booleans()):
         places = tuple(replace(p, population=data.draw(st.integers(-1, 3))) for p in places)
     edited = replace(book, matrix=matrix, gaps=gaps, places=places)
-    issues = [*typed_over(edited, cat1), *gaps_edited(edited)]
+    issues = [*typed_over(edited, cat1), *gaps_edited(edited, cat1)]
     assert all(i.severity.value == "warning" and i.message for i in issues)
     if any(p.population <= 0 for p in places):
         return  # nothing to weigh by: the results cannot be worked out again
+    if gaps_changed:  # a gap's place, Para or words changed: Gaps is named
+        assert any(i.code == "gaps-edited" for i in issues)
     named = {i.commitment for i in issues}
     results = ["ics_rag", *(p.id for p in places)]
     paras = [None if v is None or v != v else str(v) for v in matrix["para"]]
@@ -683,3 +689,25 @@ def test_check_names_a_place_rag_typed_over(two_ics: dict[str, Path], tmp_path: 
     assert [i["message"][:60] for i in found] == [
         "Luton's RAG of 1.8 is 'Amber' on the ICS matrix, but Luton's"
     ]
+
+
+def test_the_words_of_a_gap_changed_by_hand_are_named(
+    two_ics: dict[str, Path], cat1: Catalogue
+) -> None:
+    """A report lists the gaps as they are on Gaps: an initiative reworded there, or the
+    reason, would reach the board as if the place had written it."""
+    book = read_ics_workbook(two_ics["blmk"])
+    assert gaps_edited(book, cat1) == []
+    gaps = book.gaps.astype(object).copy()
+    gaps.at[0, "initiatives"] = "A new service, fully in place"
+    gaps.at[0, "reason"] = "On track"
+    (issue,) = gaps_edited(replace(book, gaps=gaps), cat1)
+    assert issue.code == "gaps-edited" and issue.where.sheet == "Gaps"
+    assert issue.message.startswith(
+        "the words of 1 gap(s) on the Gaps sheet are not what the merge wrote from the inputs on "
+        "Place data (Luton 1.8: Initiatives and Reason): edited by hand? A report lists the gaps "
+        "as they are on Gaps"
+    )
+    spaced = book.gaps.astype(object).copy()
+    spaced.at[0, "reason"] = "  " + str(spaced.at[0, "reason"]).replace(" ", "\n", 1)
+    assert gaps_edited(replace(book, gaps=spaced), cat1) == []  # Excel's wrapping is not words
