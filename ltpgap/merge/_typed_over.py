@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -73,11 +73,14 @@ class AssessedAgain:
     which holds no inputs). Made once by :func:`assessed_again` for both checks below."""
 
     units: Mapping[str, PlaceSubmission]
+    #: Units whose rows on Place data were changed by hand since the merge (none cut),
+    #: assessed from those rows as they now are.
+    changed: Mapping[str, PlaceSubmission] = field(default_factory=dict)
 
-    def rags(self) -> dict[str, dict[str, str]]:
-        """Unit id → Para → the RAG its inputs give."""
+    def rags(self, *, changed: bool = False) -> dict[str, dict[str, str]]:
+        """Unit id → Para → the RAG its inputs give (of the ``changed`` units instead)."""
         out: dict[str, dict[str, str]] = {}
-        for unit, sub in self.units.items():
+        for unit, sub in (self.changed if changed else self.units).items():
             assert sub.assessment is not None
             paras, rags = sub.assessment.column("para"), sub.assessment.column("rag")
             out[unit] = dict(zip(map(str, paras), map(str, rags), strict=True))
@@ -97,15 +100,16 @@ def assessed_again(book: IcsWorkbook, catalogue: Catalogue) -> AssessedAgain:
     refs = {r.id: r for r in (*book.places, *([book.team] if book.team else [])) if _has_data(r)}
     counts = Counter(book.place_data["place"].tolist())
     kept, _ = carry_forward(book, {}, _ics_of(book, list(book.places)), catalogue, lambda _: None)
+    whole = {
+        unit: sub
+        for unit, sub in kept.items()
+        if (ref := refs.get(unit)) is not None
+        and sub.assessment is not None
+        and (ref.rows is None or counts.get(unit, 0) >= ref.rows)
+    }
     return AssessedAgain(
-        units={
-            unit: sub
-            for unit, sub in kept.items()
-            if (ref := refs.get(unit)) is not None
-            and sub.assessment is not None
-            and sub.ref.crc == ref.crc
-            and (ref.rows is None or counts.get(unit, 0) >= ref.rows)
-        }
+        units={u: sub for u, sub in whole.items() if sub.ref.crc == refs[u].crc},
+        changed={u: sub for u, sub in whole.items() if sub.ref.crc != refs[u].crc},
     )
 
 
@@ -144,7 +148,7 @@ def _shown(value: str) -> str:
     return repr(value) if value else "blank"
 
 
-def _edited(book: IcsWorkbook, para: str, message: str) -> Issue:
+def _edited(book: IcsWorkbook, para: str | None, message: str) -> Issue:
     return make_issue(
         "matrix-result-edited",
         message,
@@ -190,6 +194,60 @@ def _unit_cells(
     return issues
 
 
+def _not_worked_out(
+    book: IcsWorkbook,
+    catalogue: Catalogue,
+    rows: pd.DataFrame,
+    derived: Mapping[str, Mapping[str, str]],
+    again: AssessedAgain,
+) -> list[Issue]:
+    """For each unit whose rows on Place data were changed by hand since the merge, a warning
+    when its column does not show what those rows now give: the figures were not worked out
+    again (Recompute in Excel does that), so a report would show results its inputs do not."""
+    if not again.changed:
+        return []
+    now = again.rags(changed=True)
+    try:
+        rolled = _recomputed(book, catalogue, rows, {**derived, **now})
+    except LtpgapError:
+        return []
+    at = {p: i for i, p in enumerate(map(str, rolled.column("para")))}
+    issues = []
+    levels = rows["level"].tolist() if "level" in rows.columns else [""] * len(rows)
+    team = [book.team] if book.team is not None and book.team.id in now else []
+    for unit in [*(p for p in book.places if p.id in now and p.id in rows.columns), *team]:
+        if unit in team:  # the ICS team's: the ICS RAG of the ICS-level rows
+            given, column = rolled.column("ics_rag"), rows["ics_rag"]
+            held = [level == "ics" for level in levels]
+        else:
+            given, column, held = rolled.unit_rags(unit.id), rows[unit.id], [True] * len(rows)
+        moved = [
+            f"{para}: '{shown}' shown, '{given[at[para]]}' given"
+            for para, shown, checked in zip(rows["para"], column, held, strict=True)
+            if checked and shown in RAG_VALUES and shown != given[at[para]]  # else named above
+        ]
+        if not moved:
+            continue  # worked out again after the change (Recompute in Excel)
+        subject, whose = (
+            ("the ICS RAG of the ICS-level commitments", "the ICS team's")
+            if unit in team
+            else (f"{unit.name}'s column", "its")
+        )
+        listed = "; ".join(moved[:5]) + (f"; and {len(moved) - 5} more" if len(moved) > 5 else "")
+        issues.append(
+            _edited(
+                book,
+                None,
+                f"{subject} on the {MATRIX} does not show what {whose} rows on {PLACE_DATA} "
+                f"give: they were changed by hand since the merge wrote them, and the results "
+                f"were not worked out again ({listed}). Press Recompute in Excel, or merge again, "
+                "before a report; if the change to Place data was not meant, take Place data "
+                "from a copy of the ICS workbook.",
+            )
+        )
+    return issues
+
+
 def typed_over(
     book: IcsWorkbook,
     catalogue: Catalogue,
@@ -208,7 +266,8 @@ def typed_over(
     if book.matrix_missing or book.catalogue_hash != catalogue.content_hash or book.matrix.empty:
         return []
     rows = _rows(book, catalogue)
-    derived = (again or assessed_again(book, catalogue)).rags()
+    again = again or assessed_again(book, catalogue)
+    derived = again.rags()
     try:
         rolled = _recomputed(book, catalogue, rows, derived)
     except LtpgapError:  # a population the roll-up cannot weight by (metadata edited by hand)
@@ -235,6 +294,8 @@ def typed_over(
         return f"{put_back} '{rag}'; {advice}"
 
     issues = _unit_cells(book, rows, rolled, derived, then)
+    if not replaced_by:  # a merge takes Place data as it is: place-data-edited says so
+        issues += _not_worked_out(book, catalogue, rows, derived, again)
     team = book.team.id if book.team else None
     levels = rows["level"].tolist() if "level" in rows.columns else [""] * len(rows)
     for para, shown, row_level in zip(rows["para"], rows["ics_rag"], levels, strict=True):

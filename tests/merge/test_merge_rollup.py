@@ -656,12 +656,14 @@ def test_a_place_with_no_data_merged_shows_not_assessed(
     )
 
 
-def test_a_place_whose_place_data_was_changed_is_left_to_place_data_edited(
+def test_a_place_whose_place_data_was_changed_is_held_to_it_as_a_whole(
     two_ics: dict[str, Path], cat1: Catalogue
 ) -> None:
-    """Luton's status for 1.8 changed by hand on Place data after the merge: the matrix now
-    shows what the merge wrote, not what those rows give. That is one warning, place-data-
-    edited; Luton's cells are not each named besides."""
+    """Luton's status for 1.8 changed by hand on Place data after the merge: the matrix still
+    shows what the merge wrote. One warning says Luton's column was not worked out again from
+    the rows as they are now (a report would show results its inputs do not give); its cells
+    are not each named as typed over. Once worked out again (Recompute in Excel), nothing but
+    place-data-edited, which `ltpgap check` gives, remains."""
     from ltpgap.merge._carry import edits_ahead
 
     book = read_ics_workbook(two_ics["blmk"])
@@ -670,7 +672,14 @@ def test_a_place_whose_place_data_was_changed_is_left_to_place_data_edited(
     data.at[row, "status"], data.at[row, "coverage"] = "In place", "Full"
     edited = replace(book, place_data=data)
     assert [i.code for i in edits_ahead(edited)] == ["place-data-edited"]
-    assert typed_over(edited, cat1) == []
+    (stale,) = typed_over(edited, cat1)
+    assert stale.code == "matrix-result-edited" and stale.message.startswith(
+        "Luton's column on the ICS matrix does not show what its rows on Place data give: they "
+        "were changed by hand since the merge wrote them, and the results were not worked out "
+        "again (1.8: 'Red' shown, 'Green' given). Press Recompute in Excel, or merge again"
+    )
+    assert typed_over(edited, cat1, replaced_by="merge") == []  # the merge takes them
+    assert typed_over(_typed(edited, luton=("1.8", "Green")), cat1) == []  # worked out again
     (issue,) = typed_over(_typed(edited, luton=("1.8", "Purple")), cat1)  # still: not a RAG
     assert issue.message.startswith("Luton's RAG of 1.8 is 'Purple' on the ICS matrix, which is")
 
@@ -711,3 +720,18 @@ def test_the_words_of_a_gap_changed_by_hand_are_named(
     spaced = book.gaps.astype(object).copy()
     spaced.at[0, "reason"] = "  " + str(spaced.at[0, "reason"]).replace(" ", "\n", 1)
     assert gaps_edited(replace(book, gaps=spaced), cat1) == []  # Excel's wrapping is not words
+
+
+def test_the_ics_teams_rows_changed_and_not_worked_out_again_are_named(
+    two_ics: dict[str, Path], cat1: Catalogue
+) -> None:
+    book = read_ics_workbook(two_ics["blmk"])
+    data = book.place_data.astype(object).copy()
+    row = data.index[(data["place"] == "blmk") & (data["para"] == "1.52")][0]
+    data.at[row, "status"], data.at[row, "coverage"] = "None", None
+    (stale,) = typed_over(replace(book, place_data=data), cat1)
+    assert stale.message.startswith(
+        "the ICS RAG of the ICS-level commitments on the ICS matrix does not show what the ICS "
+        "team's rows on Place data give: they were changed by hand since the merge wrote them, "
+        "and the results were not worked out again (1.52: 'Green' shown, 'Red' given)."
+    )

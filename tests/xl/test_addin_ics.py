@@ -107,6 +107,15 @@ def test_recompute_follows_place_data(
     )
     assert _norm(excel.values(LAYOUT.matrix)) == _sheet(again, LAYOUT.matrix)
     assert _norm(excel.values(LAYOUT.gaps)) == _sheet(again, LAYOUT.gaps)
+    # Read by `ltpgap check` or `report`: before Recompute, Luton's column does not show what
+    # its rows now give (a report would show stale results); after it, the matrix holds.
+    from ltpgap.merge._typed_over import typed_over
+
+    before = [i.message for i in typed_over(_read_back(ExcelStandIn(payload)), catalogue)]
+    assert [m.split(":")[0] for m in before] == [
+        "Luton's column on the ICS matrix does not show what its rows on Place data give"
+    ]
+    assert typed_over(_read_back(excel), catalogue) == []
 
 
 def test_long_metadata_continued_in_further_columns_is_joined(client: Client, merged: Path) -> None:
