@@ -1,13 +1,19 @@
-"""Results changed by hand in an ICS workbook: a level RAG that its row's unit RAGs do not
-give (``matrix-result-edited``), and a Gaps sheet that does not list the matrix's Reds
-(``gaps-edited``).
+"""Results changed by hand in an ICS workbook (``matrix-result-edited``) and a Gaps sheet
+that no longer says what the merge wrote (``gaps-edited``).
 
-The ICS RAG (or Region/National RAG) of each row is the §6 roll-up of the unit RAGs beside it,
-by the rules the workbook records. `ltpgap summary`, `report`, `check` and `rollup` read the
-matrix as it is, so a result typed over by hand (Red made Green before a board) would reach a
-board paper or a region's roll-up without a word. Worked out again here from the same row, a
-result that differs is named (``matrix-result-edited``). Rows assessed once by the ICS team
-(ICS-level commitments) have no unit RAGs beside them to check against.
+`ltpgap summary`, `report`, `check` and `rollup` read the matrix and Gaps as they are, so a
+result typed over by hand (Red made Green before a board) would reach a board paper or a
+region's roll-up without a word. Each is checked against what a merge would write:
+
+- in an ICS workbook, every unit whose rows on Place data are as the merge wrote them is
+  assessed again from those rows (:func:`assessed_again`, as a merge carries a unit forward):
+  a place's RAG, or the ICS team's on an ICS-level row, that its inputs do not give is named;
+  a unit whose rows were changed by hand since is named when its column was not worked out
+  again from them (Recompute in Excel does that);
+- the ICS RAG (or Region/National RAG) of each row is the §6 roll-up of the unit RAGs, by the
+  rules the workbook records (a region or national roll-up holds no inputs: its units' RAGs
+  are read as they are);
+- Gaps must list the matrix's Reds, in the words the merge wrote from the inputs.
 """
 
 from __future__ import annotations
