@@ -36,26 +36,32 @@ from ltpgap.schema import RAG_VALUES, cell_text
 
 __all__ = ["AssessedAgain", "assessed_again", "gaps_edited", "typed_over"]
 
+#: Cells whose text is themselves (no spaces to fold): the RAG words.
+_AS_IS = frozenset(RAG_VALUES)
+
 
 def _texts(values: pd.Series) -> list[str]:
     """A column's cells as text, "" for a blank (None or NaN, which pandas keeps through
-    ``astype(str)``)."""
-    return [cell_text(v) for v in values]
+    ``astype(str)``). A RAG word is its own text: most cells of the matrix are one."""
+    cells = values.tolist()  # plain Python values: iterating pandas' Arrow text is slow
+    return [v if type(v) is str and v in _AS_IS else cell_text(v) for v in cells]
 
 
 def _rows(book: IcsWorkbook, catalogue: Catalogue) -> pd.DataFrame:
     """The matrix rows the roll-up can take: each catalogue Para once (the first row of a Para
     copied by hand), every cell as text."""
     m = book.matrix
-    frame = pd.DataFrame({c: _texts(m[c]) for c in m.columns}, index=range(len(m)))
+    frame = pd.DataFrame(
+        {c: _texts(m[c]) for c in m.columns}, index=range(len(m)), dtype=object
+    )  # object: iterated cell by cell below, which pandas' Arrow text makes slow
     frame = frame[frame["para"].isin(catalogue.ids)]
     return frame.drop_duplicates("para")
 
 
 def _as_rag(values: pd.Series) -> list[str]:
     """Unit RAGs as the roll-up takes them: anything that is not a RAG (typed over with other
-    text, or blanked) counts as Not assessed, and is named on its own (see _not_rags)."""
-    return [v if v in RAG_VALUES else "Not assessed" for v in values]
+    text, or blanked) counts as Not assessed, and is named on its own (see _unit_cells)."""
+    return [v if v in RAG_VALUES else "Not assessed" for v in values.tolist()]
 
 
 def _ics_of(book: IcsWorkbook, units: list[PlaceRef]) -> IcsConfig:
