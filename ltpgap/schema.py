@@ -7,6 +7,7 @@ column headers, keys and dropdown lists from here, so they can never drift apart
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -17,6 +18,7 @@ __all__ = [
     "COMPUTED_KEYS",
     "COVERAGE_VALUES",
     "HEADERS",
+    "HEADER_OF",
     "INPUT_KEYS",
     "NOT_APPLICABLE_VALUES",
     "OVERRIDE_VALUES",
@@ -120,6 +122,8 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
+#: Column key → its header ('status' → 'Status').
+HEADER_OF: Mapping[str, str] = {c.key: c.header for c in COLUMNS}
 INPUT_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.group == "input")
 COMPUTED_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.group == "computed")
 

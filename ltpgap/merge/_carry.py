@@ -24,7 +24,7 @@ from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import Locator, UnitInputs, assess_units
 from ltpgap.rag._table import Table, as_columns, input_locator, table_columns, table_frame
-from ltpgap.schema import COLUMNS, INPUT_KEYS
+from ltpgap.schema import HEADER_OF, INPUT_KEYS
 
 if TYPE_CHECKING:
     from ltpgap.merge.ics_data import IcsWorkbook
@@ -403,12 +403,9 @@ def _dropped(ref: PlaceRef, out: str) -> Issue:
     )
 
 
-_HEADER = {"para": "Para", **{c.key: c.header for c in COLUMNS}}
-
-
 def _columns_named(names: list[str]) -> str:
     """Place data's headers in words: the 'Status' column, the 'Status' and 'Lead' columns."""
-    quoted = [f"'{_HEADER.get(n, n)}'" for n in names]
+    quoted = [f"'{HEADER_OF.get(n, n)}'" for n in names]
     if len(quoted) == 1:
         return f"the {quoted[0]} column"
     return f"the {', '.join(quoted[:-1])} and {quoted[-1]} columns"

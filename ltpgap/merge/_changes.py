@@ -12,11 +12,10 @@ from typing import Any
 
 from ltpgap.issues import Issue, Where, make_issue
 from ltpgap.rag._table import Table, as_columns, para_key
-from ltpgap.schema import COLUMNS, INPUT_KEYS, cell_text
+from ltpgap.schema import HEADER_OF, INPUT_KEYS, cell_text
 
 __all__ = ["canonical", "input_changes", "shown"]
 
-_HEADER = {c.key: c.header for c in COLUMNS}
 _SHOWN_CHARS = 200
 
 
@@ -76,9 +75,9 @@ def input_changes(
             a, b = was.get(column), now.get(column)
             if canonical(a) == canonical(b):
                 continue
-            header = _HEADER.get(column, column)
+            header = HEADER_OF.get(column, column)
             para = None if key.startswith("row ") else key
-            where = locate(para, column) if para and column in _HEADER and key in new else None
+            where = locate(para, column) if para and column in HEADER_OF and key in new else None
             verb = "cleared" if not canonical(b) else "changed"
             gone = "" if key in new else " (the row is no longer in the workbook)"
             issues.append(

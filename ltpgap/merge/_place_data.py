@@ -12,11 +12,10 @@ from dataclasses import replace
 from ltpgap.merge._sheets import DATA_LEAD, PLACE_DATA, TABLES
 from ltpgap.merge._tables import Col, TableData, distinct_name, names_of
 from ltpgap.merge.model import IcsContent, PlaceSubmission
-from ltpgap.schema import COLUMNS, INPUT_KEYS
+from ltpgap.schema import COLUMNS, HEADER_OF, INPUT_KEYS
 
 __all__ = ["distinct_extras", "place_data_table"]
 
-_HEADER = {c.key: c.header for c in COLUMNS}
 _WIDTH = {c.key: c.width for c in COLUMNS}
 
 
@@ -26,7 +25,7 @@ def distinct_extras(subs: Sequence[PlaceSubmission]) -> list[PlaceSubmission]:
     places stays one column; 'notes' after 'Notes', or a column headed 'Row' (Place data's
     own), becomes 'notes (2)', 'Row (2)'. Renamed here, before the changes since the previous
     merge are listed, so they compare with what Place data held under the same name."""
-    used = {h.casefold() for h in (*DATA_LEAD, *(_HEADER[k] for k in INPUT_KEYS))}
+    used = {h.casefold() for h in (*DATA_LEAD, *(HEADER_OF[k] for k in INPUT_KEYS))}
     names: dict[str, str] = {}  # a unit's header → Place data's
     for sub in subs:
         for header in sub.extra_headers:
@@ -104,7 +103,7 @@ def place_data_table(content: IcsContent) -> TableData:
         Col(DATA_LEAD[1], 20),
         Col(DATA_LEAD[2], 6, "int"),
         Col(DATA_LEAD[3], 8, "centre"),
-        *(Col(_HEADER[k], min(_WIDTH[k], 30)) for k in INPUT_KEYS),
+        *(Col(HEADER_OF[k], min(_WIDTH[k], 30)) for k in INPUT_KEYS),
         *(Col(h, 18) for h in extras),
     ]
     return TableData(

@@ -49,7 +49,6 @@ __all__ = [
 ]
 
 Kind = Literal["text", "wrap", "centre", "rag", "int", "percent", "score"]
-_HEADER = {c.key: c.header for c in COLUMNS}
 _WIDTH = {c.key: c.width for c in COLUMNS}
 
 

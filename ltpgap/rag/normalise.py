@@ -16,8 +16,8 @@ from typing import Literal
 from ltpgap.dates import parse_delivery
 from ltpgap.issues import Issue, Where, make_issue
 from ltpgap.schema import (
-    COLUMNS,
     COVERAGE_VALUES,
+    HEADER_OF,
     OVERRIDE_VALUES,
     RAG_ORDER,
     STATUS_VALUES,
@@ -47,8 +47,6 @@ Override = Literal["Red", "Amber", "Green"]
 EXCEL_ERRORS: frozenset[str] = frozenset(
     {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 )
-
-_HEADER = {c.key: c.header for c in COLUMNS}
 
 
 def _fold(text: str) -> str:
@@ -103,7 +101,7 @@ class _Row:
         self.found.append((code, key, message))
 
     def unrecognised(self, key: str, value: object, allowed: str) -> None:
-        header = _HEADER.get(key, key)
+        header = HEADER_OF.get(key, key)
         self.add(
             "unrecognised-value",
             key,

@@ -23,7 +23,7 @@ from ltpgap.layout import (
     RETIRED_SHEET,
     pushed_meta,
 )
-from ltpgap.schema import COLUMNS, INPUT_KEYS
+from ltpgap.schema import COLUMNS, HEADER_OF, INPUT_KEYS
 from ltpgap.workbook import _styles as st
 from ltpgap.workbook._cells import put_text
 
@@ -37,7 +37,6 @@ __all__ = [
     "update_readme",
 ]
 
-_HEADER = {c.key: c.header for c in COLUMNS}
 _WIDTH = {c.header: c.width for c in COLUMNS}
 _RETIRED_LEAD = ("Para", "Title", "Reason", "Catalogue it came from", "Moved on")
 _CHANGES_HEADERS = ("When", "From catalogue", "To catalogue", "Para", "Change", "Details")
@@ -110,7 +109,7 @@ def append_retired(wb: Any, result: MigrationResult, when: str) -> int:
     frame = result.retired
     if frame.empty:
         return 0
-    inputs = [_HEADER[k] for k in INPUT_KEYS]
+    inputs = [HEADER_OF[k] for k in INPUT_KEYS]
     headers = [*_RETIRED_LEAD, *inputs, *result.extra_columns]
     ws = _sheet(wb, RETIRED_SHEET, _RETIRED_LEAD, (8, 34, 40, 22, 17))
     columns = _columns(ws, headers)
@@ -124,7 +123,7 @@ def append_retired(wb: Any, result: MigrationResult, when: str) -> int:
             "Catalogue it came from": came_from,
             "Moved on": when,
         }
-        row |= {_HEADER[k]: record[k] for k in INPUT_KEYS}
+        row |= {HEADER_OF[k]: record[k] for k in INPUT_KEYS}
         row |= {name: record[name] for name in result.extra_columns}
         rows.append(row)
     _append(ws, columns, rows)

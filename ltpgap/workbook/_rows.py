@@ -33,7 +33,7 @@ from ltpgap.layout import (
     unread_row_message,
 )
 from ltpgap.rag._table import first_positions, table_frame
-from ltpgap.schema import COLUMNS, INPUT_KEYS, is_blank, shortest
+from ltpgap.schema import HEADER_OF, INPUT_KEYS, is_blank, shortest
 from ltpgap.workbook._layout import Layout
 from ltpgap.workbook._xmlscan import split_ref
 
@@ -42,7 +42,6 @@ __all__ = ["ExcelError", "RowsRead", "check_paras", "is_blank", "read_rows"]
 Grid = list[list[object]]
 Merged = Sequence[tuple[tuple[int, int], tuple[int, int]]]
 Decimals = Callable[[list[str]], Mapping[str, int | None]]
-_HEADER = {c.key: c.header for c in COLUMNS}
 _NONE: Mapping[str, str] = {}
 _V = TypeVar("_V")
 
@@ -215,7 +214,7 @@ def read_rows(
     pcol = lay.columns.get("para")
     letter = get_column_letter(pcol + 1) if pcol is not None else "A"
     inputs = [(k, lay.columns[k]) for k in INPUT_KEYS if k in lay.columns]
-    content = [(_HEADER[k], j) for k, j in inputs] + [(n, j) for j, n in lay.extras]
+    content = [(HEADER_OF[k], j) for k, j in inputs] + [(n, j) for j, n in lay.extras]
     paras, numeric = _paras(t, pcol, letter)
     keep = _kept_rows(t, paras, [j for _, j in content])
     if numeric:
@@ -388,7 +387,7 @@ def _report_unread_rows(
 def _report_merged(
     t: _Table, paras: list[str], inputs: Sequence[tuple[str, int]], merged: Merged
 ) -> None:
-    cols = {j: _HEADER[k] for k, j in inputs}
+    cols = {j: HEADER_OF[k] for k, j in inputs}
     for (r0, c0), (r1, c1) in merged:
         if r1 < t.top or not any(c0 <= j <= c1 for j in cols):
             continue

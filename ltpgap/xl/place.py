@@ -35,7 +35,7 @@ from ltpgap.layout import (
 )
 from ltpgap.rag import PlaceAssessment, assess_place
 from ltpgap.rag._table import Table, column_list
-from ltpgap.schema import COLUMNS, COMPUTED_KEYS, INPUT_KEYS, is_blank
+from ltpgap.schema import COMPUTED_KEYS, HEADER_OF, INPUT_KEYS, is_blank
 from ltpgap.xl._blocks import put_block
 from ltpgap.xl._cells import column_letter, grid_text
 from ltpgap.xl._sheet import (
@@ -60,7 +60,6 @@ __all__ = [
 ]
 
 Scope = Literal["place", "ics"]
-_HEADER = {c.key: c.header for c in COLUMNS}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -198,7 +197,7 @@ def _row_issue(
 def _content(header: HeaderMap) -> list[tuple[str, str, int]]:
     """(header, key in the read columns, column) of the inputs, then of the place's own
     columns, as the reader has them: what makes a row hold values."""
-    inputs = [(_HEADER[k], k, header.keys[k]) for k in INPUT_KEYS if k in header.keys]
+    inputs = [(HEADER_OF[k], k, header.keys[k]) for k in INPUT_KEYS if k in header.keys]
     return inputs + [(text, text, col) for text, col in header.extras.items()]
 
 
@@ -427,8 +426,8 @@ def computed_columns(place: PlaceBook) -> list[int]:
             [
                 make_issue(
                     "missing-column",
-                    f"column '{_HEADER[k]}' is missing from the table, so its results cannot be "
-                    f"written; add a column headed '{_HEADER[k]}' to the right of the inputs.",
+                    f"column '{HEADER_OF[k]}' is missing from the table, so its results cannot be "
+                    f"written; add a column headed '{HEADER_OF[k]}' to the right of the inputs.",
                     where=Where(file=place.file, sheet=place.sheet),
                 )
                 for k in missing
