@@ -12,52 +12,33 @@ follow the ICS file only where that changes no column and nothing Read me states
   :func:`population_meta` gives the metadata values that record them, so that `ltpgap check`
   and `report` (``matrix-result-edited``) and a roll-up weigh as Recompute did.
 
-Pure: metadata values in, metadata values or an Issue out.
+Pure: the workbook as read (:func:`ltpgap.merge.ics_data.ics_workbook`) in, metadata values or
+an Issue out.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import asdict, fields
+from dataclasses import asdict, replace
 
-from ltpgap.ics import IcsConfig, Rules
+from ltpgap.ics import IcsConfig
 from ltpgap.issues import Issue, Where, make_issue
-from ltpgap.merge._sheets import META, ics_checksum
+from ltpgap.merge._sheets import META, ics_checksum, meta_json
+from ltpgap.merge.ics_data import IcsWorkbook
 
 __all__ = ["columns_changed", "population_meta"]
 
 
-def _load(text: str) -> object:
-    try:
-        return json.loads(text) if text else None
-    except json.JSONDecodeError:
-        return None
-
-
-def _dump(value: object) -> str:
-    """As the merge writes metadata values (ltpgap.merge.ics_writer)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _units(meta: Mapping[str, str]) -> list[dict[str, object]]:
-    data = _load(meta.get("places", ""))
-    return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
-
-
-def _label(name: object, unit_id: object) -> str:
+def _label(name: str, unit_id: str) -> str:
     return f"{name} ('{unit_id}')"
 
 
-def _place_changes(meta: Mapping[str, str], ics: IcsConfig) -> list[str]:
-    recorded = [
-        (str(d.get("id", "")), str(d.get("name", "") or d.get("id", ""))) for d in _units(meta)
-    ]
+def _place_changes(book: IcsWorkbook, ics: IcsConfig) -> list[str]:
+    recorded = [(p.id, p.name) for p in book.places]
     listed = [(p.id, p.name) for p in ics.places]
     if recorded == listed:
         return []
-    names = dict(recorded)
-    now = dict(listed)
+    names, now = dict(recorded), dict(listed)
     out = [
         f"{_label(n, i)} is in the workbook but not in the ICS file"
         for i, n in recorded
@@ -76,18 +57,8 @@ def _place_changes(meta: Mapping[str, str], ics: IcsConfig) -> list[str]:
     return out
 
 
-def _rules(meta: Mapping[str, str]) -> Rules:
-    data = _load(meta.get("rules", ""))
-    known = {f.name for f in fields(Rules)}
-    return (
-        Rules(**{k: v for k, v in data.items() if k in known})
-        if isinstance(data, dict)
-        else Rules()
-    )
-
-
-def _rule_changes(meta: Mapping[str, str], ics: IcsConfig) -> list[str]:
-    was, now = asdict(_rules(meta)), asdict(ics.rules)
+def _rule_changes(book: IcsWorkbook, ics: IcsConfig) -> list[str]:
+    was, now = asdict(book.rules), asdict(ics.rules)
     return [
         f"the rule {key} is {now[key]!r} in the ICS file ({was[key]!r} in the workbook)"
         for key in now
@@ -95,43 +66,44 @@ def _rule_changes(meta: Mapping[str, str], ics: IcsConfig) -> list[str]:
     ]
 
 
-def columns_changed(meta: Mapping[str, str], ics: IcsConfig, *, path: str) -> Issue | None:
+def columns_changed(book: IcsWorkbook, ics: IcsConfig) -> Issue | None:
     """``ics-file-changed`` (an error) when the ICS file's places, names, order or rules are not
-    those the workbook (``meta``, its metadata; ``path``, its name) was merged with."""
-    changes = _place_changes(meta, ics)
-    if meta.get("unit_name", ics.name) != ics.name:
-        was = meta.get("unit_name")
-        changes.append(f"the ICS is named '{ics.name}' in the ICS file ('{was}' in the workbook)")
-    changes += _rule_changes(meta, ics)
+    those the workbook was merged with."""
+    changes = _place_changes(book, ics)
+    if book.unit_name != ics.name:
+        changes.append(
+            f"the ICS is named '{ics.name}' in the ICS file ('{book.unit_name}' in the workbook)"
+        )
+    changes += _rule_changes(book, ics)
     if not changes:
         return None
     return make_issue(
         "ics-file-changed",
-        f"the server's ICS file is not the one the ICS workbook {path} was merged with: "
+        f"the server's ICS file is not the one the ICS workbook {book.path} was merged with: "
         f"{'; '.join(changes)}. Recompute rewrites only the figures under the columns (and "
         "beside the Read me) that the merge laid out, so it has written nothing. Merge again "
-        f"with this ICS file (`ltpgap merge PLACE.xlsx… --ics ICS-FILE.yaml --out {path}`) "
+        f"with this ICS file (`ltpgap merge PLACE.xlsx… --ics ICS-FILE.yaml --out {book.path}`) "
         "to lay the workbook out afresh, or point the server at the ICS file the workbook was "
         "merged with (LTPGAP_ICS).",
-        where=Where(file=ics.path, line=ics.line) if ics.path else Where(file=path, sheet=META),
+        where=Where(file=ics.path, line=ics.line)
+        if ics.path
+        else Where(file=book.path, sheet=META),
     )
 
 
-def population_meta(meta: Mapping[str, str], ics: IcsConfig) -> dict[str, str]:
-    """The metadata values to rewrite so that they record the ICS file's populations: the
-    ``places`` and ``ics_team`` lists with each unit's population, and the checksum when it
-    held before ({} when the populations are those recorded). Everything else in each entry
-    (where its data came from, its rows and their checksums) is kept as written."""
-    people = {p.id: p.population for p in ics.places} | {ics.id: ics.population}
+def population_meta(book: IcsWorkbook, meta: Mapping[str, str], ics: IcsConfig) -> dict[str, str]:
+    """The metadata values (``meta``: the workbook's, as read) to rewrite so that they record
+    the ICS file's populations: the ``places`` and ``ics_team`` entries with each unit's
+    population, and the checksum when it held before ({} when the populations are those
+    recorded). Everything else in each entry (where its data came from, its rows and their
+    checksums) is kept as written."""
+    people = {p.id: p.population for p in ics.places}
+    places = [replace(p, population=people.get(p.id, p.population)) for p in book.places]
     out: dict[str, str] = {}
-    units = _units(meta)
-    if any(people.get(str(d.get("id")), d.get("population")) != d.get("population") for d in units):
-        out["places"] = _dump(
-            [d | {"population": people.get(str(d.get("id")), d.get("population"))} for d in units]
-        )
-    team = _load(meta.get("ics_team", ""))
-    if isinstance(team, dict) and team.get("population") != ics.population:
-        out["ics_team"] = _dump(team | {"population": ics.population})
-    if out and meta.get("checksum", "") == ics_checksum(meta):
+    if places != list(book.places):
+        out["places"] = meta_json([p.as_json() for p in places])
+    if book.team is not None and book.team.population != ics.population:
+        out["ics_team"] = meta_json(replace(book.team, population=ics.population).as_json())
+    if out and book.intact:
         out["checksum"] = ics_checksum({**meta, **out})
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 
 from ltpgap.layout import (
@@ -40,6 +41,7 @@ __all__ = [
     "SUMMARY_TAIL",
     "TABLES",
     "ics_checksum",
+    "meta_json",
     "tail_headers",
 ]
 
@@ -118,6 +120,11 @@ def tail_headers(level: str, units: str) -> tuple[str, ...]:
         "Rule",
         "Explanation",
     )
+
+
+def meta_json(value: object) -> str:
+    """A metadata value as JSON, as the merge writes it (compact, text as it is)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def ics_checksum(values: Mapping[str, object]) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import os
 import shutil
 import tempfile
@@ -43,6 +42,7 @@ from ltpgap.merge._sheets import (
     README,
     SNAPSHOT,
     ics_checksum,
+    meta_json,
 )
 from ltpgap.merge._tables import (
     Col,
@@ -190,10 +190,6 @@ def _snapshot_sheet(wb: Workbook, content: IcsContent) -> None:
     ws.page_setup.fitToHeight = 1
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 #: A unit's rows on Place data as written: how many, and each column's CRC-32.
 Written = tuple[int, Mapping[str, str]]
 
@@ -224,10 +220,10 @@ def meta_values(
         "catalogue_version": cat.info.version,
         "catalogue_hash": cat.content_hash,
         "as_at": content.as_at or "",
-        "places": _json([u.as_json() for u in content.units]),
-        "ics_team": _json(content.team.as_json() if content.team else None),
-        "programme_areas": _json({a.id: a.name for a in cat.programme_areas}),
-        "rules": _json(asdict(content.rules)),
+        "places": meta_json([u.as_json() for u in content.units]),
+        "ics_team": meta_json(content.team.as_json() if content.team else None),
+        "programme_areas": meta_json({a.id: a.name for a in cat.programme_areas}),
+        "rules": meta_json(asdict(content.rules)),
         "generated_at": content.generated_at,
         "ltpgap_version": __version__,
         "template_version": TEMPLATE_VERSION,

@@ -45,6 +45,8 @@ from ltpgap.xl._sheet import Grid, extent, find_sheet, read_grid, read_meta
 if TYPE_CHECKING:
     import xlwings as xw
 
+    from ltpgap.merge.ics_data import IcsWorkbook
+
 __all__ = ["LAYOUT", "IcsLayout", "IcsResult", "compute_ics", "is_ics_workbook", "write_ics"]
 
 
@@ -159,19 +161,24 @@ def _shipped_lookup(catalogue: Catalogue) -> Callable[[str], Catalogue | None]:
     return find
 
 
-def _submissions(
-    book: xw.Book, meta: Mapping[str, str], catalogue: Catalogue, ics: IcsConfig, layout: IcsLayout
-) -> tuple[dict[str, Any], list[Issue]]:
-    """Every unit's submission rebuilt from Place data, as a re-merge carries it forward, and
-    the problems found doing so (data that cannot be used; a unit the ICS file no longer lists
-    does not get here: :func:`compute_ics` stops first, ``ics-file-changed``)."""
-    from ltpgap.merge._carry import carry_forward
+def _as_read(book: xw.Book, meta: Mapping[str, str], layout: IcsLayout) -> IcsWorkbook:
+    """The workbook as a re-merge reads its predecessor: the metadata and Place data."""
     from ltpgap.merge.ics_data import ics_workbook
 
     sheet = find_sheet(book, layout.place_data)
     assert sheet is not None
     tables = {PLACE_DATA_SHEET: _table_frame(read_grid(sheet))}
-    previous = ics_workbook(meta, tables, path=str(book.name))  # scope: _check_identity
+    return ics_workbook(meta, tables, path=str(book.name))  # scope: _check_identity
+
+
+def _submissions(
+    previous: IcsWorkbook, catalogue: Catalogue, ics: IcsConfig
+) -> tuple[dict[str, Any], list[Issue]]:
+    """Every unit's submission rebuilt from Place data, as a re-merge carries it forward, and
+    the problems found doing so (data that cannot be used; a unit the ICS file no longer lists
+    does not get here: :func:`compute_ics` stops first, ``ics-file-changed``)."""
+    from ltpgap.merge._carry import carry_forward
+
     kept, issues = carry_forward(previous, {}, ics, catalogue, _shipped_lookup(catalogue))
     # Correcting a place's inputs on Place data and pressing Recompute is what this is for:
     # the next merge says which places' rows were changed since it wrote them.
@@ -188,9 +195,10 @@ def compute_ics(
 
     meta = read_meta(book)
     _check_identity(book, meta, ics)
-    if changed := columns_changed(meta, ics, path=str(book.name)):
+    previous = _as_read(book, meta, layout)
+    if changed := columns_changed(previous, ics):
         raise LtpgapError([changed])
-    subs, gone = _submissions(book, meta, catalogue, ics, layout)
+    subs, gone = _submissions(previous, catalogue, ics)
     content = ics_content(
         ics, catalogue, subs, generated_at=meta.get("generated_at", ""), after_missing=gone
     )
@@ -206,7 +214,7 @@ def compute_ics(
         tables={k: list(v) for k, v in tables.items()},
         snapshot=snapshot_grid(content),
         issues=content.issues,
-        meta=population_meta(meta, ics),
+        meta=population_meta(previous, meta, ics),
     )
 
 
