@@ -27,15 +27,13 @@ def _ics_workbook_issues(path: Path, scope: str, catalogue: Catalogue) -> list[I
     written, then the problems its Checks sheet recorded at merge."""
     from ltpgap.merge import read_ics_workbook
     from ltpgap.merge._carry import additions_ahead, edits_ahead
-    from ltpgap.merge._typed_over import assessed_again, gaps_edited, typed_over
+    from ltpgap.merge._typed_over import edited_by_hand
     from ltpgap.merge.ics_data import matrix_problems
 
     book = read_ics_workbook(path)
-    again = assessed_again(book, catalogue)
     issues = [
         *matrix_problems(book),
-        *typed_over(book, catalogue, again=again),
-        *gaps_edited(book, catalogue, again=again),
+        *edited_by_hand(book, catalogue),
         *additions_ahead(book),
         *edits_ahead(book),
         make_issue(

@@ -22,7 +22,7 @@ from ltpgap.layout import REPORT_WORKBOOK
 from ltpgap.merge._data_crc import column_crcs, edited_columns
 from ltpgap.merge._sheets import PLACE_DATA
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
-from ltpgap.rag import Locator, UnitInputs, assess_units
+from ltpgap.rag import Locator, PlaceAssessment, UnitInputs, assess_units
 from ltpgap.rag._table import Table, as_columns, input_locator, table_columns, table_frame
 from ltpgap.schema import HEADER_OF, INPUT_KEYS
 
@@ -47,6 +47,7 @@ __all__ = [
     "previous_workbook",
     "ref_locator",
     "report_left_out",
+    "rows_cut",
     "same_file",
     "unit_rows",
     "without_lock_files",
@@ -403,6 +404,12 @@ def _dropped(ref: PlaceRef, out: str) -> Issue:
     )
 
 
+def rows_cut(ref: PlaceRef, held: int) -> bool:
+    """Whether Place data holds fewer of the unit's rows (``held``) than the merge wrote
+    (``kept-data-damaged``); False when that was not recorded."""
+    return ref.rows is not None and held < ref.rows
+
+
 def _columns_named(names: list[str]) -> str:
     """Place data's headers in words: the 'Status' column, the 'Status' and 'Lead' columns."""
     quoted = [f"'{HEADER_OF.get(n, n)}'" for n in names]
@@ -486,8 +493,8 @@ def edits_ahead(book: IcsWorkbook) -> list[Issue]:
         if ref.crc is None or ref.status not in ("submitted", "kept"):
             continue
         positions = at.get(ref.id, [])
-        if ref.rows is not None and len(positions) < ref.rows:
-            continue  # rows cut: the merge says kept-data-damaged
+        if rows_cut(ref, len(positions)):
+            continue  # the merge says kept-data-damaged
         columns = cells.unit(positions)[0] if cells else by_column(data.take(positions))
         issues += edited_place_data(ref, columns, book.path, now="ahead")
     return issues
@@ -499,10 +506,14 @@ def carry_forward(
     ics: IcsConfig,
     catalogue: Catalogue,
     lookup: Callable[[str], Catalogue | None],
+    *,
+    assessed: Mapping[str, PlaceAssessment] | None = None,
 ) -> tuple[dict[str, PlaceSubmission], list[Issue]]:
     """Submissions rebuilt from the previous workbook for units not submitted this time, and
     a ``place-not-in-ics`` error for each unit with data there that the ICS file no longer
-    lists (its data is not carried)."""
+    lists (its data is not carried). ``assessed``: unit id → its assessment from these same
+    rows against this catalogue, already made (a merge's check of the workbook it replaces),
+    taken as it is instead of assessing the unit again."""
     if previous is None:
         return {}, []
     gone = [_dropped(ref, previous.path) for ref in dropped_units(previous, ics)]
@@ -524,7 +535,7 @@ def carry_forward(
             continue
         ref = _as_now(ref, ics)
         positions = at.get(ref.id, [])
-        short = ref.rows is not None and len(positions) < ref.rows
+        short = rows_cut(ref, len(positions))
         if short:
             cut.append((ref, len(positions)))
         if rows is not None:
@@ -559,9 +570,12 @@ def carry_forward(
             out=previous.path,
         )
         built.append((ref.id, other))
-    # The units recorded against this catalogue, assessed together (each as if alone).
-    assessed = assess_units(catalogue, [unit for *_, unit in current])
-    for (slot, ref, inputs, extras, unit), assessment in zip(current, assessed, strict=True):
+    # The units recorded against this catalogue, assessed together (each as if alone),
+    # unless already assessed from these rows.
+    done = assessed or {}
+    fresh = iter(assess_units(catalogue, [u for *_, u in current if u.unit_id not in done]))
+    for slot, ref, inputs, extras, unit in current:
+        assessment = done[ref.id] if ref.id in done else next(fresh)
         built[slot] = (
             ref.id,
             PlaceSubmission(

@@ -27,14 +27,14 @@ import pandas as pd
 from ltpgap.catalogue import Catalogue
 from ltpgap.ics import IcsConfig, Place
 from ltpgap.issues import Issue, LtpgapError, Severity, Where, make_issue
-from ltpgap.merge._carry import carry_forward
+from ltpgap.merge._carry import carry_forward, rows_cut
 from ltpgap.merge._sheets import GAPS, LEVEL_WORDS, MATRIX, PLACE_DATA
 from ltpgap.merge.ics_data import IcsWorkbook
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
-from ltpgap.rag import IcsRollup, rollup_ics, rollup_region
+from ltpgap.rag import IcsRollup, PlaceAssessment, rollup_ics, rollup_region
 from ltpgap.schema import RAG_VALUES, cell_text
 
-__all__ = ["AssessedAgain", "assessed_again", "gaps_edited", "typed_over"]
+__all__ = ["AssessedAgain", "assessed_again", "edited_by_hand", "gaps_edited", "typed_over"]
 
 #: Cells whose text is themselves (no spaces to fold): the RAG words.
 _AS_IS = frozenset(RAG_VALUES)
@@ -89,6 +89,11 @@ class AssessedAgain:
     #: assessed from those rows as they now are.
     changed: Mapping[str, PlaceSubmission] = field(default_factory=dict)
 
+    def assessments(self) -> dict[str, PlaceAssessment]:
+        """Unit id → its assessment, changed or not (for the merge's carry to take)."""
+        subs = {**self.units, **self.changed}
+        return {unit: sub.assessment for unit, sub in subs.items() if sub.assessment is not None}
+
     def rags(self, *, changed: bool = False) -> dict[str, dict[str, str]]:
         """Unit id → Para → the RAG its inputs give (of the ``changed`` units instead)."""
         out: dict[str, dict[str, str]] = {}
@@ -117,7 +122,7 @@ def assessed_again(book: IcsWorkbook, catalogue: Catalogue) -> AssessedAgain:
         for unit, sub in kept.items()
         if (ref := refs.get(unit)) is not None
         and sub.assessment is not None
-        and (ref.rows is None or counts.get(unit, 0) >= ref.rows)
+        and not rows_cut(ref, counts.get(unit, 0))
     }
     return AssessedAgain(
         units={u: sub for u, sub in whole.items() if sub.ref.crc == refs[u].crc},
@@ -330,6 +335,14 @@ def typed_over(
         message = f"the {level} of {para} is {found} (typed over by hand?). {then(shown, rag)}"
         issues.append(_edited(book, para, message))
     return issues
+
+
+def edited_by_hand(book: IcsWorkbook, catalogue: Catalogue) -> list[Issue]:
+    """Everything on the matrix and Gaps that is not what a merge would write
+    (:func:`typed_over`, :func:`gaps_edited`), the places assessed again once for both: what
+    `ltpgap check` and `report` say of an ICS workbook."""
+    again = assessed_again(book, catalogue)
+    return [*typed_over(book, catalogue, again=again), *gaps_edited(book, catalogue, again=again)]
 
 
 def _listed(pairs: list[tuple[str, str]], names: dict[str, str], most: int = 10) -> str:

@@ -9,7 +9,7 @@ Issue; a file that cannot be merged stops the merge (nothing written) unless ``k
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,10 +36,11 @@ from ltpgap.merge._changes import input_changes
 from ltpgap.merge._collect import BookReader, FileRead, default_reader, read_files
 from ltpgap.merge._content import ics_content
 from ltpgap.merge._place_data import distinct_extras
-from ltpgap.merge._typed_over import typed_over
+from ltpgap.merge._typed_over import assessed_again, typed_over
 from ltpgap.merge.ics_reader import IcsWorkbook, probe_scope
 from ltpgap.merge.ics_writer import write_ics_workbook
 from ltpgap.merge.model import IcsContent, MergeResult, PlaceSubmission
+from ltpgap.rag import PlaceAssessment
 from ltpgap.schema import INPUT_KEYS
 
 __all__ = ["Progress", "merge_workbooks"]
@@ -243,8 +244,9 @@ def merge_workbooks(
     out = Path(out)
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous, early = previous_workbook(out, ics)
-    if previous is not None:
-        early += typed_over(previous, catalogue, replaced_by="merge")
+    again = assessed_again(previous, catalogue) if previous is not None else None
+    if previous is not None:  # its units assessed once: here, and for the carry below
+        early += typed_over(previous, catalogue, replaced_by="merge", again=again)
     keep, additions = keep_additions(previous, out, now, "merge")
     files = [Path(p) for p in paths if not same_file(Path(p), out)]
     files, locks = without_lock_files(files, out, "merge", progress)
@@ -269,6 +271,7 @@ def merge_workbooks(
         stamp,
         [*early, *additions, *locks, *problems, *dup_notes],
         keep_going=keep_going,
+        assessed=again.assessments() if again is not None else None,
     )
     content = replace(content, keep_previous=keep)
     if write:
@@ -298,6 +301,7 @@ def _content(
     first: list[Issue],
     *,
     keep_going: bool,
+    assessed: Mapping[str, PlaceAssessment] | None = None,
 ) -> IcsContent:
     """What the ICS workbook will show: units new and kept, the roll-up, every issue.
 
@@ -308,7 +312,7 @@ def _content(
     """
     subs = {v.submission.unit_id: v.submission for v in verdicts if v.submission is not None}
     skipped = {v.unit for v in verdicts if not v.usable and v.problems and v.unit}
-    kept, kept_issues = carry_forward(previous, subs, ics, catalogue, lookup)
+    kept, kept_issues = carry_forward(previous, subs, ics, catalogue, lookup, assessed=assessed)
     unassessed = (i for s in kept.values() if s.assessment is None for i in s.issues)
     stuck = [i for i in (*unassessed, *kept_issues) if i.severity is Severity.ERROR]
     if stuck and not keep_going:

@@ -248,7 +248,7 @@ def load_report_data(
     from ltpgap.ics import load_ics
     from ltpgap.issues import LtpgapError
     from ltpgap.merge import probe_scope, read_ics_workbook
-    from ltpgap.merge._typed_over import assessed_again, gaps_edited, typed_over
+    from ltpgap.merge._typed_over import edited_by_hand
     from ltpgap.merge.ics_data import matrix_problems
     from ltpgap.reports._build import build_report
     from ltpgap.reports._load import basis_from_ics, basis_from_place, cover_for
@@ -263,11 +263,7 @@ def load_report_data(
             raise LtpgapError(problems, summary=f"{path}: the ICS matrix cannot be read")
         basis = basis_from_ics(book)
         ics_id = book.unit_id
-        again = assessed_again(book, catalogue)
-        warnings = (
-            *typed_over(book, catalogue, again=again),
-            *gaps_edited(book, catalogue, again=again),
-        )
+        warnings = tuple(edited_by_hand(book, catalogue))
     else:
         result = assess_workbook(path, catalogue=catalogue)
         basis = basis_from_place(result, ics)

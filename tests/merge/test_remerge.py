@@ -112,6 +112,30 @@ def test_places_not_resubmitted_keep_their_data(
     assert "keep the data they had" in readme and "kept from the previous merge" in readme
 
 
+def test_a_remerge_assesses_each_kept_place_once(
+    merged: tuple[dict[str, Path], Path],
+    cat1: Catalogue,
+    ics: IcsConfig,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Merging again checks the workbook it replaces against its inputs (results typed over)
+    and carries forward the places not sent again: the places kept are assessed from Place
+    data once, for both."""
+    from ltpgap.merge import _carry
+
+    books, out = merged
+    assessed: list[str] = []
+    real = _carry.assess_units
+
+    def counted(catalogue: Catalogue, units: Any) -> Any:
+        assessed.extend(u.unit_id for u in units)
+        return real(catalogue, units)
+
+    monkeypatch.setattr(_carry, "assess_units", counted)
+    merge_workbooks([books["luton"]], out=out, catalogue=cat1, ics=ics, now=datetime(2024, 2, 1))
+    assert sorted(assessed) == ["bedford", "blmk", "luton"]  # the workbook replaced, once
+
+
 def test_an_unchanged_resubmission_lists_nothing(
     merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
 ) -> None:
