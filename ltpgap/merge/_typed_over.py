@@ -124,6 +124,7 @@ def assessed_again(book: IcsWorkbook, catalogue: Catalogue) -> AssessedAgain:
         and sub.assessment is not None
         and not rows_cut(ref, counts.get(unit, 0))
     }
+    # The carry records a unit changed by hand under the CRCs of its rows as they now are.
     return AssessedAgain(
         units={u: sub for u, sub in whole.items() if sub.ref.crc == refs[u].crc},
         changed={u: sub for u, sub in whole.items() if sub.ref.crc != refs[u].crc},

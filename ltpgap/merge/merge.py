@@ -244,8 +244,9 @@ def merge_workbooks(
     out = Path(out)
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous, early = previous_workbook(out, ics)
-    again = assessed_again(previous, catalogue) if previous is not None else None
-    if previous is not None:  # its units assessed once: here, and for the carry below
+    again = None  # the previous workbook's units, assessed once: for this check and the carry
+    if previous is not None:
+        again = assessed_again(previous, catalogue)
         early += typed_over(previous, catalogue, replaced_by="merge", again=again)
     keep, additions = keep_additions(previous, out, now, "merge")
     files = [Path(p) for p in paths if not same_file(Path(p), out)]
