@@ -191,11 +191,16 @@ CODES: dict[str, CodeInfo] = {
         severity=E, summary="a report format cannot be written here (a library is missing)"
     ),
     "place-missing": CodeInfo(severity=W, summary="no workbook and no earlier data for a place"),
+    "no-workbooks": CodeInfo(
+        severity=E, summary="no workbook to merge or roll up was given (--out is not an input)"
+    ),
     "not-a-place-workbook": CodeInfo(
         severity=E, summary="an ICS workbook was given where a place workbook was expected"
     ),
     "ics-matrix-damaged": CodeInfo(
-        severity=E, summary="the ICS matrix lost a header its readers need (edited by hand)"
+        severity=E,
+        summary="the ICS matrix lost a header its readers need, or a commitment's row was "
+        "deleted, copied or renumbered (edited by hand)",
     ),
     "kept-data-damaged": CodeInfo(
         severity=E,

@@ -7,7 +7,7 @@ column headers, keys and dropdown lists from here, so they can never drift apart
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -30,6 +30,7 @@ __all__ = [
     "Rag",
     "cell_text",
     "is_blank",
+    "rags_as_read",
     "shortest",
 ]
 
@@ -135,6 +136,7 @@ OVERRIDE_VALUES: tuple[str, ...] = ("Red", "Amber", "Green")
 RAG_VALUES: tuple[Rag, ...] = ("Green", "Amber", "Red", "Not assessed", "N/A")
 #: Worst first: used to pick "the worse of two" and to sort.
 RAG_ORDER: dict[str, int] = {"Red": 0, "Amber": 1, "Green": 2}
+_RAG_SET = frozenset(RAG_VALUES)
 
 #: NHS identity colours (fill, font) for each RAG; the word is always in the cell too.
 RAG_COLOURS: dict[str, tuple[str, str]] = {
@@ -144,6 +146,13 @@ RAG_COLOURS: dict[str, tuple[str, str]] = {
     "Not assessed": ("E8EDEE", "000000"),
     "N/A": ("FFFFFF", "425563"),
 }
+
+
+def rags_as_read(values: Iterable[object]) -> list[str]:
+    """Results read back from a workbook's matrix as they are counted: a RAG word is itself;
+    anything else in the cell (blanked, or other text typed over by hand) counts as Not
+    assessed. Readers name such a cell (``matrix-result-edited``); nothing is guessed."""
+    return [v if type(v) is str and v in _RAG_SET else "Not assessed" for v in values]
 
 
 def is_blank(value: object) -> bool:

@@ -32,7 +32,7 @@ def _ics_workbook_issues(path: Path, scope: str, catalogue: Catalogue) -> list[I
 
     book = read_ics_workbook(path)
     issues = [
-        *matrix_problems(book),
+        *matrix_problems(book, catalogue),
         *edited_by_hand(book, catalogue),
         *additions_ahead(book),
         *edits_ahead(book),

@@ -23,9 +23,22 @@ from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.rag import PlaceAssessment, assess_place
 from ltpgap.workbook import PlaceWorkbook, cell_locator, read_workbook
 
-__all__ = ["BookReader", "FileRead", "default_reader", "file_sha256", "pool_size", "read_files"]
+__all__ = [
+    "NONE_GIVEN",
+    "BookReader",
+    "FileRead",
+    "default_reader",
+    "file_sha256",
+    "pool_size",
+    "read_files",
+]
 
 BookReader = Callable[[Path, Catalogue], PlaceWorkbook]
+#: ``no-workbooks``: nothing to merge or roll up ({what}: "place workbook", "ICS workbook").
+NONE_GIVEN = (
+    "no {what} was given to read: the --out file is never read as one, even when it is "
+    "listed among them. List the {what}s before --out."
+)
 #: Below this many files a pool costs more than it saves.
 POOL_THRESHOLD = 8
 

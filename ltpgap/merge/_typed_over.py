@@ -32,7 +32,7 @@ from ltpgap.merge._sheets import GAPS, LEVEL_WORDS, MATRIX, PLACE_DATA
 from ltpgap.merge.ics_data import IcsWorkbook
 from ltpgap.merge.model import PlaceRef, PlaceSubmission
 from ltpgap.rag import IcsRollup, PlaceAssessment, rollup_ics, rollup_region
-from ltpgap.schema import RAG_VALUES, cell_text
+from ltpgap.schema import RAG_VALUES, cell_text, rags_as_read
 
 __all__ = ["AssessedAgain", "assessed_again", "edited_by_hand", "gaps_edited", "typed_over"]
 
@@ -56,12 +56,6 @@ def _rows(book: IcsWorkbook, catalogue: Catalogue) -> pd.DataFrame:
     )  # object: iterated cell by cell below, which pandas' Arrow text makes slow
     frame = frame[frame["para"].isin(catalogue.ids)]
     return frame.drop_duplicates("para")
-
-
-def _as_rag(values: pd.Series) -> list[str]:
-    """Unit RAGs as the roll-up takes them: anything that is not a RAG (typed over with other
-    text, or blanked) counts as Not assessed, and is named on its own (see _unit_cells)."""
-    return [v if v in RAG_VALUES else "Not assessed" for v in values.tolist()]
 
 
 def _ics_of(book: IcsWorkbook, units: list[PlaceRef]) -> IcsConfig:
@@ -148,7 +142,7 @@ def _recomputed(
         long = {
             "place": [u for u in (*shown, *given) for _ in paras],
             "para": paras * (len(shown) + len(given)),
-            "rag": [v for u in shown for v in _as_rag(rows[u])]
+            "rag": [v for u in shown for v in rags_as_read(rows[u].tolist())]
             + [derived[u].get(para, "Not assessed") for u in given for para in paras],
         }
         team = None  # no data from the ICS team: its rows are Not assessed, as merged
@@ -156,9 +150,12 @@ def _recomputed(
             own = derived[book.team.id]
             team = {"para": paras, "rag": [own.get(p, "Not assessed") for p in paras]}
         elif book.team is not None:  # changed by hand on Place data: as the matrix shows
-            team = {"para": paras, "rag": _as_rag(rows["ics_rag"])}
+            team = {"para": paras, "rag": rags_as_read(rows["ics_rag"].tolist())}
         return rollup_ics(catalogue, long, ics=_ics_of(book, units), ics_rags=team)
-    results = {p.id: pd.DataFrame({"para": paras, "ics_rag": _as_rag(rows[p.id])}) for p in units}
+    results = {
+        p.id: pd.DataFrame({"para": paras, "ics_rag": rags_as_read(rows[p.id].tolist())})
+        for p in units
+    }
     return rollup_region(catalogue, results, {p.id: p.population for p in units}, book.rules)
 
 
@@ -166,11 +163,16 @@ def _shown(value: str) -> str:
     return repr(value) if value else "blank"
 
 
-def _edited(book: IcsWorkbook, para: str | None, message: str) -> Issue:
+def _edited(
+    book: IcsWorkbook, para: str | None, message: str, position: object = None, key: str = ""
+) -> Issue:
+    """A ``matrix-result-edited`` warning, at the cell of the matrix's row at ``position``
+    (an index of :func:`_rows`) in column ``key`` when given."""
+    cell = book.matrix_cell(position, key) if isinstance(position, int) and key else None
     return make_issue(
         "matrix-result-edited",
         message,
-        where=Where(file=book.path, sheet=MATRIX),
+        where=Where(file=book.path, sheet=MATRIX, cell=cell),
         severity=Severity.WARNING,
         commitment=para,
     )
@@ -196,7 +198,9 @@ def _unit_cells(
             if unit.id in derived
             else f"no data from {unit.name} was merged, which gives"
         )
-        for para, shown in zip(rows["para"], rows[unit.id], strict=True):
+        for position, para, shown in zip(
+            rows.index.tolist(), rows["para"], rows[unit.id], strict=True
+        ):
             rag = expected[at[para]] if expected is not None else None
             if shown == rag or (rag is None and shown in RAG_VALUES):
                 continue
@@ -208,7 +212,7 @@ def _unit_cells(
                     else f"'{shown}' on the {MATRIX}, but {source} '{rag}'"
                 )
             message = f"{unit.name}'s RAG of {para} is {found} (typed over by hand?). "
-            issues.append(_edited(book, para, message + then(shown, rag)))
+            issues.append(_edited(book, para, message + then(shown, rag), position, unit.id))
     return issues
 
 
@@ -307,8 +311,13 @@ def typed_over(
 
     def then(shown: str, rag: object) -> str:
         """What happens to a result typed over, and what to do instead."""
-        if replaced_by or shown not in RAG_VALUES:
+        if replaced_by:
             return f"{kept}; {advice}"
+        if shown not in RAG_VALUES:
+            return (
+                "It is counted as Not assessed. Merge again into this workbook to put back the "
+                f"result worked out; {advice}"
+            )
         return f"{put_back} '{rag}'; {advice}"
 
     issues = _unit_cells(book, rows, rolled, derived, then)
@@ -316,7 +325,9 @@ def typed_over(
         issues += _not_worked_out(book, catalogue, rows, derived, again)
     team = book.team.id if book.team else None
     levels = rows["level"].tolist() if "level" in rows.columns else [""] * len(rows)
-    for para, shown, row_level in zip(rows["para"], rows["ics_rag"], levels, strict=True):
+    for position, para, shown, row_level in zip(
+        rows.index.tolist(), rows["para"], rows["ics_rag"], levels, strict=True
+    ):
         rag = computed.get(para)
         if rag is None or shown == rag:
             continue
@@ -334,7 +345,7 @@ def typed_over(
             found = f"'{shown}' on the {MATRIX}, but {source} '{rag}'"
             found += "" if by_team else " under the rules in force"
         message = f"the {level} of {para} is {found} (typed over by hand?). {then(shown, rag)}"
-        issues.append(_edited(book, para, message))
+        issues.append(_edited(book, para, message, position, "ics_rag"))
     return issues
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ltpgap.catalogue import LIFE_COURSE_NAMES
+from ltpgap.catalogue import LIFE_COURSE_NAMES, Catalogue
 from ltpgap.ics import Rules
 from ltpgap.issues import Issue, Where, make_issue
 from ltpgap.layout import LEVEL_NAMES, column_letter
@@ -111,6 +111,17 @@ class IcsWorkbook:
     #: Headers the ICS matrix should have and does not (changed or deleted by hand): its
     #: results cannot be read (a merge rewrites it; a report or roll-up cannot use it).
     matrix_missing: tuple[str, ...] = ()
+    #: The sheet row of each row of :attr:`matrix`, and the column letter of each of its
+    #: columns (by key: 'para', 'ics_rag', a unit id …), to name a cell of the ICS matrix.
+    matrix_at: tuple[int, ...] = ()
+    matrix_letters: Mapping[str, str] = field(default_factory=dict)
+
+    def matrix_cell(self, position: int, key: str) -> str | None:
+        """The cell ('T9') of :attr:`matrix`'s row at ``position`` in column ``key``."""
+        letter = self.matrix_letters.get(key)
+        if letter is None or not 0 <= position < len(self.matrix_at):
+            return None
+        return f"{letter}{self.matrix_at[position]}"
 
     @property
     def place_ids(self) -> tuple[str, ...]:
@@ -157,16 +168,32 @@ def _rules(text: str) -> Rules:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Matrix:
+    frame: pd.DataFrame
+    stray: list[str]
+    at: tuple[int, ...] = ()  # sheet row of each row of frame
+    letters: Mapping[str, str] = field(default_factory=dict)  # key → column letter
+
+
 def _matrix(
     frame: pd.DataFrame | None,
     places: tuple[PlaceRef, ...],
     areas: Mapping[str, str],
-) -> tuple[pd.DataFrame, list[str]]:
+) -> _Matrix:
     if frame is None or frame.empty:
-        return _empty((*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL)), []
+        return _Matrix(_empty((*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL)), [])
     by_name = {p.name: p.id for p in places}
-    rename = {h: _MATRIX_KEYS.get(h) or by_name.get(h, h) for h in frame.columns}
-    out, stray = _not_rows(frame.rename(columns=rename), ("para", "ics_rag"), MATRIX)
+    keys = [_MATRIX_KEYS.get(h) or by_name.get(h, h) for h in frame.columns]
+    letters: dict[str, str] = {}
+    for j, key in enumerate(keys):
+        letters.setdefault(key, column_letter(j + 1))
+    frame = frame.set_axis(keys, axis=1).set_axis(_sheet_rows(frame), axis=0)
+    # A row that is a commitment's has its Para, and its ICS RAG or (when that was blanked by
+    # hand, which the readers name) its Title: a note typed under the table in column A has
+    # neither of the others.
+    out, stray = _not_rows(frame, ("para", ("ics_rag", "title")), MATRIX)
+    at = tuple(int(i) for i in out.index)
     for key in (*_MATRIX_ORDER, *_MATRIX_TAIL):  # a header retyped by hand: read as blank
         if key not in out.columns:
             out[key] = None
@@ -187,7 +214,17 @@ def _matrix(
     for col in ("places_counted", "places_excluded", "rule", "explanation"):
         out[col] = out[col].map(lambda v: "" if v is None else str(v))
     order = [*_MATRIX_ORDER, *(p.id for p in places), *_MATRIX_TAIL]
-    return out[[c for c in order if c in out.columns]].reset_index(drop=True), stray
+    return _Matrix(
+        out[[c for c in order if c in out.columns]].reset_index(drop=True), stray, at, letters
+    )
+
+
+def _sheet_rows(frame: pd.DataFrame) -> list[int]:
+    """The sheet row of each row of a table frame: its index when read from a sheet (see
+    ``numbered``), else counted from row 2."""
+    if isinstance(frame.index, pd.RangeIndex):
+        return [at + 2 for at in range(len(frame))]
+    return [int(i) for i in frame.index]
 
 
 def _ids(frame: pd.DataFrame, ids: Mapping[str, str]) -> pd.DataFrame:
@@ -201,16 +238,20 @@ _ROW_NOUNS = {MATRIX: "commitment", GAPS: "gap", CHECKS: "check"}
 
 
 def _not_rows(
-    frame: pd.DataFrame, keys: Sequence[str], sheet: str
+    frame: pd.DataFrame, keys: Sequence[str | tuple[str, ...]], sheet: str
 ) -> tuple[pd.DataFrame, list[str]]:
     """``frame`` less the rows blank in any of ``keys`` (cells ltpgap fills in every row it
-    writes), and those rows as an addition: text typed into the table by hand, e.g. a note
-    typed just under it, which Excel takes into the table. The frame's index is the sheet row
-    (a frame not read from a sheet counts from row 2). Nothing is dropped when a key column is
-    missing: that is a header changed by hand, reported as such."""
-    if frame.empty or not set(keys) <= set(frame.columns):
+    writes; a tuple of keys: blank in all of them), and those rows as an addition: text typed
+    into the table by hand, e.g. a note typed just under it, which Excel takes into the table.
+    The frame's index is the sheet row (a frame not read from a sheet counts from row 2).
+    Nothing is dropped when a key column is missing: that is a header changed by hand,
+    reported as such."""
+    groups = [(k,) if isinstance(k, str) else k for k in keys]
+    if frame.empty or not {k for g in groups for k in g} <= set(frame.columns):
         return frame, []
-    stray = frame[list(keys)].isna().any(axis=1).to_numpy()
+    stray = np.zeros(len(frame), dtype=bool)
+    for group in groups:
+        stray |= frame[list(group)].isna().all(axis=1).to_numpy()
     if not stray.any():
         return frame, []
     rows_at = (
@@ -363,7 +404,7 @@ def ics_workbook(
                 where=Where(file=path, sheet=META),
             ),
         )
-    matrix, stray_matrix = _matrix(tables.get(MATRIX), places, areas)
+    matrix = _matrix(tables.get(MATRIX), places, areas)
     gaps, stray_gaps = _gaps(tables.get(GAPS), ids)
     checks, stray_checks = _checks(tables.get(CHECKS))
     return IcsWorkbook(
@@ -380,7 +421,7 @@ def ics_workbook(
         team=team,
         rules=_rules(meta.get("rules", "")),
         programme_areas=areas,
-        matrix=matrix,
+        matrix=matrix.frame,
         gaps=gaps,
         checks=checks,
         place_data=_place_data(tables.get(PLACE_DATA), ids),
@@ -390,12 +431,14 @@ def ics_workbook(
             *(f"sheet '{n}'" for n in other_sheets),
             *_added_columns(tables, places),
             *outside,
-            *stray_matrix,
+            *matrix.stray,
             *stray_gaps,
             *stray_checks,
         ),
         place_data_missing=_missing_inputs(tables.get(PLACE_DATA)),
         matrix_missing=_matrix_missing(tables.get(MATRIX), places, scope),
+        matrix_at=matrix.at,
+        matrix_letters=matrix.letters,
     )
 
 
@@ -409,10 +452,17 @@ def _matrix_missing(
     return tuple(h for h in needed if h not in set(frame.columns))
 
 
-def matrix_problems(book: IcsWorkbook) -> list[Issue]:
-    """An error when the ICS matrix cannot be read for its results (headers changed by hand)."""
+def matrix_problems(book: IcsWorkbook, catalogue: Catalogue | None = None) -> list[Issue]:
+    """Errors when the ICS matrix cannot be read for its results: a header changed by hand
+    or, given the catalogue the workbook was made with, a commitment's row deleted, copied or
+    its Para retyped (a summary, report or roll-up would count it wrong, or not at all)."""
+    again = (
+        "roll up again into this workbook (`ltpgap rollup … --out` it)"
+        if book.scope in ("region", "national")
+        else "merge again into this workbook (`ltpgap merge … --out` it)"
+    )
     if not book.matrix_missing:
-        return []
+        return _row_problems(book, catalogue, again) if catalogue is not None else []
     what = (
         "the ICS matrix sheet is missing"
         if book.matrix_missing == (MATRIX,)
@@ -423,8 +473,82 @@ def matrix_problems(book: IcsWorkbook) -> list[Issue]:
     return [
         make_issue(
             "ics-matrix-damaged",
-            f"{what}, so its results cannot be read. Put the header back as it was, or merge "
-            "again into this workbook (`ltpgap merge … --out` it), which rewrites the sheet.",
+            f"{what}, so its results cannot be read. Put the header back as it was, or {again}, "
+            "which rewrites the sheet.",
             where=Where(file=book.path, sheet=MATRIX),
         )
     ]
+
+
+def _number(para: str) -> float | None:
+    try:
+        return float(para)
+    except ValueError:
+        return None
+
+
+def _row_problems(book: IcsWorkbook, catalogue: Catalogue, again: str) -> list[Issue]:
+    """The ICS matrix must hold one row per commitment of its catalogue, each under its own
+    Para: a row deleted, copied or renumbered by hand is named, cell by cell."""
+    if book.catalogue_hash != catalogue.content_hash or book.matrix.empty:
+        return []  # another catalogue: its readers say so (catalogue-mismatch)
+    fix = f"Put the row back as it was, or {again}, which rewrites the sheet."
+    made_with = f"catalogue {book.catalogue_id} {book.catalogue_version}".strip()
+    known = set(catalogue.ids)
+    first: dict[str, int] = {}
+    issues: list[Issue] = []
+
+    def where(position: int) -> Where:
+        return Where(file=book.path, sheet=MATRIX, cell=book.matrix_cell(position, "para"))
+
+    def row(position: int) -> str:
+        return str(book.matrix_at[position]) if position < len(book.matrix_at) else "?"
+
+    for position, para in enumerate(book.matrix["para"].tolist()):
+        if para not in known:
+            number = _number(para)
+            meant = [i for i in catalogue.ids if number is not None and _number(i) == number]
+            hint = (
+                f"; {' or '.join(meant)} typed as a number reads '{para}'"
+                if meant and para not in meant
+                else ""
+            )
+            issues.append(
+                make_issue(
+                    "ics-matrix-damaged",
+                    f"row {row(position)} of the ICS matrix is under Para '{para}', which is not a "
+                    f"commitment of {made_with}, the catalogue this workbook was made with "
+                    f"(retyped by hand?{hint}), so its results cannot be read. {fix}",
+                    where=where(position),
+                )
+            )
+        elif para in first:
+            issues.append(
+                make_issue(
+                    "ics-matrix-damaged",
+                    f"{para} has two rows on the ICS matrix (rows {row(first[para])} and "
+                    f"{row(position)}: copied, or another row's Para retyped, by hand?), so its "
+                    f"results cannot be read: a summary would count it twice. {fix}",
+                    where=where(position),
+                    commitment=para,
+                )
+            )
+        else:
+            first[para] = position
+    missing = [i for i in catalogue.ids if i not in first]
+    if missing:
+        its = "its" if len(missing) == 1 else "their"
+        shown = ", ".join(missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        issues.append(
+            make_issue(
+                "ics-matrix-damaged",
+                f"the ICS matrix has no row for {shown} ({len(missing)} of the "
+                f"{len(catalogue.ids)} commitments of {made_with}; deleted, or {its} Para "
+                "retyped, by hand?), so its results cannot be read: a summary would leave them "
+                f"out. {fix}",
+                where=Where(file=book.path, sheet=MATRIX),
+            )
+        )
+    return issues

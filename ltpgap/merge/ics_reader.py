@@ -39,7 +39,7 @@ from ltpgap.merge._sheets import (
 from ltpgap.merge._typed_over import typed_over
 from ltpgap.merge.ics_data import IcsWorkbook, _load, _text, ics_workbook, matrix_problems
 from ltpgap.merge.model import PlaceRef
-from ltpgap.schema import is_blank
+from ltpgap.schema import is_blank, rags_as_read
 from ltpgap.workbook import ICS_SUMMARY_READERS, WorkbookSummary
 from ltpgap.workbook._package import TablePart
 from ltpgap.workbook.gate import GateLimits, inspect_workbook
@@ -359,7 +359,7 @@ def summary_of(path: Path, catalogue: Catalogue) -> WorkbookSummary | None:
     if probe_scope(path) is None:
         return None
     wb = read_ics_workbook(path)
-    if problems := matrix_problems(wb):
+    if problems := matrix_problems(wb, catalogue):
         raise LtpgapError(problems, summary=f"{path}: the ICS matrix cannot be read")
     m = wb.matrix
     frame = pd.DataFrame(
@@ -368,12 +368,13 @@ def summary_of(path: Path, catalogue: Catalogue) -> WorkbookSummary | None:
             "chapter": m["chapter"],
             "programme_area": m["programme_area"],
             "must_do": m["must_do"].astype(bool),
-            "rag": m["ics_rag"],
+            "rag": rags_as_read(m["ics_rag"].tolist()),  # what is not a RAG: see typed_over
             "reason": m["explanation"],
         }
     )
     ids = [p.id for p in wb.places if p.id in m.columns]
-    places = {str(row["para"]): {pid: str(row[pid]) for pid in ids} for row in m.to_dict("records")}
+    shown = {pid: rags_as_read(m[pid].tolist()) for pid in ids}
+    places = {str(para): {pid: shown[pid][at] for pid in ids} for at, para in enumerate(m["para"])}
     return WorkbookSummary(
         workbook=path,
         level=cast(Any, "ics" if wb.scope == "ics-merge" else wb.scope),

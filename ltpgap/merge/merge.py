@@ -33,7 +33,13 @@ from ltpgap.merge._carry import (
     without_lock_files,
 )
 from ltpgap.merge._changes import input_changes
-from ltpgap.merge._collect import BookReader, FileRead, default_reader, read_files
+from ltpgap.merge._collect import (
+    NONE_GIVEN,
+    BookReader,
+    FileRead,
+    default_reader,
+    read_files,
+)
 from ltpgap.merge._content import ics_content
 from ltpgap.merge._place_data import distinct_extras
 from ltpgap.merge._typed_over import assessed_again, typed_over
@@ -326,7 +332,7 @@ def _content(
     if not subs and not kept:
         raise LtpgapError(
             [i for i in first if i.severity is Severity.ERROR]
-            or [make_issue("place-missing", "no place workbook was given.")],
+            or [make_issue("no-workbooks", NONE_GIVEN.format(what="place workbook"))],
             summary="no workbook could be merged; nothing was written",
         )
     order = [*ics.place_ids, ics.id]  # the workbook's order, which names own columns first

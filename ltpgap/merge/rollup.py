@@ -28,7 +28,7 @@ from ltpgap.merge._carry import (
     same_file,
     without_lock_files,
 )
-from ltpgap.merge._collect import file_sha256
+from ltpgap.merge._collect import NONE_GIVEN, file_sha256
 from ltpgap.merge._sheets import META
 from ltpgap.merge._typed_over import typed_over
 from ltpgap.merge.ics_data import matrix_problems
@@ -36,6 +36,7 @@ from ltpgap.merge.ics_reader import IcsWorkbook, read_ics_workbook
 from ltpgap.merge.ics_writer import write_ics_workbook
 from ltpgap.merge.model import IcsContent, PlaceRef
 from ltpgap.rag import IcsRollup, rollup_region
+from ltpgap.schema import rags_as_read
 
 __all__ = ["Level", "RollupResult", "rollup_workbooks"]
 
@@ -104,7 +105,7 @@ def _check(
     named: dict[str, tuple[str, Path]] = {}  # name, case folded → (unit id, file)
     scopes = {wb.scope for _, wb in books}
     for path, wb in books:
-        problems += matrix_problems(wb)  # its results are what a roll-up reads
+        problems += matrix_problems(wb, catalogue)  # its results are what a roll-up reads
         where = Where(file=str(path), sheet=META)
         if wb.scope not in _ACCEPTS[level] or len(scopes) > 1:
             problems.append(
@@ -116,25 +117,29 @@ def _check(
                 )
             )
         if wb.catalogue_hash != catalogue.content_hash:
+            made = f"{wb.catalogue_id} {wb.catalogue_version}".strip()
+            used = f"{catalogue.info.id} {catalogue.info.version}"
+            if made == used:  # one version number, other content: name the difference
+                was, now = (
+                    h.removeprefix("sha256:")[:12]
+                    for h in (wb.catalogue_hash, catalogue.content_hash)
+                )
+                made += f" (content {was or 'not recorded'})"
+                used += (
+                    f" with other content ({now}): the catalogue was edited without a new "
+                    "version number"
+                )
             problems.append(
                 make_issue(
                     "catalogue-mismatch",
-                    f"merged against catalogue {wb.catalogue_id} {wb.catalogue_version}, but "
-                    f"this roll-up uses {catalogue.info.id} {catalogue.info.version}. Pass "
+                    f"merged against catalogue {made}, but this roll-up uses {used}. Pass "
                     "--catalogue with the catalogue every ICS used, or merge that ICS again "
                     "with this one.",
                     where=where,
                 )
             )
         if wb.unit_id in seen:
-            problems.append(
-                make_issue(
-                    "duplicate-place",
-                    f"'{wb.unit_id}' is given twice (this file and {seen[wb.unit_id]}); give "
-                    "each ICS once.",
-                    where=where,
-                )
-            )
+            problems.append(_twice(wb, path, seen[wb.unit_id], where))
         seen.setdefault(wb.unit_id, path)
         name = (wb.unit_name or wb.unit_id).strip()
         first = named.setdefault(name.casefold(), (wb.unit_id, path))
@@ -150,6 +155,26 @@ def _check(
                 )
             )
     return problems
+
+
+def _twice(wb: IcsWorkbook, path: Path, first: Path, where: Where) -> Issue:
+    """Two workbooks of one unit id: the same ICS twice or, for regions, two regions made
+    without their own --name (each is then 'Region', id 'region')."""
+    if wb.scope == "ics-merge" or file_sha256(path) == file_sha256(first):
+        return make_issue(
+            "duplicate-place",
+            f"'{wb.unit_id}' is given twice (this file and {first}); give each ICS once.",
+            where=where,
+        )
+    kind = "region" if wb.scope == "region" else "national roll-up"
+    return make_issue(
+        "duplicate-name",
+        f"this {kind} workbook and {first} both have the id '{wb.unit_id}' (named "
+        f"'{wb.unit_name or wb.unit_id}'): the same {kind} twice, or two made without their own "
+        f"--name. Give each {kind} once; make each with its own --name (`ltpgap rollup … "
+        '--out NORTH.xlsx --name "North"`).',
+        where=where,
+    )
 
 
 def _unit(path: Path, wb: IcsWorkbook, stamp: str) -> PlaceRef:
@@ -175,7 +200,7 @@ def _frame(wb: IcsWorkbook) -> pd.DataFrame:
             "chapter": m["chapter"],
             "programme_area": m["programme_area"],
             "must_do": m["must_do"].astype(bool),
-            "rag": m["ics_rag"],
+            "rag": rags_as_read(m["ics_rag"].tolist()),  # what is not a RAG: named, see typed_over
             "reason": m["explanation"],
         }
     )
@@ -215,8 +240,11 @@ def rollup_workbooks(
     books, problems, left_out = _read(files, Path(out), progress)
     problems += _check(books, level, catalogue)
     if problems or not books:
+        none = make_issue(
+            "no-workbooks", NONE_GIVEN.format(what="ICS workbook"), where=Where(file=str(out))
+        )
         raise LtpgapError(
-            problems or [make_issue("place-missing", "no ICS workbook was given.")],
+            problems or [none],
             summary=f"cannot roll up; nothing was written to {out}",
         )
     units = tuple(_unit(path, wb, stamp) for path, wb in books)

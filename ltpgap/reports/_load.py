@@ -14,6 +14,7 @@ from ltpgap.ics import IcsConfig, ReportDefaults, Rules
 from ltpgap.reports._build import Basis
 from ltpgap.reports._text import plain
 from ltpgap.reports.model import Cover, RuleGroup, Unit
+from ltpgap.schema import rags_as_read
 from ltpgap.workbook import WorkbookResult
 
 __all__ = [
@@ -129,9 +130,9 @@ def basis_from_ics(book: IcsWorkbookLike) -> Basis:
     subject = Unit(id=book.unit_id or "ics", name=book.unit_name or book.unit_id, kind="ics")
     matrix = book.matrix
     rags = pd.DataFrame({"para": matrix["para"].map(plain)})
-    for place in places:
-        rags[place.id] = _column(matrix, place).to_numpy()
-    rags[subject.id] = matrix["ics_rag"].to_numpy()
+    for place in places:  # what is not a RAG counts as Not assessed (and is named)
+        rags[place.id] = rags_as_read(_column(matrix, place).tolist())
+    rags[subject.id] = rags_as_read(matrix["ics_rag"].tolist())
     attributes = matrix[["para", *[c for c in _ATTRIBUTES if c in matrix.columns]]]
     ids = {p.name: p.id for p in places} | {subject.name: subject.id}
     gaps = book.gaps.rename(columns={"place": "unit"}).copy()

@@ -259,7 +259,7 @@ def load_report_data(
     warnings: tuple[Issue, ...] = ()
     if probe_scope(path) is not None:
         book = read_ics_workbook(path)
-        if problems := matrix_problems(book):
+        if problems := matrix_problems(book, catalogue):
             raise LtpgapError(problems, summary=f"{path}: the ICS matrix cannot be read")
         basis = basis_from_ics(book)
         ics_id = book.unit_id

@@ -735,3 +735,190 @@ def test_the_ics_teams_rows_changed_and_not_worked_out_again_are_named(
         "team's rows on Place data give: they were changed by hand since the merge wrote them, "
         "and the results were not worked out again (1.52: 'Green' shown, 'Red' given)."
     )
+
+
+def _set_matrix_cell(path: Path, para: str, header: str, value: object) -> str:
+    """Type ``value`` into the ICS matrix at ``para``'s row, column ``header``; its cell."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ICS matrix"]
+    col = [c.value for c in ws[1]].index(header) + 1
+    (row,) = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == para]
+    ws.cell(row, col).value = value
+    wb.save(path)
+    return ws.cell(row, col).coordinate
+
+
+@pytest.mark.parametrize("command", ["check", "summary", "report", "rollup"])
+@pytest.mark.parametrize(
+    ("header", "value", "shown"),
+    [
+        ("ICS RAG", "Purple", "'Purple'"),
+        ("ICS RAG", "amber", "'amber'"),
+        ("ICS RAG", None, "blank"),
+        ("Luton", None, "blank"),
+        ("Luton", "Purple", "'Purple'"),
+    ],
+)
+def test_a_matrix_cell_that_holds_no_rag_is_named_at_its_cell_by_every_reader(
+    two_ics: dict[str, Path], tmp_path: Path, command: str, header: str, value: object, shown: str
+) -> None:
+    """Blanked, or other text typed in: each reader counts it as Not assessed and names the
+    cell (it used to stop summary, report and rollup with a message naming no cell, and a
+    blanked ICS RAG took the commitment's whole row out of a region's roll-up in silence)."""
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    book = Path(shutil.copy(two_ics["blmk"], tmp_path / "blmk-ICS.xlsx"))
+    cell = _set_matrix_cell(book, "1.8", header, value)
+    args = {
+        "check": ["check", book, "--format", "json"],
+        "summary": ["summary", book, "--format", "json"],
+        "report": ["report", book, "--out", tmp_path / "report", "--format", "xlsx", "--no-db"],
+        "rollup": ["rollup", book, "--out", tmp_path / "R.xlsx"],
+    }[command]
+    done = CliRunner().invoke(app, [*map(str, args), "--catalogue", cat], env={"COLUMNS": "400"})
+    said = " ".join(done.output.split())
+    assert done.exit_code == 0, said
+    who = "the ICS RAG" if header == "ICS RAG" else "Luton's RAG"
+    expected = f"{who} of 1.8 is {shown} on the ICS matrix, which is not a RAG"
+    if command == "summary":  # counted as Not assessed; `ltpgap check` lists the warning
+        (row,) = [r for r in json.loads(done.output)["commitments"] if r["id"] == "1.8"]
+        assert (row["rag"] if header == "ICS RAG" else row["places"]["luton"]) == "Not assessed"
+        return
+    if command == "check":
+        (found,) = [i for i in json.loads(done.output) if i["code"] == "matrix-result-edited"]
+        assert found["where"].endswith(f"blmk-ICS.xlsx › ICS matrix › {cell}")
+        assert found["message"].startswith(expected), found
+        assert "It is counted as Not assessed." in found["message"]
+        return
+    assert f"blmk-ICS.xlsx › ICS matrix › {cell} [1.8]: {expected}" in said
+    if command == "rollup":
+        region = read_ics_workbook(tmp_path / "R.xlsx").matrix.set_index("para")
+        ics_rag = read_ics_workbook(book).matrix.set_index("para").at["1.8", "ics_rag"]
+        assert region.at["1.8", "blmk"] == ("Not assessed" if header == "ICS RAG" else ics_rag)
+
+
+def _damage_rows(path: Path, how: str) -> str:
+    """A commitment's row of the ICS matrix deleted, copied over the next, or its Para typed
+    as a number (3.10 → 3.1); returns the cell named."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ICS matrix"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    if how == "deleted":
+        ws.delete_rows(rows["2.9"])
+        cell = ""
+    elif how == "copied":
+        ws.cell(rows["2.15"], 1).value = "2.9"
+        cell = f"A{rows['2.15']}"
+    else:
+        ws.cell(rows["3.10"], 1).value = 3.1
+        cell = f"A{rows['3.10']}"
+    wb.save(path)
+    return cell
+
+
+@pytest.mark.parametrize(
+    ("how", "said"),
+    [
+        (
+            "deleted",
+            "the ICS matrix has no row for 2.9 (1 of the 20 commitments of catalogue "
+            "ltp-test 1.0.0; deleted, or its Para retyped, by hand?), so its results cannot "
+            "be read: a summary would leave them out.",
+        ),
+        ("copied", "2.9 has two rows on the ICS matrix (rows 5 and 6: copied, or another"),
+        ("number", "is under Para '3.1', which is not a commitment of catalogue ltp-test 1.0.0"),
+    ],
+)
+def test_a_commitments_row_deleted_copied_or_renumbered_on_the_matrix_stops_its_readers(
+    two_ics: dict[str, Path], tmp_path: Path, cat1: Catalogue, ics: IcsConfig, how: str, said: str
+) -> None:
+    """A summary counted 19 of 20 commitments, or one twice, and a roll-up took the row as
+    Not assessed, all without a word. Now `check` names the row and the readers of the
+    results refuse it until it is put back or merged again."""
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    book = Path(shutil.copy(two_ics["blmk"], tmp_path / "blmk-ICS.xlsx"))
+    cell = _damage_rows(book, how)
+    done = CliRunner().invoke(app, ["check", str(book), "--format", "json", "--catalogue", cat])
+    damaged = [i for i in json.loads(done.output) if i["code"] == "ics-matrix-damaged"]
+    assert done.exit_code == 1 and damaged and damaged[0]["severity"] == "error"
+    assert (
+        said in damaged[0]["message"]
+        and "merge again into this workbook" in (damaged[0]["message"])
+    )
+    if cell:
+        assert damaged[0]["where"].endswith(f"blmk-ICS.xlsx › ICS matrix › {cell}")
+    for args in (
+        ["summary", book],
+        ["report", book, "--out", tmp_path / "report", "--format", "xlsx", "--no-db"],
+        ["rollup", book, "--out", tmp_path / "R.xlsx"],
+    ):
+        done = CliRunner().invoke(app, [*map(str, args), "--catalogue", cat])
+        assert done.exit_code == 1 and "(ics-matrix-damaged)" in done.output, done.output
+    assert not (tmp_path / "R.xlsx").exists() and not (tmp_path / "report").exists()
+    merge_workbooks([], out=book, catalogue=cat1, ics=ics)  # merging again rewrites it
+    assert read_ics_workbook(book).matrix["para"].tolist() == list(cat1.ids)
+    done = CliRunner().invoke(app, ["summary", str(book), "--catalogue", cat])
+    assert done.exit_code == 0, done.output
+
+
+def test_a_catalogue_edited_without_a_new_version_is_named_as_such(
+    two_ics: dict[str, Path], tmp_path: Path
+) -> None:
+    """'merged against catalogue ltp-test 1.0.0, but this roll-up uses ltp-test 1.0.0' named
+    no difference: the message says the content differs, and by which checksums."""
+    source = Path(__file__).parents[1] / "data" / "catalogue-v1.yaml"
+    text = source.read_text(encoding="utf-8")
+    edited = tmp_path / "catalogue.yaml"
+    edited.write_text(text.replace("title:", "title: Edited", 1), encoding="utf-8")
+    other = load_catalogue(edited)
+    assert other.info.version == load_catalogue(source).info.version
+    with pytest.raises(LtpgapError) as caught:
+        rollup_workbooks([two_ics["blmk"]], out=tmp_path / "R.xlsx", catalogue=other)
+    (issue,) = caught.value.issues
+    made = read_ics_workbook(two_ics["blmk"]).catalogue_hash.removeprefix("sha256:")[:12]
+    assert issue.code == "catalogue-mismatch"
+    assert issue.message.startswith(
+        f"merged against catalogue ltp-test 1.0.0 (content {made}), but this roll-up uses "
+        f"ltp-test 1.0.0 with other content ({other.content_hash.removeprefix('sha256:')[:12]})"
+        ": the catalogue was edited without a new version number."
+    )
+
+
+def test_two_regions_made_without_their_own_name_are_told_to_take_one(
+    two_ics: dict[str, Path], cat1: Catalogue, tmp_path: Path
+) -> None:
+    """Both are 'Region' (id 'region'): refused as two of one name, not as one ICS given
+    twice; the same region workbook given twice is still that."""
+    north, south = tmp_path / "north.xlsx", tmp_path / "south.xlsx"
+    rollup_workbooks([two_ics["blmk"]], out=north, catalogue=cat1)
+    rollup_workbooks([two_ics["herts"]], out=south, catalogue=cat1)
+    with pytest.raises(LtpgapError) as caught:
+        rollup_workbooks([north, south], out=tmp_path / "E.xlsx", level="national", catalogue=cat1)
+    (issue,) = caught.value.issues
+    assert (issue.code, issue.where.file) == ("duplicate-name", str(south))
+    assert issue.message.startswith(
+        f"this region workbook and {north} both have the id 'region' (named 'Region'): the "
+        "same region twice, or two made without their own --name. Give each region once; make "
+        "each with its own --name"
+    )
+    copy = Path(shutil.copy(north, tmp_path / "north-copy.xlsx"))
+    with pytest.raises(LtpgapError) as caught:
+        rollup_workbooks([north, copy], out=tmp_path / "E.xlsx", level="national", catalogue=cat1)
+    assert [i.code for i in caught.value.issues] == ["duplicate-place"]
+
+
+def test_a_rollup_given_only_its_out_says_no_workbook_was_given(
+    two_ics: dict[str, Path], tmp_path: Path
+) -> None:
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    region = tmp_path / "R.xlsx"
+    args = ["rollup", str(two_ics["blmk"]), "--out", str(region), "--catalogue", cat, "-q"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    done = CliRunner().invoke(
+        app, ["rollup", str(region), "--out", str(region), "--catalogue", cat]
+    )
+    said = " ".join(done.output.split())
+    assert done.exit_code == 1
+    assert (
+        "error: R.xlsx: no ICS workbook was given to read: the --out file is never read as one, "
+        "even when it is listed among them. List the ICS workbooks before --out. (no-workbooks)"
+    ) in said.replace(str(tmp_path) + "/", "")
