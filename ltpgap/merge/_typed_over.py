@@ -344,7 +344,13 @@ def typed_over(
         else:
             found = f"'{shown}' on the {MATRIX}, but {source} '{rag}'"
             found += "" if by_team else " under the rules in force"
-        message = f"the {level} of {para} is {found} (typed over by hand?). {then(shown, rag)}"
+        why = "typed over by hand?"
+        if not book.intact and not by_team and shown in RAG_VALUES:
+            why += (
+                " Or the populations or rules in the hidden metadata were edited, which the "
+                "result was worked out again with: see metadata-edited"
+            )
+        message = f"the {level} of {para} is {found} ({why}). {then(shown, rag)}"
         issues.append(_edited(book, para, message, position, "ics_rag"))
     return issues
 

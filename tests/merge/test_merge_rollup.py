@@ -922,3 +922,21 @@ def test_a_rollup_given_only_its_out_says_no_workbook_was_given(
         "error: R.xlsx: no ICS workbook was given to read: the --out file is never read as one, "
         "even when it is listed among them. List the ICS workbooks before --out. (no-workbooks)"
     ) in said.replace(str(tmp_path) + "/", "")
+
+
+def test_an_ics_rag_moved_by_populations_edited_in_the_metadata_points_at_them(
+    two_ics: dict[str, Path], cat1: Catalogue
+) -> None:
+    """Populations edited in the hidden metadata are used (metadata-edited says so), so ICS
+    RAGs worked out again differ from the matrix: the warning names that edit as a cause, not
+    only a result typed over."""
+    book = read_ics_workbook(two_ics["blmk"])
+    weights = {"luton": 10_000_000, "bedford": 1, "central_beds": 1, "milton_keynes": 1}
+    places = tuple(replace(p, population=weights.get(p.id, p.population)) for p in book.places)
+    assert typed_over(replace(book, places=places), cat1)  # the ICS RAGs no longer follow
+    said = typed_over(replace(book, places=places, intact=False), cat1)
+    assert said and all(
+        "Or the populations or rules in the hidden metadata were edited, which the result was "
+        "worked out again with: see metadata-edited)." in i.message
+        for i in said
+    )
