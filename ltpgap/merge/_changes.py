@@ -39,19 +39,19 @@ def shown(value: object) -> str:
     return f"'{text}'"
 
 
-def _keyed(inputs: Table, columns: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Row key (Para as the assessment reads it, or 'row N' without one) → {column: value};
-    the first row of a Para wins."""
+def _keyed(inputs: Table, columns: Sequence[str]) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Row key (Para as the assessment reads it, or 'row N' without one) → (its Excel row,
+    {column: value}); the first row of a Para wins."""
     table = as_columns(inputs)
     paras = table.get("para", ())
     numbers = table.get("row") or [None] * len(paras)
     present = [c for c in columns if c in table]
     values = [table[c] for c in present]
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, tuple[Any, dict[str, Any]]] = {}
     for i, (para, row) in enumerate(zip(paras, numbers, strict=True)):
         key = para_key(para) or f"row {row}"
         if key not in rows:
-            rows[key] = {c: v[i] for c, v in zip(present, values, strict=True)}
+            rows[key] = (row, {c: v[i] for c, v in zip(present, values, strict=True)})
     return rows
 
 
@@ -61,23 +61,25 @@ def input_changes(
     before: Table,
     after: Table,
     extras: Sequence[str],
-    locate: Callable[[str, str], Where],
+    locate: Callable[[int | None, str], Where],
     sheet_where: Where,
 ) -> list[Issue]:
-    """An ``input-changed`` issue for every input cell that differs, was filled or cleared."""
+    """An ``input-changed`` issue for every input cell that differs, was filled or cleared.
+
+    ``locate`` gives the cell of (Excel row, column) in the place's new workbook.
+    """
     columns = [*INPUT_KEYS, *dict.fromkeys(extras)]
     old, new = _keyed(before, columns), _keyed(after, columns)
     issues: list[Issue] = []
     for key in [*new, *(k for k in old if k not in new)]:
-        was: Mapping[str, Any] = old.get(key, {})
-        now: Mapping[str, Any] = new.get(key, {})
+        was: Mapping[str, Any] = old.get(key, (None, {}))[1]
+        row, now = new.get(key, (None, {}))
         for column in columns:
             a, b = was.get(column), now.get(column)
             if canonical(a) == canonical(b):
                 continue
             header = HEADER_OF.get(column, column)
             para = None if key.startswith("row ") else key
-            where = locate(para, column) if para and column in HEADER_OF and key in new else None
             verb = "cleared" if not canonical(b) else "changed"
             gone = "" if key in new else " (the row is no longer in the workbook)"
             issues.append(
@@ -85,7 +87,7 @@ def input_changes(
                     "input-changed",
                     f"{place}, {para or key}, {header} {verb} since the previous merge: "
                     f"{shown(a)} → {shown(b)}{gone}.",
-                    where=where or sheet_where,
+                    where=locate(row, column) if key in new else sheet_where,
                     commitment=para,
                 )
             )

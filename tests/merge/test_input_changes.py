@@ -14,7 +14,7 @@ def _changes(before: object, after: object) -> list[str]:
         before=before,  # type: ignore[arg-type]
         after=after,  # type: ignore[arg-type]
         extras=[],
-        locate=lambda para, key: Where(file="luton.xlsx", cell=f"{key}:{para}"),
+        locate=lambda row, key: Where(file="luton.xlsx", cell=f"{key}{row}"),
         sheet_where=Where(file="luton.xlsx"),
     )
     return [i.message for i in issues]
