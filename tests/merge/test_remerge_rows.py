@@ -1,5 +1,5 @@
-"""Merging again: every input cell changed is listed with its cell, in a row without a Para and
-in a column of the place's own too."""
+"""Merging again: every input cell changed is listed with its cell, in a row of a Para typed
+twice, in a row without a Para and in a column of the place's own too."""
 
 from __future__ import annotations
 
@@ -60,6 +60,36 @@ def _set(book: Path, cells: Mapping[str, object]) -> None:
     for cell, value in cells.items():
         wb["Gap analysis"][cell] = value
     wb.save(book)
+
+
+def _delete_row(book: Path, row: int) -> None:
+    wb = openpyxl.load_workbook(book)
+    wb["Gap analysis"].delete_rows(row)
+    wb.save(book)
+
+
+def test_a_second_row_of_a_para_is_listed_when_added_changed_and_deleted(
+    luton: Path, cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """A Para typed twice is refused for the RAG (duplicate-para), but its second row is on
+    Place data, so each of its cells changed is listed too, at that row."""
+    _merge(luton, cat1, ics)
+    (n,) = _append(luton, [{"para": "1.8", "initiatives": "Dup initiative", "lead": "Dup ONE"}])
+    since = "since the previous merge:"
+    assert _merge(luton, cat1, ics) == [
+        ("1.8", f"J{n}", f"Luton, 1.8, Initiatives changed {since} (blank) → 'Dup initiative'."),
+        ("1.8", f"N{n}", f"Luton, 1.8, Lead changed {since} (blank) → 'Dup ONE'."),
+    ]
+    _set(luton, {f"N{n}": "Dup TWO"})
+    assert _merge(luton, cat1, ics) == [
+        ("1.8", f"N{n}", f"Luton, 1.8, Lead changed {since} 'Dup ONE' → 'Dup TWO'."),
+    ]
+    _delete_row(luton, n)
+    gone = f"(row {n} is no longer in the workbook; 1.8 is still in row 2)."
+    assert _merge(luton, cat1, ics) == [
+        ("1.8", "", f"Luton, 1.8, Initiatives cleared {since} 'Dup initiative' → (blank) {gone}"),
+        ("1.8", "", f"Luton, 1.8, Lead cleared {since} 'Dup TWO' → (blank) {gone}"),
+    ]
 
 
 def test_changes_in_a_row_without_para_and_in_an_own_column_name_their_cell(
