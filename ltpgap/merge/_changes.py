@@ -1,10 +1,10 @@
 """What changed in a place's inputs since the previous merge: one issue per changed cell.
 
-Rows are matched by Para (rows without a Para by their Excel row), columns by header, so a
-place that re-sorted its table shows no changes. A Para typed in more than one row (refused
-for the RAG as duplicate-para, but kept on Place data) has its rows matched among themselves:
-the same row first, wherever it now is, then the rows most alike. Values are compared by
-meaning: 3 and 3.0, a date and the same date at midnight, are the same cell.
+Rows are matched by Para, columns by header, so a place that re-sorted its table shows no
+changes. The rows of a Para typed more than once (refused for the RAG as duplicate-para, but
+kept on Place data) are matched among themselves, and so are the rows without a Para: the same
+row first, wherever it now is, then the rows most alike. Values are compared by meaning: 3
+and 3.0, a date and the same date at midnight, are the same cell.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from ltpgap.schema import HEADER_OF, INPUT_KEYS, cell_text
 __all__ = ["canonical", "input_changes", "shown"]
 
 _SHOWN_CHARS = 200
-#: Rows of one Para, changed, past which they are paired in order rather than by likeness
-#: (which compares each with each).
+#: Rows changed, before × now, of one Para (or without one) past which they are paired in
+#: order rather than by likeness (which weighs each pair).
 _MAX_LIKENESS = 100_000
 
 #: (Excel row, {column: value}): one row of inputs.
@@ -51,6 +51,8 @@ def shown(value: object) -> str:
 
 def _excel_row(value: object) -> int | None:
     """The Excel row as a number (Place data read back may give 192.0, or NaN for a blank)."""
+    if type(value) is int:  # as read from a workbook
+        return value
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         number = float(value)
         return int(number) if math.isfinite(number) else None
@@ -58,8 +60,7 @@ def _excel_row(value: object) -> int | None:
 
 
 def _grouped(inputs: Table, columns: Sequence[str]) -> dict[str, list[_Row]]:
-    """Row key (Para as the assessment reads it, or 'row N' without one) → its rows, in
-    table order."""
+    """Para as the assessment reads it ("" for none) → its rows, in table order."""
     table = as_columns(inputs)
     paras = table.get("para", ())
     excel_rows = list(map(_excel_row, table.get("row") or [None] * len(paras)))
@@ -68,7 +69,7 @@ def _grouped(inputs: Table, columns: Sequence[str]) -> dict[str, list[_Row]]:
     groups: dict[str, list[_Row]] = {}
     for i, (para, row) in enumerate(zip(paras, excel_rows, strict=True)):
         cells = {c: v[i] for c, v in zip(present, values, strict=True)}
-        groups.setdefault(para_key(para) or f"row {row}", []).append((row, cells))
+        groups.setdefault(para_key(para), []).append((row, cells))
     return groups
 
 
@@ -102,8 +103,8 @@ def _same_rows(
 def _paired(
     old: list[_Row], new: list[_Row], columns: Sequence[str]
 ) -> list[tuple[_Row | None, _Row | None]]:
-    """The rows of one key before and now, paired (None: no row on that side), in the order
-    of the rows now, then the rows no longer there."""
+    """The rows of one Para (or without one) before and now, paired (None: no row on that
+    side), in the order of the rows now, then the rows no longer there."""
     if len(old) <= 1 and len(new) <= 1:
         return [(old[0] if old else None, new[0] if new else None)]
     before = [tuple(canonical(r[1].get(c)) for c in columns) for r in old]
@@ -155,7 +156,7 @@ def input_changes(
     old, new = _grouped(before, columns), _grouped(after, columns)
     issues: list[Issue] = []
     for key in [*new, *(k for k in old if k not in new)]:
-        para = None if key.startswith("row ") else key
+        para = key or None
         rows_now = new.get(key, [])
         for was, now in _paired(old.get(key, []), rows_now, columns):
             row = now[0] if now else was[0] if was else None

@@ -1,8 +1,10 @@
-"""Merging again: every input cell changed is listed with its cell, in a row of a Para typed
-twice, in a row without a Para and in a column of the place's own too."""
+"""Merging again: every input cell changed is listed, in a row of a Para typed twice, in a
+row without a Para and in a column of the place's own, each with its cell; re-sorting such
+rows changes nothing."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -108,4 +110,32 @@ def test_changes_in_a_row_without_para_and_in_an_own_column_name_their_cell(
     assert _merge(luton, cat1, ics) == [
         ("", f"J{n}", f"Luton, row {n}, Initiatives changed {since} 'No Para v1' → 'No Para v2'."),
         ("1.8", f"{notes}{row}", f"Luton, 1.8, My notes changed {since} 'note v1' → 'note v2'."),
+    ]
+
+
+def test_resorting_rows_without_para_or_of_a_repeated_para_changes_nothing(
+    luton: Path, cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """Rows without a Para, and a Para's repeated rows, are matched among themselves by what
+    they hold: sorted into other rows, they show no change; a real edit of one still shows,
+    at the row it is now in."""
+    _append(
+        luton,
+        [
+            {"initiatives": "Local priority A"},
+            {"initiatives": "Local priority B", "lead": "Cy"},
+            {"para": "1.8", "lead": "Dup"},
+        ],
+    )
+    _merge(luton, cat1, ics)
+    type_inputs(luton, {}, shuffle=random.Random(7))
+    assert _merge(luton, cat1, ics) == []
+    wb = openpyxl.load_workbook(luton)
+    at = {c.value: c.row for c in wb["Gap analysis"]["J"]}["Local priority B"]
+    _set(luton, {f"N{at}": "Dee"})
+    type_inputs(luton, {}, shuffle=random.Random(8))
+    wb = openpyxl.load_workbook(luton)
+    at = {c.value: c.row for c in wb["Gap analysis"]["J"]}["Local priority B"]
+    assert _merge(luton, cat1, ics) == [
+        ("", f"N{at}", f"Luton, row {at}, Lead changed since the previous merge: 'Cy' → 'Dee'."),
     ]
