@@ -265,6 +265,7 @@ def accept(
             scope=book.scope,
             input_columns=book.input_columns,
             extra_headers=book.extra_headers,
+            extra_letters=book.extra_letters,
             assessment=assessment,
             issues=(*done.issues, *assessment.issues),
             migrated_from=done.migrated_from,

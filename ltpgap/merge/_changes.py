@@ -1,13 +1,17 @@
 """What changed in a place's inputs since the previous merge: one issue per changed cell.
 
-Rows are matched by Para (rows without a Para by their Excel row), columns by header, so a
-place that re-sorted its table shows no changes. Values are compared by meaning: 3 and 3.0,
-a date and the same date at midnight, are the same cell.
+Rows are matched by Para, columns by header, so a place that re-sorted its table shows no
+changes. The rows of a Para typed more than once (refused for the RAG as duplicate-para, but
+kept on Place data) are matched among themselves, and so are the rows without a Para: the same
+row first, wherever it now is, then the rows most alike. Values are compared by meaning: 3
+and 3.0, a date and the same date at midnight, are the same cell.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+import numbers
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ltpgap.issues import Issue, Where, make_issue
@@ -17,6 +21,12 @@ from ltpgap.schema import HEADER_OF, INPUT_KEYS, cell_text
 __all__ = ["canonical", "input_changes", "shown"]
 
 _SHOWN_CHARS = 200
+#: Rows changed, before × now, of one Para (or without one) past which they are paired in
+#: order rather than by likeness (which weighs each pair).
+_MAX_LIKENESS = 100_000
+
+#: (Excel row, {column: value}): one row of inputs.
+_Row = tuple[int | None, dict[str, Any]]
 
 
 def canonical(value: object) -> str:
@@ -39,20 +49,94 @@ def shown(value: object) -> str:
     return f"'{text}'"
 
 
-def _keyed(inputs: Table, columns: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Row key (Para as the assessment reads it, or 'row N' without one) → {column: value};
-    the first row of a Para wins."""
+def _excel_row(value: object) -> int | None:
+    """The Excel row as a number (Place data read back may give 192.0, or NaN for a blank)."""
+    if type(value) is int:  # as read from a workbook
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = float(value)
+        return int(number) if math.isfinite(number) else None
+    return None
+
+
+def _grouped(inputs: Table, columns: Sequence[str]) -> dict[str, list[_Row]]:
+    """Para as the assessment reads it ("" for none) → its rows, in table order."""
     table = as_columns(inputs)
     paras = table.get("para", ())
-    numbers = table.get("row") or [None] * len(paras)
+    excel_rows = list(map(_excel_row, table.get("row") or [None] * len(paras)))
     present = [c for c in columns if c in table]
     values = [table[c] for c in present]
-    rows: dict[str, dict[str, Any]] = {}
-    for i, (para, row) in enumerate(zip(paras, numbers, strict=True)):
-        key = para_key(para) or f"row {row}"
-        if key not in rows:
-            rows[key] = {c: v[i] for c, v in zip(present, values, strict=True)}
-    return rows
+    groups: dict[str, list[_Row]] = {}
+    for i, (para, row) in enumerate(zip(paras, excel_rows, strict=True)):
+        cells = {c: v[i] for c, v in zip(present, values, strict=True)}
+        groups.setdefault(para_key(para), []).append((row, cells))
+    return groups
+
+
+def _likeness(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """How alike two rows are: 2 for each cell filled alike in both, 1 for each filled in both.
+    That is how many cells fewer are listed if the two are paired (as one row changed) than if
+    not (one row deleted, one added)."""
+    return sum(2 if x == y else 1 for x, y in zip(a, b, strict=True) if x and y)
+
+
+def _same_rows(
+    before: list[tuple[str, ...]], now: list[tuple[str, ...]], rows: tuple[list[Any], list[Any]]
+) -> dict[int, int]:
+    """Rows now → the same row before (every cell alike): at the same Excel row (``rows``:
+    before's and now's) first, then wherever it now is (a re-sort moves rows, it changes none)."""
+    waiting: dict[tuple[str, ...], list[int]] = {}
+    for i, text in enumerate(before):
+        waiting.setdefault(text, []).append(i)
+    match: dict[int, int] = {}
+    for j, text in enumerate(now):
+        same = waiting.get(text, [])
+        if (i := next((i for i in same if rows[0][i] == rows[1][j]), -1)) >= 0:
+            match[j] = i
+            same.remove(i)
+    for j, text in enumerate(now):
+        if j not in match and waiting.get(text):
+            match[j] = waiting[text].pop(0)
+    return match
+
+
+def _paired(
+    old: list[_Row], new: list[_Row], columns: Sequence[str]
+) -> list[tuple[_Row | None, _Row | None]]:
+    """The rows of one Para (or without one) before and now, paired (None: no row on that
+    side), in the order of the rows now, then the rows no longer there."""
+    if len(old) <= 1 and len(new) <= 1:
+        return [(old[0] if old else None, new[0] if new else None)]
+    before = [tuple(canonical(r[1].get(c)) for c in columns) for r in old]
+    now = [tuple(canonical(r[1].get(c)) for c in columns) for r in new]
+    match = _same_rows(before, now, ([r[0] for r in old], [r[0] for r in new]))
+    # Then the rows changed, the most alike first (at the same Excel row, of two as alike).
+    left = set(range(len(old))) - set(match.values())
+    rest = [j for j in range(len(new)) if j not in match]
+    if len(left) * len(rest) > _MAX_LIKENESS:
+        match.update(zip(rest, sorted(left), strict=False))
+    else:
+        ranked = sorted(
+            (-_likeness(before[i], now[j]), old[i][0] != new[j][0], j, i)
+            for i in left
+            for j in rest
+        )
+        for *_, j, i in ranked:
+            if j not in match and i in left:
+                match[j] = i
+                left.remove(i)
+    gone = set(range(len(old))) - set(match.values())
+    return [
+        *((old[match[j]] if j in match else None, row) for j, row in enumerate(new)),
+        *((old[i], None) for i in sorted(gone)),
+    ]
+
+
+def _gone(para: str | None, row: int | None, rows_now: Sequence[_Row]) -> str:
+    """What a message adds for a row no longer in the workbook."""
+    if para and rows_now and rows_now[0][0] is not None:
+        return f" (row {row} is no longer in the workbook; {para} is still in row {rows_now[0][0]})"
+    return " (the row is no longer in the workbook)"
 
 
 def input_changes(
@@ -61,32 +145,36 @@ def input_changes(
     before: Table,
     after: Table,
     extras: Sequence[str],
-    locate: Callable[[str, str], Where],
+    locate: Callable[[int | None, str], Where],
     sheet_where: Where,
 ) -> list[Issue]:
-    """An ``input-changed`` issue for every input cell that differs, was filled or cleared."""
+    """An ``input-changed`` issue for every input cell that differs, was filled or cleared.
+
+    ``locate`` gives the cell of (Excel row, column) in the place's new workbook.
+    """
     columns = [*INPUT_KEYS, *dict.fromkeys(extras)]
-    old, new = _keyed(before, columns), _keyed(after, columns)
+    old, new = _grouped(before, columns), _grouped(after, columns)
     issues: list[Issue] = []
     for key in [*new, *(k for k in old if k not in new)]:
-        was: Mapping[str, Any] = old.get(key, {})
-        now: Mapping[str, Any] = new.get(key, {})
-        for column in columns:
-            a, b = was.get(column), now.get(column)
-            if canonical(a) == canonical(b):
-                continue
-            header = HEADER_OF.get(column, column)
-            para = None if key.startswith("row ") else key
-            where = locate(para, column) if para and column in HEADER_OF and key in new else None
-            verb = "cleared" if not canonical(b) else "changed"
-            gone = "" if key in new else " (the row is no longer in the workbook)"
-            issues.append(
-                make_issue(
-                    "input-changed",
-                    f"{place}, {para or key}, {header} {verb} since the previous merge: "
-                    f"{shown(a)} → {shown(b)}{gone}.",
-                    where=where or sheet_where,
-                    commitment=para,
+        para = key or None
+        rows_now = new.get(key, [])
+        for was, now in _paired(old.get(key, []), rows_now, columns):
+            row = now[0] if now else was[0] if was else None
+            gone = "" if now else _gone(para, row, rows_now)
+            a_cells, b_cells = was[1] if was else {}, now[1] if now else {}
+            for column in columns:
+                a, b = a_cells.get(column), b_cells.get(column)
+                if canonical(a) == canonical(b):
+                    continue
+                header = HEADER_OF.get(column, column)
+                verb = "cleared" if not canonical(b) else "changed"
+                issues.append(
+                    make_issue(
+                        "input-changed",
+                        f"{place}, {para or f'row {row}'}, {header} {verb} since the previous "
+                        f"merge: {shown(a)} → {shown(b)}{gone}.",
+                        where=locate(row, column) if now else sheet_where,
+                        commitment=para,
+                    )
                 )
-            )
     return issues

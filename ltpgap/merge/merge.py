@@ -26,7 +26,6 @@ from ltpgap.merge._carry import (
     edited_place_data,
     keep_additions,
     previous_workbook,
-    ref_locator,
     report_left_out,
     same_file,
     unit_rows,
@@ -47,6 +46,7 @@ from ltpgap.merge.ics_reader import IcsWorkbook, probe_scope
 from ltpgap.merge.ics_writer import write_ics_workbook
 from ltpgap.merge.model import IcsContent, MergeResult, PlaceSubmission
 from ltpgap.rag import PlaceAssessment
+from ltpgap.rag._table import row_locator
 from ltpgap.schema import INPUT_KEYS
 
 __all__ = ["Progress", "merge_workbooks"]
@@ -217,7 +217,9 @@ def _changes(
             before=before,
             after=sub.input_columns,
             extras=[*sub.extra_headers, *old_extras],
-            locate=ref_locator(sub.ref, sub.input_columns),
+            locate=row_locator(
+                file=sub.ref.file or None, sheet=sub.ref.sheet or None, letters=sub.letters
+            ),
             sheet_where=Where(file=sub.ref.file, sheet=sub.ref.sheet or None),
         )
     return out

@@ -167,6 +167,9 @@ class PlaceSubmission:
     input_columns: Mapping[str, Sequence[object]]
     extra_headers: tuple[str, ...]
     assessment: PlaceAssessment | None  # None when its data could not be assessed
+    #: Excel column letter of each extra column in the unit's workbook, in the order of
+    #: ``extra_headers`` (none for data kept from the previous merge)
+    extra_letters: tuple[str, ...] = ()
     issues: tuple[Issue, ...] = ()
     migrated_from: str = ""  # "ltp-2019 1.0.0" when migrated for this merge
     migrated_inputs: pd.DataFrame | None = None  # the inputs carried to the new catalogue
@@ -175,6 +178,12 @@ class PlaceSubmission:
     def unit_id(self) -> str:
         """The place id (or the ICS id for the ICS team's workbook)."""
         return self.ref.id
+
+    @property
+    def letters(self) -> dict[str, str]:
+        """Column letters in the unit's workbook: input key, or extra column's header → letter."""
+        extras = zip(self.extra_headers, self.extra_letters, strict=False)  # none when kept
+        return {**self.ref.columns, **dict(extras)}
 
     @functools.cached_property
     def inputs(self) -> pd.DataFrame:

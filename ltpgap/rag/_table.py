@@ -23,6 +23,7 @@ __all__ = [
     "height",
     "input_locator",
     "para_key",
+    "row_locator",
     "table_columns",
     "table_frame",
 ]
@@ -109,10 +110,23 @@ def input_locator(
     :func:`first_positions`) in the key's column (``letters``: key → column letter; the
     Para's column for a key without one)."""
     at = {para: int(cast(int, rows[i])) for para, i in first_positions(paras).items()}
-    para_letter = letters.get("para")
+    cell = row_locator(file=file, sheet=sheet, letters=letters)
 
     def locate(para: str, key: str) -> Where:
-        row, letter = at.get(para), letters.get(key) or para_letter
+        return cell(at.get(para), key)
+
+    return locate
+
+
+def row_locator(
+    *, file: str | None, sheet: str | None, letters: Mapping[str, str]
+) -> Callable[[int | None, str], Where]:
+    """(Excel row, column key) → file › sheet › cell (``letters``: key → column letter; the
+    Para's column for a key without one; no cell without a row)."""
+    para_letter = letters.get("para")
+
+    def locate(row: int | None, key: str) -> Where:
+        letter = letters.get(key) or para_letter
         if row is None or letter is None:
             return Where(file=file, sheet=sheet)
         return Where(file=file, sheet=sheet, cell=f"{letter}{row}")

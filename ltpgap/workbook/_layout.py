@@ -44,6 +44,10 @@ class Layout:
         j = self.columns.get(key)
         return None if j is None else get_column_letter(j + 1)
 
+    def extra_letters(self) -> tuple[str, ...]:
+        """Excel column letters of the extra columns, in the order of ``extras``."""
+        return tuple(get_column_letter(j + 1) for j, _ in self.extras)
+
 
 def _score(row: Sequence[object]) -> tuple[int, int]:
     keys = {k for k in map(header_key, row) if k}

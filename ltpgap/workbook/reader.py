@@ -64,6 +64,8 @@ class PlaceWorkbook:
     input_columns: Mapping[str, list[object]]
     extra_headers: tuple[str, ...]
     issues: tuple[Issue, ...]
+    #: Excel column letter of each extra column, in the order of ``extra_headers``
+    extra_letters: tuple[str, ...] = ()
 
     @functools.cached_property
     def inputs(self) -> pd.DataFrame:
@@ -363,6 +365,7 @@ def read_workbook(
         columns=letters,
         input_columns=rows.columns,
         extra_headers=tuple(name for _, name in layout.extras),
+        extra_letters=layout.extra_letters(),
         issues=tuple(issues),
     )
 
