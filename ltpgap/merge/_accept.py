@@ -189,20 +189,24 @@ def _assess(
     assert meta is not None
     file = str(read.path)
     old = lookup(meta.catalogue_hash)
+    # The metadata names the catalogue: when the id differs, no --from can help, so say so
+    # at once rather than ask for a catalogue file that only leads to this message.
+    built_id = meta.catalogue_id or (old.info.id if old is not None else "")
+    if built_id and built_id != target.info.id:
+        why = (
+            f"'{built_id}' and '{target.info.id}' are different catalogues, not versions of "
+            "one, so rows cannot be matched. Merge with --catalogue set to the catalogue "
+            "every place used, or have the place copy its inputs into a fresh workbook that "
+            f"`ltpgap init` builds from {target.info.id}."
+        )
+        return _Assessed(
+            assessment=None, issues=[*_own(book), _mismatch(file, book, target, why)], book=book
+        )
     if old is None:
         why = (
             "that catalogue is not known here. Pass --from OLD.yaml with the catalogue file it "
             f"was built from (version {meta.catalogue_version}) so the merge can carry its "
             "inputs over, or run `ltpgap push` on the workbook first."
-        )
-        return _Assessed(
-            assessment=None, issues=[*_own(book), _mismatch(file, book, target, why)], book=book
-        )
-    if old.info.id != target.info.id:
-        why = (
-            f"'{old.info.id}' and '{target.info.id}' are different catalogues, not versions of "
-            "one, so rows cannot be matched. Merge with --catalogue set to the catalogue "
-            "every place used, or rebuild this workbook from it."
         )
         return _Assessed(
             assessment=None, issues=[*_own(book), _mismatch(file, book, target, why)], book=book

@@ -166,19 +166,23 @@ def test_another_catalogue_version(
     assert luton.migrated_from == "ltp-test 1.0.0" and luton.ref.catalogue_version == "1.0.0"
 
 
+@pytest.mark.parametrize("given", [True, False], ids=["with-from", "without-from"])
 def test_a_different_catalogue_is_not_migrated(
-    books: dict[str, Path], ics: IcsConfig, tmp_path: Path, catalogue: Catalogue
+    books: dict[str, Path], ics: IcsConfig, tmp_path: Path, catalogue: Catalogue, given: bool
 ) -> None:
+    """The metadata names the catalogue (ltp-test, not ltp-2019), so the first message says
+    they differ, with or without --from: advice to pass --from would only lead to this one."""
     with pytest.raises(LtpgapError) as caught:
         merge_workbooks(
             [books["luton"]],
             out=tmp_path / "ICS.xlsx",
             catalogue=catalogue,
             ics=ics,
-            from_catalogues=[load_catalogue(V1)],
+            from_catalogues=[load_catalogue(V1)] if given else [],
         )
     issue = next(i for i in caught.value.issues if i.code == "catalogue-mismatch")
-    assert "different catalogues" in issue.message
+    assert "'ltp-test' and 'ltp-2019' are different catalogues" in issue.message
+    assert "--from" not in issue.message and "not known here" not in issue.message
 
 
 @pytest.mark.parametrize("kind", ["text", "dtd", "empty", "missing"])
