@@ -239,7 +239,10 @@ def accept(
     book, file = read.book, str(read.path)
     name, problems = _who(file, book, ics)
     if problems:
-        return Verdict(read.path, None, [*book.issues, *problems], unit=None)
+        # The reader's no-metadata note says the place was taken from the file name; the
+        # merge takes none from it, and its own error says so in place of the note.
+        noted = [i for i in book.issues if book.meta is not None or i.code != "no-metadata"]
+        return Verdict(read.path, None, [*noted, *problems], unit=None)
     done = _assess(read, book, target, lookup)
     assessment, book = done.assessment, done.book
     if assessment is None:

@@ -142,6 +142,30 @@ def test_metadata_and_file_name_conflict(
     assert (row["Luton"], row["Milton Keynes"]) == ("Green", "Not assessed")  # metadata wins
 
 
+def test_a_workbook_without_metadata_is_refused_in_one_account(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    """The reader's warning says the place was taken from the file name, but the merge takes
+    no place from a file name: only the merge's error is given, never both."""
+    bare = tmp_path / "bare" / "luton.xlsx"
+    bare.parent.mkdir()
+    wb = openpyxl.load_workbook(books["luton"])
+    del wb["_ltpgap"]
+    wb.save(bare)
+    result = merge_workbooks(
+        [bare, books["bedford"]],
+        out=tmp_path / "ICS.xlsx",
+        catalogue=cat1,
+        ics=ics,
+        keep_going=True,
+    )
+    said = [i for i in result.issues if i.code == "no-metadata"]
+    assert [(i.severity.value, i.where.file) for i in said] == [("error", str(bare))]
+    assert "will not guess it from the file name" in said[0].message
+    checks = [r for r in sheet_rows(tmp_path / "ICS.xlsx", "Checks") if r["Code"] == "no-metadata"]
+    assert [r["Message"] for r in checks] == [said[0].message]
+
+
 def test_another_catalogue_version(
     books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
 ) -> None:
