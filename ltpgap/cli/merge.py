@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ltpgap.merge import MergeResult, RecordedMerge
+    from ltpgap.merge.model import PlaceRef
 
 
 __all__ = [
@@ -209,8 +210,15 @@ def counts_overview(title: str, rows: Sequence[tuple[str, pd.DataFrame]]) -> Tab
 
 def ics_overview(result: MergeResult) -> Table:
     """RAG counts per place and for the ICS (the ICS summary printed after a merge)."""
+    refused = result.refused
+
+    def label(ref: PlaceRef) -> str:
+        if ref.status != "kept":
+            return ref.name
+        return f"{ref.name} (kept{'; new workbook refused' if ref.id in refused else ''})"
+
     rows = [
-        (s.ref.name + (" (kept)" if s.ref.status == "kept" else ""), s.assessment.frame)
+        (label(s.ref), s.assessment.frame)
         for s in result.submissions
         if s.assessment is not None and s.scope == "place"
     ]
