@@ -190,6 +190,45 @@ def test_another_catalogue_version(
     assert luton.migrated_from == "ltp-test 1.0.0" and luton.ref.catalogue_version == "1.0.0"
 
 
+def test_migration_flags_in_a_merge_say_what_the_merge_did(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    """Merging a 1.0.0 workbook with catalogue 2.0.0 changes no file and writes no Retired
+    sheet: the flags say where the inputs are (Place data), that `ltpgap push` makes the change
+    in the place's workbook, and point at the row of the place's workbook they come from."""
+    type_inputs(
+        books["luton"],
+        {
+            "4.1": {"status": "In place", "lead": "Retired lead"},
+            "3.52": {"status": "Planned"},
+            "2.15": {"status": "In place"},
+            "2.16": {"status": "None"},
+        },
+    )
+    before = books["luton"].read_bytes()
+    out = tmp_path / "ICS.xlsx"
+    result = merge_workbooks(
+        [books["luton"]], out=out, catalogue=load_catalogue(V2), ics=ics, from_catalogues=[cat1]
+    )
+    assert books["luton"].read_bytes() == before
+    row = {c.id: i for i, c in enumerate(cat1, start=2)}
+    flags = {(i.code, i.commitment): i for i in result.issues if i.code.startswith("migration-")}
+    assert {k: (i.where.sheet, i.where.cell) for k, i in flags.items()} == {
+        ("migration-retired", "4.1"): ("Gap analysis", f"A{row['4.1']}"),
+        ("migration-split", "3.52a"): ("Gap analysis", f"A{row['3.52']}"),
+        ("migration-split", "3.52b"): ("Gap analysis", f"A{row['3.52']}"),
+        ("migration-merged", "2.15"): ("Gap analysis", f"A{row['2.15']}"),
+    }
+    for issue in flags.values():
+        assert Path(issue.where.file or "").name == "luton.xlsx"
+        assert "moved to the Retired" not in issue.message and "were copied" not in issue.message
+        assert "`ltpgap push`" in issue.message, issue.message
+    assert "Place data" in flags[("migration-retired", "4.1")].message
+    kept = [r for r in sheet_rows(out, "Place data") if r["Para"] == "4.1"]
+    assert [r["Lead"] for r in kept] == ["Retired lead"]  # where the message says it is
+    assert "Retired" not in openpyxl.load_workbook(out).sheetnames
+
+
 @pytest.mark.parametrize("given", [True, False], ids=["with-from", "without-from"])
 def test_a_different_catalogue_is_not_migrated(
     books: dict[str, Path], ics: IcsConfig, tmp_path: Path, catalogue: Catalogue, given: bool
