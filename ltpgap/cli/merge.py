@@ -46,8 +46,9 @@ __all__ = [
 WorkbooksArg = Annotated[
     list[Path],
     typer.Argument(
+        # no dir_okay=False: a folder that `returns/*` picks up is one more unusable input,
+        # named like a missing file (so --keep-going merges the others), not a usage error
         help="Place workbooks and the ICS team's workbook (e.g. out/*.xlsx).",
-        dir_okay=False,
         metavar="PLACE.xlsx",
     ),
 ]

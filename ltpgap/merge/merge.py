@@ -183,9 +183,10 @@ def _unusable(
 
 
 def _not_ours(verdict: Verdict) -> bool:
-    """True for a refused file known to be no unit's of this ICS (another ICS's, a merged
-    ICS workbook), as opposed to one that could not be told whose it is."""
-    return any(i.code in ("place-not-in-ics", "not-a-place-workbook") for i in verdict.problems)
+    """True for a refused input known to be no unit's of this ICS (another ICS's, a merged
+    ICS workbook, a folder), as opposed to a file that could not be told whose it is."""
+    codes = ("place-not-in-ics", "not-a-place-workbook")
+    return verdict.path.is_dir() or any(i.code in codes for i in verdict.problems)
 
 
 def _had(previous: IcsWorkbook) -> set[str]:

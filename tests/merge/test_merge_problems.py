@@ -306,6 +306,33 @@ def test_unreadable_file_among_good_ones_cli(books: dict[str, Path], tmp_path: P
     assert "place-skipped" in merged.output
 
 
+@pytest.mark.parametrize("keep_going", [False, True])
+def test_a_folder_among_the_workbooks_is_one_more_unusable_input(
+    books: dict[str, Path], tmp_path: Path, keep_going: bool
+) -> None:
+    """`returns/*` can pick up a sub-folder: it is named like a missing file (a problem with a
+    code, exit 1), not a usage error (exit 2) that stops --keep-going merging the others."""
+    folder = tmp_path / "old versions.xlsx"
+    folder.mkdir()
+    out = tmp_path / "ICS.xlsx"
+    cat = ("--catalogue", str(V1))
+    flags = ("--keep-going",) if keep_going else ()
+    done = invoke("merge", books["luton"], folder, books["bedford"], "--out", out, *cat, *flags)
+    said = " ".join(done.output.split())
+    assert done.exit_code == 1, done.output
+    assert "old versions.xlsx: this is a folder, not a workbook file" in said
+    assert "(gate-not-xlsx)" in said
+    assert out.exists() is keep_going
+    if keep_going:
+        assert "2 workbook(s) merged" in said and "1 skipped" in said
+        checks = [r for r in sheet_rows(out, "Checks") if r["Workbook"] == folder.name]
+        assert {r["Code"] for r in checks} == {"gate-not-xlsx", "place-skipped"}
+        readme = {
+            r[0]: r[1] for r in openpyxl.load_workbook(out)["Read me"].iter_rows(values_only=True)
+        }
+        assert readme["Milton Keynes"] == "not submitted: counts as Not assessed."  # no one's
+
+
 def test_an_error_inside_a_merged_workbook_is_written_and_exits_1(
     books: dict[str, Path], tmp_path: Path
 ) -> None:
