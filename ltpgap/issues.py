@@ -251,7 +251,11 @@ CODES: dict[str, CodeInfo] = {
     "store-version": CodeInfo(severity=E, summary="the history store is newer than this ltpgap"),
     "migration-split": CodeInfo(severity=W, summary="inputs copied to a split commitment"),
     "migration-merged": CodeInfo(severity=W, summary="inputs of merged commitments concatenated"),
-    "migration-retired": CodeInfo(severity=N, summary="a retired commitment moved to Retired"),
+    "migration-retired": CodeInfo(
+        severity=N,
+        summary="a retired commitment's inputs set aside (push: to the Retired sheet; merge: "
+        "counted nowhere)",
+    ),
     "id-reused": CodeInfo(
         severity=W, summary="a new commitment reuses an old id whose inputs go elsewhere"
     ),

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ltpgap.merge import MergeResult, RecordedMerge
+    from ltpgap.merge.model import PlaceRef
 
 
 __all__ = [
@@ -45,8 +46,9 @@ __all__ = [
 WorkbooksArg = Annotated[
     list[Path],
     typer.Argument(
+        # no dir_okay=False: a folder that `returns/*` picks up is one more unusable input,
+        # named like a missing file (so --keep-going merges the others), not a usage error
         help="Place workbooks and the ICS team's workbook (e.g. out/*.xlsx).",
-        dir_okay=False,
         metavar="PLACE.xlsx",
     ),
 ]
@@ -209,8 +211,15 @@ def counts_overview(title: str, rows: Sequence[tuple[str, pd.DataFrame]]) -> Tab
 
 def ics_overview(result: MergeResult) -> Table:
     """RAG counts per place and for the ICS (the ICS summary printed after a merge)."""
+    refused = result.refused
+
+    def label(ref: PlaceRef) -> str:
+        if ref.status != "kept":
+            return ref.name
+        return f"{ref.name} (kept{'; new workbook refused' if ref.id in refused else ''})"
+
     rows = [
-        (s.ref.name + (" (kept)" if s.ref.status == "kept" else ""), s.assessment.frame)
+        (label(s.ref), s.assessment.frame)
         for s in result.submissions
         if s.assessment is not None and s.scope == "place"
     ]

@@ -21,8 +21,8 @@ __all__ = ["rollup_command"]
 WorkbooksArg = Annotated[
     list[Path],
     typer.Argument(
+        # no dir_okay=False: a folder among them is named like a missing file, as in a merge
         help="ICS workbooks written by `ltpgap merge` (or region workbooks).",
-        dir_okay=False,
         metavar="ICS.xlsx",
     ),
 ]

@@ -10,14 +10,14 @@ fix it. Returns a submission, or the problems that make the file unusable.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
 from ltpgap.catalogue import Catalogue, load_catalogue
-from ltpgap.catalogue.migration import apply_plan, plan_migration
+from ltpgap.catalogue.migration import FlagWords, MigrationPlan, apply_plan, plan_migration
 from ltpgap.ics import IcsConfig
 from ltpgap.issues import Issue, Severity, Where, make_issue
 from ltpgap.layout import META_SHEET
@@ -112,6 +112,46 @@ def _who(file: str, book: PlaceWorkbook, ics: IcsConfig) -> tuple[str, list[Issu
     return book.unit_id, [make_issue("place-not-in-ics", message, where=where)]
 
 
+_PUSH_IT = (
+    "The workbook itself is unchanged: run `ltpgap push` on it with the new catalogue to make "
+    "the change there"
+)
+
+#: A merge changes no file and writes no Retired sheet: what its migration flags say instead.
+MERGE_WORDS = FlagWords(
+    split="{source} was split into {siblings}; this merge assesses {id} ('{title}') on the "
+    "inputs of {source}. " + _PUSH_IT + ", then edit or clear in the row of {id} what does "
+    "not apply to this part.",
+    merged="{id} ('{title}') merges {sources}; this merge assesses it on their inputs "
+    "combined (text joined with [para] labels, Status/Coverage/RAG override the worse, "
+    "Expected delivery the latest).{detail} " + _PUSH_IT + ", then review and tidy the "
+    "combined row.",
+    retired="{para} ('{title}') {reason}, so its inputs count nowhere in this merge; they are "
+    "kept as typed on the ICS workbook's Place data sheet. " + _PUSH_IT + " (the row moves to "
+    "its Retired sheet).",
+    leftover="{reason}: it counts nowhere in this merge; its inputs are kept as typed on the "
+    "ICS workbook's Place data sheet.",
+)
+
+
+def _flag_where(flag: Issue, plan: MigrationPlan, file: str, locate: Locator | None) -> Where:
+    """The row of the unit's workbook a migration flag comes from (its Para cell), if known."""
+    if locate is None:
+        return Where(file=file)
+    para = flag.commitment or ""
+    if flag.code in ("migration-split", "migration-merged"):
+        sources = plan.predecessors.get(para, ())
+    elif flag.code in ("migration-retired", "unknown-para"):
+        sources = (para,)
+    else:  # a Para's second row, or a row without one: its first row is not the one meant
+        sources = ()
+    for source in sources:
+        where = locate(source, "para")
+        if where.cell:
+            return where
+    return replace(locate("", "para"), cell=None)
+
+
 def migrate_inputs(
     inputs: pd.DataFrame,
     old: Catalogue,
@@ -127,7 +167,7 @@ def migrate_inputs(
     Returns the assessment, the migration's notes and the carried inputs (new Paras).
     """
     plan = plan_migration(old, new)
-    moved = apply_plan(plan, inputs, scope=scope)
+    moved = apply_plan(plan, inputs, scope=scope, words=MERGE_WORDS)
     counts = ", ".join(f"{n} {k}" for k, n in plan.counts.items() if n and k != "unchanged")
     issues = [
         make_issue(
@@ -139,16 +179,8 @@ def migrate_inputs(
             where=Where(file=file, sheet=META_SHEET),
         )
     ]
-    for flag in (*plan.issues, *moved.flags):
-        issues.append(
-            Issue(
-                code=flag.code,
-                message=flag.message,
-                where=Where(file=file),
-                severity=flag.severity,
-                commitment=flag.commitment,
-            )
-        )
+    issues += [replace(flag, where=Where(file=file)) for flag in plan.issues]
+    issues += [replace(flag, where=_flag_where(flag, plan, file, locate)) for flag in moved.flags]
     assessment = assess_place(new, moved.rows, unit_id=unit_id, scope=scope, locate=locate)
     return assessment, issues, moved.rows
 
@@ -189,20 +221,24 @@ def _assess(
     assert meta is not None
     file = str(read.path)
     old = lookup(meta.catalogue_hash)
+    # The metadata names the catalogue: when the id differs, no --from can help, so say so
+    # at once rather than ask for a catalogue file that only leads to this message.
+    built_id = meta.catalogue_id or (old.info.id if old is not None else "")
+    if built_id and built_id != target.info.id:
+        why = (
+            f"'{built_id}' and '{target.info.id}' are different catalogues, not versions of "
+            "one, so rows cannot be matched. Merge with --catalogue set to the catalogue "
+            "every place used, or have the place copy its inputs into a fresh workbook that "
+            f"`ltpgap init` builds from {target.info.id}."
+        )
+        return _Assessed(
+            assessment=None, issues=[*_own(book), _mismatch(file, book, target, why)], book=book
+        )
     if old is None:
         why = (
             "that catalogue is not known here. Pass --from OLD.yaml with the catalogue file it "
             f"was built from (version {meta.catalogue_version}) so the merge can carry its "
             "inputs over, or run `ltpgap push` on the workbook first."
-        )
-        return _Assessed(
-            assessment=None, issues=[*_own(book), _mismatch(file, book, target, why)], book=book
-        )
-    if old.info.id != target.info.id:
-        why = (
-            f"'{old.info.id}' and '{target.info.id}' are different catalogues, not versions of "
-            "one, so rows cannot be matched. Merge with --catalogue set to the catalogue "
-            "every place used, or rebuild this workbook from it."
         )
         return _Assessed(
             assessment=None, issues=[*_own(book), _mismatch(file, book, target, why)], book=book
@@ -235,7 +271,10 @@ def accept(
     book, file = read.book, str(read.path)
     name, problems = _who(file, book, ics)
     if problems:
-        return Verdict(read.path, None, [*book.issues, *problems], unit=None)
+        # The reader's no-metadata note says the place was taken from the file name; the
+        # merge takes none from it, and its own error says so in place of the note.
+        noted = [i for i in book.issues if book.meta is not None or i.code != "no-metadata"]
+        return Verdict(read.path, None, [*noted, *problems], unit=None)
     done = _assess(read, book, target, lookup)
     assessment, book = done.assessment, done.book
     if assessment is None:

@@ -21,7 +21,7 @@ from ltpgap._cpus import worker_count
 from ltpgap.catalogue import Catalogue
 from ltpgap.issues import Issue, LtpgapError, Where, make_issue
 from ltpgap.rag import PlaceAssessment, assess_place
-from ltpgap.workbook import PlaceWorkbook, cell_locator, read_workbook
+from ltpgap.workbook import PlaceWorkbook, cell_locator, gate_workbook, read_workbook
 
 __all__ = [
     "NONE_GIVEN",
@@ -92,6 +92,8 @@ def default_reader(path: Path, catalogue: Catalogue) -> PlaceWorkbook:
 
 def read_one(path: Path, catalogue: Catalogue, reader: BookReader = default_reader) -> FileRead:
     """Hash, gate, read and (same catalogue) assess one workbook; never raises on bad input."""
+    if path.is_dir():  # picked up by a wildcard: the gate names it for what it is
+        return FileRead(path=path, failure=tuple(gate_workbook(path)))
     try:
         sha = file_sha256(path)
         stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

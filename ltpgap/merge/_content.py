@@ -75,14 +75,17 @@ def ics_content(
     *,
     generated_at: str,
     skipped: set[str] | None = None,
+    unplaced: int = 0,
     first: Sequence[Issue] = (),
     after_missing: Sequence[Issue] = (),
     per_unit: Mapping[str, Sequence[Issue]] | None = None,
 ) -> IcsContent:
     """The ICS workbook's content from every unit's submission (keyed by unit id).
 
-    Issues come in this order: ``first``, one ``place-missing`` per unit with no submission,
-    ``after_missing``, then each unit's own issues followed by ``per_unit[unit]``.
+    ``skipped``: units whose new workbook was refused; ``unplaced``: refused files whose unit
+    could not be told. Issues come in this order: ``first``, one ``place-missing`` per unit
+    with no submission, ``after_missing``, then each unit's own issues followed by
+    ``per_unit[unit]``.
     """
     places, team, missing = _units(ics, subs, skipped or set())
     ordered = [subs[u.id] for u in (*places, *([team] if team else [])) if u.id in subs]
@@ -104,4 +107,6 @@ def ics_content(
         assessments={s.unit_id: s.assessment for s in ordered if s.assessment is not None},
         submissions=tuple(ordered),
         issues=tuple(issues),
+        refused=frozenset(skipped or ()),
+        unplaced=unplaced,
     )

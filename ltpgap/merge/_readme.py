@@ -77,8 +77,28 @@ def sheet_guide(content: IcsContent) -> list[tuple[str, str]]:
     return guide
 
 
-def _unit_line(u: PlaceRef, unassessed: tuple[str, ...]) -> str:
-    parts = [_STATUS.get(u.status, u.status or "")]
+#: A kept unit whose new workbook this merge refused (--keep-going): it was submitted.
+_KEPT_REFUSED = "kept from the previous merge: its new workbook was refused (see Checks)"
+
+
+def _status(u: PlaceRef, content: IcsContent) -> str:
+    """What became of the unit's data; never "not submitted" when that cannot be told."""
+    if u.status == "kept" and u.id in content.refused:
+        return _KEPT_REFUSED
+    n = content.unplaced
+    if n and u.status in ("kept", "missing"):
+        # a refused file that could not be told whose it is may have been this unit's
+        files = "1 refused file is" if n == 1 else f"{n} refused files are"
+        unsure = f"but it cannot be told whose {files} (see Checks)"
+        if u.status == "kept":
+            return f"kept from the previous merge: no new workbook of it was merged, {unsure}"
+        return f"no workbook of it was merged, {unsure}: counts as Not assessed"
+    return _STATUS.get(u.status, u.status or "")
+
+
+def _unit_line(u: PlaceRef, content: IcsContent) -> str:
+    unassessed = content.unassessed
+    parts = [_status(u, content)]
     if u.id in unassessed:
         parts.append(
             "recorded against a catalogue not known to this merge, so not assessed "
@@ -117,10 +137,9 @@ def _rows(content: IcsContent) -> list[tuple[str, str, str]]:
         ),
         ("heading", "Whose data" if content.scope == "ics-merge" else "ICS workbooks", ""),
     ]
-    unassessed = content.unassessed
-    rows += [("row", u.name, _unit_line(u, unassessed)) for u in content.units]
+    rows += [("row", u.name, _unit_line(u, content)) for u in content.units]
     if content.team is not None:
-        line = _unit_line(content.team, unassessed)
+        line = _unit_line(content.team, content)
         rows.append(("row", f"{content.team.name} (ICS team)", line))
     if content.scope == "ics-merge":
         rows += [
@@ -129,8 +148,9 @@ def _rows(content: IcsContent) -> list[tuple[str, str, str]]:
                 "text",
                 "",
                 "Run `ltpgap merge` again with the same --out to update this workbook. Each "
-                "place's new submission replaces its earlier data; places not submitted again "
-                "keep the data they had, read back from the Place data sheet. Checks then "
+                "place's new submission replaces its earlier data; places not submitted again, "
+                "or whose new workbook was refused (--keep-going), keep the data they had, "
+                "read back from the Place data sheet. Checks then "
                 "lists every input cell that changed or was cleared since the previous merge.",
             ),
         ]

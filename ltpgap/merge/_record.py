@@ -70,8 +70,9 @@ def _names(result: MergeResult, units: Sequence[str]) -> str:
 def record_issues(result: MergeResult, outcome: RecordResult, store: str) -> list[Issue]:
     """The store's answer as Issues: ``snapshot-recorded`` and every refusal.
 
-    A unit kept from the previous merge (not submitted again) is already on record: its
-    ``duplicate-submission`` is expected, so it is folded into the recorded message.
+    A unit kept from the previous merge (not submitted again, or its new workbook refused)
+    is already on record: its ``duplicate-submission`` is expected, so it is folded into the
+    recorded message.
     """
     kept = {s.unit_id for s in result.submissions if s.ref.status == "kept"}
     expected = [r for r in outcome.refused if r.unit_id in kept]

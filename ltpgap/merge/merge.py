@@ -188,6 +188,13 @@ def _unusable(
     return [*(_skipped(v, previous) for v in bad), *problems]
 
 
+def _not_ours(verdict: Verdict) -> bool:
+    """True for a refused input known to be no unit's of this ICS (another ICS's, a merged
+    ICS workbook, a folder), as opposed to a file that could not be told whose it is."""
+    codes = ("place-not-in-ics", "not-a-place-workbook")
+    return verdict.path.is_dir() or any(i.code in codes for i in verdict.problems)
+
+
 def _had(previous: IcsWorkbook) -> set[str]:
     """Units whose data the previous workbook held (submitted then, or kept)."""
     refs = (*previous.places, *([previous.team] if previous.team else []))
@@ -320,7 +327,9 @@ def _content(
     Place data, unassessed, and the latter left out.
     """
     subs = {v.submission.unit_id: v.submission for v in verdicts if v.submission is not None}
-    skipped = {v.unit for v in verdicts if not v.usable and v.problems and v.unit}
+    refused = [v for v in verdicts if not v.usable and v.problems]
+    skipped = {v.unit for v in refused if v.unit}
+    unplaced = sum(v.unit is None and not _not_ours(v) for v in refused)
     kept, kept_issues = carry_forward(previous, subs, ics, catalogue, lookup, assessed=assessed)
     unassessed = (i for s in kept.values() if s.assessment is None for i in s.issues)
     stuck = [i for i in (*unassessed, *kept_issues) if i.severity is Severity.ERROR]
@@ -346,6 +355,7 @@ def _content(
         units,
         generated_at=stamp,
         skipped=skipped,
+        unplaced=unplaced,
         first=first,
         after_missing=kept_issues,
         per_unit=_changes([units[u] for u in subs], previous),

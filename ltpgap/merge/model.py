@@ -230,6 +230,11 @@ class IcsContent:
     history: HistoryView | None = None  # the History sheet, from the history store (§9)
     #: Copy the workbook being replaced here before writing (it held additions by hand).
     keep_previous: Path | None = None
+    #: Merge only: units whose new workbook this merge refused (--keep-going), and how many
+    #: refused files could not be told whose they are (unreadable, no metadata): Read me
+    #: says so instead of "not submitted".
+    refused: frozenset[str] = frozenset()
+    unplaced: int = 0
 
     @property
     def unassessed(self) -> tuple[str, ...]:
@@ -269,6 +274,11 @@ class MergeResult:
         """Units whose data, kept from the previous merge, could not be assessed
         (--keep-going): they count as Not assessed."""
         return self.content.unassessed if self.content is not None else ()
+
+    @property
+    def refused(self) -> frozenset[str]:
+        """Units whose new workbook this merge refused (--keep-going): kept, or skipped."""
+        return self.content.refused if self.content is not None else frozenset()
 
     @property
     def changes(self) -> tuple[Issue, ...]:

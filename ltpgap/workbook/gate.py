@@ -201,7 +201,8 @@ def inspect_workbook(
             code,
             f"no workbook at {path}; check the path and the file name."
             if code == "file-not-found"
-            else f"{path} is a folder, not a workbook file.",
+            else "this is a folder, not a workbook file: give the workbooks in it (e.g. "
+            f"'{file / '*.xlsx'}') or leave it out.",
         )
         return Inspection(path=gate.file, issues=tuple(gate.issues))
     size = file.stat().st_size

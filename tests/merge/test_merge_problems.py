@@ -142,6 +142,30 @@ def test_metadata_and_file_name_conflict(
     assert (row["Luton"], row["Milton Keynes"]) == ("Green", "Not assessed")  # metadata wins
 
 
+def test_a_workbook_without_metadata_is_refused_in_one_account(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    """The reader's warning says the place was taken from the file name, but the merge takes
+    no place from a file name: only the merge's error is given, never both."""
+    bare = tmp_path / "bare" / "luton.xlsx"
+    bare.parent.mkdir()
+    wb = openpyxl.load_workbook(books["luton"])
+    del wb["_ltpgap"]
+    wb.save(bare)
+    result = merge_workbooks(
+        [bare, books["bedford"]],
+        out=tmp_path / "ICS.xlsx",
+        catalogue=cat1,
+        ics=ics,
+        keep_going=True,
+    )
+    said = [i for i in result.issues if i.code == "no-metadata"]
+    assert [(i.severity.value, i.where.file) for i in said] == [("error", str(bare))]
+    assert "will not guess it from the file name" in said[0].message
+    checks = [r for r in sheet_rows(tmp_path / "ICS.xlsx", "Checks") if r["Code"] == "no-metadata"]
+    assert [r["Message"] for r in checks] == [said[0].message]
+
+
 def test_another_catalogue_version(
     books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
 ) -> None:
@@ -166,19 +190,62 @@ def test_another_catalogue_version(
     assert luton.migrated_from == "ltp-test 1.0.0" and luton.ref.catalogue_version == "1.0.0"
 
 
-def test_a_different_catalogue_is_not_migrated(
-    books: dict[str, Path], ics: IcsConfig, tmp_path: Path, catalogue: Catalogue
+def test_migration_flags_in_a_merge_say_what_the_merge_did(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
 ) -> None:
+    """Merging a 1.0.0 workbook with catalogue 2.0.0 changes no file and writes no Retired
+    sheet: the flags say where the inputs are (Place data), that `ltpgap push` makes the change
+    in the place's workbook, and point at the row of the place's workbook they come from."""
+    type_inputs(
+        books["luton"],
+        {
+            "4.1": {"status": "In place", "lead": "Retired lead"},
+            "3.52": {"status": "Planned"},
+            "2.15": {"status": "In place"},
+            "2.16": {"status": "None"},
+        },
+    )
+    before = books["luton"].read_bytes()
+    out = tmp_path / "ICS.xlsx"
+    result = merge_workbooks(
+        [books["luton"]], out=out, catalogue=load_catalogue(V2), ics=ics, from_catalogues=[cat1]
+    )
+    assert books["luton"].read_bytes() == before
+    row = {c.id: i for i, c in enumerate(cat1, start=2)}
+    flags = {(i.code, i.commitment): i for i in result.issues if i.code.startswith("migration-")}
+    assert {k: (i.where.sheet, i.where.cell) for k, i in flags.items()} == {
+        ("migration-retired", "4.1"): ("Gap analysis", f"A{row['4.1']}"),
+        ("migration-split", "3.52a"): ("Gap analysis", f"A{row['3.52']}"),
+        ("migration-split", "3.52b"): ("Gap analysis", f"A{row['3.52']}"),
+        ("migration-merged", "2.15"): ("Gap analysis", f"A{row['2.15']}"),
+    }
+    for issue in flags.values():
+        assert Path(issue.where.file or "").name == "luton.xlsx"
+        assert "moved to the Retired" not in issue.message and "were copied" not in issue.message
+        assert "`ltpgap push`" in issue.message, issue.message
+    assert "Place data" in flags[("migration-retired", "4.1")].message
+    kept = [r for r in sheet_rows(out, "Place data") if r["Para"] == "4.1"]
+    assert [r["Lead"] for r in kept] == ["Retired lead"]  # where the message says it is
+    assert "Retired" not in openpyxl.load_workbook(out).sheetnames
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["with-from", "without-from"])
+def test_a_different_catalogue_is_not_migrated(
+    books: dict[str, Path], ics: IcsConfig, tmp_path: Path, catalogue: Catalogue, given: bool
+) -> None:
+    """The metadata names the catalogue (ltp-test, not ltp-2019), so the first message says
+    they differ, with or without --from: advice to pass --from would only lead to this one."""
     with pytest.raises(LtpgapError) as caught:
         merge_workbooks(
             [books["luton"]],
             out=tmp_path / "ICS.xlsx",
             catalogue=catalogue,
             ics=ics,
-            from_catalogues=[load_catalogue(V1)],
+            from_catalogues=[load_catalogue(V1)] if given else [],
         )
     issue = next(i for i in caught.value.issues if i.code == "catalogue-mismatch")
-    assert "different catalogues" in issue.message
+    assert "'ltp-test' and 'ltp-2019' are different catalogues" in issue.message
+    assert "--from" not in issue.message and "not known here" not in issue.message
 
 
 @pytest.mark.parametrize("kind", ["text", "dtd", "empty", "missing"])
@@ -237,6 +304,33 @@ def test_unreadable_file_among_good_ones_cli(books: dict[str, Path], tmp_path: P
         "Not assessed",
     )
     assert "place-skipped" in merged.output
+
+
+@pytest.mark.parametrize("keep_going", [False, True])
+def test_a_folder_among_the_workbooks_is_one_more_unusable_input(
+    books: dict[str, Path], tmp_path: Path, keep_going: bool
+) -> None:
+    """`returns/*` can pick up a sub-folder: it is named like a missing file (a problem with a
+    code, exit 1), not a usage error (exit 2) that stops --keep-going merging the others."""
+    folder = tmp_path / "old versions.xlsx"
+    folder.mkdir()
+    out = tmp_path / "ICS.xlsx"
+    cat = ("--catalogue", str(V1))
+    flags = ("--keep-going",) if keep_going else ()
+    done = invoke("merge", books["luton"], folder, books["bedford"], "--out", out, *cat, *flags)
+    said = " ".join(done.output.split())
+    assert done.exit_code == 1, done.output
+    assert "old versions.xlsx: this is a folder, not a workbook file" in said
+    assert "(gate-not-xlsx)" in said
+    assert out.exists() is keep_going
+    if keep_going:
+        assert "2 workbook(s) merged" in said and "1 skipped" in said
+        checks = [r for r in sheet_rows(out, "Checks") if r["Workbook"] == folder.name]
+        assert {r["Code"] for r in checks} == {"gate-not-xlsx", "place-skipped"}
+        readme = {
+            r[0]: r[1] for r in openpyxl.load_workbook(out)["Read me"].iter_rows(values_only=True)
+        }
+        assert readme["Milton Keynes"] == "not submitted: counts as Not assessed."  # no one's
 
 
 def test_an_error_inside_a_merged_workbook_is_written_and_exits_1(

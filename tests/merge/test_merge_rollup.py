@@ -187,6 +187,22 @@ def test_rollup_names_every_problem(
     assert not (tmp_path / "X.xlsx").exists() and not (tmp_path / "Y.xlsx").exists()
 
 
+def test_a_folder_among_the_ics_workbooks_is_named_like_a_missing_file(
+    two_ics: dict[str, Path], tmp_path: Path
+) -> None:
+    """As in a merge: a problem with a code and exit 1, not a usage error (exit 2)."""
+    folder = tmp_path / "archive.xlsx"
+    folder.mkdir()
+    out = tmp_path / "REGION.xlsx"
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    args = [str(two_ics["blmk"]), str(folder), "--out", str(out), "--catalogue", cat, "-q"]
+    done = CliRunner().invoke(app, ["rollup", *args])
+    said = " ".join(done.output.split())
+    assert done.exit_code == 1, done.output
+    assert "archive.xlsx: this is a folder, not a workbook file" in said
+    assert "(gate-not-xlsx)" in said and not out.exists()
+
+
 @pytest.mark.parametrize(
     ("unit", "what"),
     [

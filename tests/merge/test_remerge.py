@@ -756,6 +756,63 @@ def _readme_line(path: Path, unit: str) -> str:
     return next(str(b) for a, b, *_ in sheet.iter_rows(values_only=True) if a == unit)
 
 
+def _kept_label(result: Any) -> dict[str, str]:
+    """Place → its name as the summary printed after a merge shows it."""
+    from ltpgap.cli.merge import ics_overview
+
+    names = [str(c) for c in ics_overview(result).columns[0].cells]
+    return {n.split(" (")[0]: n for n in names}
+
+
+def test_a_kept_place_whose_new_workbook_was_refused_is_not_said_unsubmitted(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """Luton sent two different new workbooks (both refused, duplicate-place): with
+    --keep-going its data is kept, and Read me and the summary say its new workbook was
+    refused, not that it was not submitted; Bedford, not submitted again, is as before. The
+    status in the metadata stays 'kept'."""
+    books, out = merged
+    again = books["luton"].with_name("luton-v2.xlsx")
+    again.write_bytes(books["luton"].read_bytes())
+    type_inputs(again, {"2.9": {"status": "Planned"}})
+    result = merge_workbooks(
+        [books["luton"], again], out=out, catalogue=cat1, ics=ics, keep_going=True
+    )
+    assert _readme_line(out, "Luton").startswith(
+        "kept from the previous merge: its new workbook was refused (see Checks); file luton.xlsx"
+    )
+    assert _readme_line(out, "Bedford Borough").startswith(
+        "kept from the previous merge (not submitted again); file"
+    )
+    assert {p.id: p.status for p in read_ics_workbook(out).places}["luton"] == "kept"
+    labels = _kept_label(result)
+    assert (labels["Luton"], labels["Bedford Borough"]) == (
+        "Luton (kept; new workbook refused)",
+        "Bedford Borough (kept)",
+    )
+
+
+def test_a_file_that_cannot_be_read_leaves_kept_places_unsaid(
+    merged: tuple[dict[str, Path], Path], cat1: Catalogue, ics: IcsConfig
+) -> None:
+    """A truncated luton-v2.xlsx cannot be read, so whose it is cannot be told: no kept or
+    missing place is then said to be "not submitted", as it may have been the one."""
+    books, out = merged
+    cut = books["luton"].with_name("luton-v2.xlsx")
+    data = books["luton"].read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    merge_workbooks([cut], out=out, catalogue=cat1, ics=ics, keep_going=True)
+    for place in ("Luton", "Bedford Borough"):
+        assert _readme_line(out, place).startswith(
+            "kept from the previous merge: no new workbook of it was merged, but it cannot be "
+            "told whose 1 refused file is (see Checks); file"
+        )
+    assert _readme_line(out, "Milton Keynes").startswith(
+        "no workbook of it was merged, but it cannot be told whose 1 refused file is (see "
+        "Checks): counts as Not assessed"
+    )
+
+
 def _edited(issues: Any) -> list[str]:
     return [i.message for i in issues if i.code == "place-data-edited"]
 

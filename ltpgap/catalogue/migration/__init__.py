@@ -5,7 +5,13 @@ Excel add-in apply the same plan to workbooks through their own adapters.
 """
 
 from ltpgap.catalogue.migration._combine import CHOICE_KEYS, format_value, is_blank
-from ltpgap.catalogue.migration.apply import RETIRED_LEAD, MigrationResult, apply_plan
+from ltpgap.catalogue.migration.apply import (
+    PUSH_WORDS,
+    RETIRED_LEAD,
+    FlagWords,
+    MigrationResult,
+    apply_plan,
+)
 from ltpgap.catalogue.migration.plan import (
     COMPARED_FIELDS,
     KINDS,
@@ -20,9 +26,11 @@ __all__ = [
     "CHOICE_KEYS",
     "COMPARED_FIELDS",
     "KINDS",
+    "PUSH_WORDS",
     "RETIRED_LEAD",
     "Change",
     "ChangeKind",
+    "FlagWords",
     "MigrationPlan",
     "MigrationResult",
     "apply_plan",

@@ -19,13 +19,39 @@ from ltpgap.catalogue.model import Commitment
 from ltpgap.issues import Issue, Severity, make_issue
 from ltpgap.schema import INPUT_KEYS
 
-__all__ = ["RETIRED_LEAD", "MigrationResult", "apply_plan"]
+__all__ = ["PUSH_WORDS", "RETIRED_LEAD", "FlagWords", "MigrationResult", "apply_plan"]
 
 #: The first columns of :attr:`MigrationResult.retired`, before the inputs.
 RETIRED_LEAD: tuple[str, ...] = ("para", "title", "reason")
 _BOOKKEEPING = {"para", "row"}
 
 Values = dict[str, object]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FlagWords:
+    """What a migration's flags say became of the rows and what to do: str.format templates.
+
+    ``split``: {source} {siblings} {id} {title}; ``merged``: {id} {title} {sources} {detail};
+    ``retired``: {para} {title} {reason}; ``leftover``: {reason}. A push rewrites the
+    workbook (:data:`PUSH_WORDS`); a merge changes no file and words them its own way.
+    """
+
+    split: str
+    merged: str
+    retired: str
+    leftover: str
+
+
+PUSH_WORDS = FlagWords(
+    split="{source} was split into {siblings}; the inputs of {source} were copied to {id} "
+    "('{title}'). Check they apply to this part and edit or clear what does not.",
+    merged="{id} ('{title}') merges {sources}; their inputs were combined here (text joined "
+    "with [para] labels, Status/Coverage/RAG override the worse, Expected delivery the "
+    "latest).{detail} Review and tidy the combined row.",
+    retired="{para} ('{title}') {reason}; its row and inputs were moved to the Retired sheet.",
+    leftover="{reason}; the row and its inputs were moved to the Retired sheet.",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,28 +115,27 @@ def _filled(values: Values) -> bool:
     return any(not is_blank(v) for v in values.values())
 
 
-def _split_flag(c: Commitment, source: str, siblings: tuple[str, ...]) -> Issue:
+def _split_flag(c: Commitment, source: str, siblings: tuple[str, ...], words: FlagWords) -> Issue:
     return make_issue(
         "migration-split",
-        f"{source} was split into {', '.join(siblings)}; the inputs of {source} were copied to "
-        f"{c.id} ('{c.title}'). Check they apply to this part and edit or clear what does not.",
+        words.split.format(source=source, siblings=", ".join(siblings), id=c.id, title=c.title),
         commitment=c.id,
     )
 
 
-def _merged_flag(c: Commitment, sources: tuple[str, ...], notes: list[str]) -> Issue:
+def _merged_flag(
+    c: Commitment, sources: tuple[str, ...], notes: list[str], words: FlagWords
+) -> Issue:
     detail = f" Where they disagreed: {'; '.join(notes)}." if notes else ""
     return make_issue(
         "migration-merged",
-        f"{c.id} ('{c.title}') merges {', '.join(sources)}; their inputs were combined here "
-        f"(text joined with [para] labels, Status/Coverage/RAG override the worse, Expected "
-        f"delivery the latest).{detail} Review and tidy the combined row.",
+        words.merged.format(id=c.id, title=c.title, sources=", ".join(sources), detail=detail),
         commitment=c.id,
     )
 
 
 def _migrate_row(
-    plan: MigrationPlan, c: Commitment, rows: _Rows, carried: tuple[str, ...]
+    plan: MigrationPlan, c: Commitment, rows: _Rows, carried: tuple[str, ...], words: FlagWords
 ) -> tuple[Values, Issue | None]:
     preds = plan.predecessors[c.id]
     present = [(p, rows.by_para[p]) for p in preds if p in rows.by_para]
@@ -119,10 +144,10 @@ def _migrate_row(
     if len(preds) == 1:
         values = dict(present[0][1])
         siblings = plan.successors[preds[0]]
-        flag = _split_flag(c, preds[0], siblings) if len(siblings) > 1 else None
+        flag = _split_flag(c, preds[0], siblings, words) if len(siblings) > 1 else None
         return values, flag if flag and _filled(values) else None
     values, notes = combine(carried, present)
-    return values, _merged_flag(c, preds, notes) if _filled(values) else None
+    return values, _merged_flag(c, preds, notes, words) if _filled(values) else None
 
 
 def _retired_reason(plan: MigrationPlan, para: str, scope: str) -> str:
@@ -135,11 +160,16 @@ def _retired_reason(plan: MigrationPlan, para: str, scope: str) -> str:
 
 
 def apply_plan(
-    plan: MigrationPlan, inputs: pd.DataFrame, *, scope: Literal["place", "ics"] = "place"
+    plan: MigrationPlan,
+    inputs: pd.DataFrame,
+    *,
+    scope: Literal["place", "ics"] = "place",
+    words: FlagWords = PUSH_WORDS,
 ) -> MigrationResult:
     """Carry ``inputs`` (Para + input columns, any order) through ``plan``; nothing is lost.
 
-    ``scope='ics'`` migrates the ICS team's workbook, which holds only level-``ics`` rows.
+    ``scope='ics'`` migrates the ICS team's workbook, which holds only level-``ics`` rows;
+    ``words`` says what the flags tell a planner (a push's by default).
     """
     extras = tuple(str(c) for c in inputs.columns if c not in _BOOKKEEPING | set(INPUT_KEYS))
     carried = (*INPUT_KEYS, *extras)
@@ -150,7 +180,7 @@ def apply_plan(
     records: list[Values] = []
     flags: list[Issue] = []
     for c in in_scope:
-        values, flag = _migrate_row(plan, c, rows, carried)
+        values, flag = _migrate_row(plan, c, rows, carried, words)
         records.append({"para": c.id, **values})
         if flag is not None:
             flags.append(flag)
@@ -165,7 +195,7 @@ def apply_plan(
         flags.append(
             make_issue(
                 "migration-retired",
-                f"{para} ('{title}') {reason}; its row and inputs were moved to the Retired sheet.",
+                words.retired.format(para=para, title=title, reason=reason),
                 commitment=para,
             )
         )
@@ -174,7 +204,7 @@ def apply_plan(
         flags.append(
             make_issue(
                 code,
-                f"{reason}; the row and its inputs were moved to the Retired sheet.",
+                words.leftover.format(reason=reason),
                 commitment=para or None,
                 severity=Severity.WARNING,
             )
