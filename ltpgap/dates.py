@@ -32,6 +32,14 @@ _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _UK = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _MONTH_NAME_YEAR = re.compile(r"^(?:end\s+(?:of\s+)?)?([a-z]+)\.?[\s\-]*(\d{4}|\d{2})$", re.I)
+# A day written out: '1 April 2025', '1st of Apr. 2025', '31-Mar-24', '1 April, 2025'.
+_SEP = r"(?:\s*[/\-]\s*|\s+)"
+_DAY_MONTH_YEAR = re.compile(
+    rf"^(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?{_SEP}([a-z]+)\.?,?{_SEP}(\d{{4}}|\d{{2}})$", re.I
+)
+# Month first only with the month named and a four-digit year ('April 1, 2025'): nothing to
+# guess, whereas 'April 1, 25' could be April 2001 as well as 1 April 2025.
+_MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", re.I)
 _YEAR = re.compile(r"^(\d{4})$")
 
 #: Excel's day zero for serial dates (1900 system, after the 1900 leap-year bug).
@@ -114,7 +122,8 @@ def parse_delivery(value: object) -> date | None:
 
     Accepts dates, Excel serial numbers, financial years (``2021/22``), quarters
     (``Q4 23/24``), months (``March 2022``, ``Mar-22``), ISO and UK day-first dates
-    (``31/03/2024``), and bare years.
+    (``31/03/2024``), days written out (``31 March 2024``, ``1st Apr 2025``, ``31-Mar-24``,
+    ``April 1, 2025``), and bare years.
     """
     if isinstance(value, datetime):
         return value.date()
@@ -141,7 +150,16 @@ def parse_delivery(value: object) -> date | None:
     if m := _UK.match(text):
         day, month, year = int(m.group(1)), int(m.group(2)), _full_year(m.group(3))
         return _safe_date(year, month, day)
+    if m := _DAY_MONTH_YEAR.match(text):
+        return _named_month_date(_full_year(m.group(3)), m.group(2), int(m.group(1)))
+    if m := _MONTH_DAY_YEAR.match(text):
+        return _named_month_date(int(m.group(3)), m.group(1), int(m.group(2)))
     if m := _MONTH_NAME_YEAR.match(text):
         named = _MONTHS.get(m.group(1).lower())
         return month_end(_full_year(m.group(2)), named) if named is not None else None
     return parse_deadline(text)
+
+
+def _named_month_date(year: int, month_name: str, day: int) -> date | None:
+    month = _MONTHS.get(month_name.lower())
+    return _safe_date(year, month, day) if month is not None else None

@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar, cast
 
 import typer
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from ltpgap.issues import Issue, LtpgapError, Severity
@@ -22,6 +25,7 @@ __all__ = [
     "IcsOption",
     "console",
     "err_console",
+    "figures_table",
     "guarded",
     "issues_table",
     "print_issues",
@@ -100,6 +104,28 @@ def issues_table(issues: Sequence[Issue], *, title: str | None = None, limit: in
         )
     if len(issues) > limit:
         table.add_row("", "", "", "", f"… +{len(issues) - limit} more")
+    return table
+
+
+def figures_table(
+    title: str, label: str | None, headers: Sequence[str], rows: Sequence[Sequence[str]]
+) -> Table:
+    """A compact table: a label column (unless ``label`` is None), then figures never cut.
+
+    Rich fits a table to the console (80 columns when the output is not a terminal: a pipe,
+    a log, CI) by shrinking or cutting columns. Each figure column is therefore fixed at its
+    longest header word or figure, its header wrapping between words; only the labels wrap
+    (a long name onto more lines), so every figure prints whole down to about 60 columns.
+    """
+    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0))
+    first = 0 if label is None else 1
+    if label is not None:
+        table.add_column(label, overflow="fold")
+    for i, header in enumerate(headers, start=first):
+        words = [*Text.from_markup(header).plain.split(), *(row[i] for row in rows)]
+        table.add_column(header, justify="right", width=max(map(cell_len, words)))
+    for row in rows:
+        table.add_row(*row)
     return table
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -18,6 +17,7 @@ from ltpgap.cli._common import (
     CatalogueOption,
     console,
     err_console,
+    figures_table,
     guarded,
     print_issues,
 )
@@ -192,21 +192,20 @@ def counts_overview(title: str, rows: Sequence[tuple[str, pd.DataFrame]]) -> Tab
     """A compact table of RAG counts, one row per (label, frame with rag and must_do)."""
     from ltpgap.rag import summarise
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0))
-    table.add_column("", no_wrap=True)
-    for name in (*RAG_VALUES, "% green", "% assessed", "must-dos at Red"):
-        longest = max(len(word) for word in name.split())
-        table.add_column(name, justify="right", min_width=longest)
+    cells = []
     for name, frame in rows:
         row = summarise(frame).iloc[0]
-        table.add_row(
-            name,
-            *(str(int(row[r])) for r in RAG_VALUES),
-            _pct(row["pct_green"]),
-            _pct(row["pct_assessed"]),
-            str(int(row["must_do_red"])),
+        cells.append(
+            [
+                name,
+                *(str(int(row[r])) for r in RAG_VALUES),
+                _pct(row["pct_green"]),
+                _pct(row["pct_assessed"]),
+                str(int(row["must_do_red"])),
+            ]
         )
-    return table
+    headers = (*RAG_VALUES, "% green", "% assessed", "must-dos at Red")
+    return figures_table(title, "", headers, cells)
 
 
 def ics_overview(result: MergeResult) -> Table:

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from ltpgap.catalogue import Catalogue, load_catalogue
-from ltpgap.cli._common import CatalogueOption, console, err_console, guarded
+from ltpgap.cli._common import CatalogueOption, console, err_console, figures_table, guarded
 from ltpgap.schema import RAG_COLOURS, RAG_VALUES
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def _pct(value: Any) -> str:
 
 def _rag_header(rag: str) -> str:
     fill, text = RAG_COLOURS[rag]
-    return f"[#{text} on #{fill}] {rag} [/]" if rag in ("Red", "Amber", "Green") else rag
+    return f"[#{text} on #{fill}]{rag}[/]" if rag in ("Red", "Amber", "Green") else rag
 
 
 def counts_table(
@@ -119,29 +119,27 @@ def counts_table(
     from ltpgap.rag import summarise
     from ltpgap.workbook import chapter_label
 
-    label = {"chapter": "chapter", "programme_area": "programme area"}.get(by or "", "")
-    table = Table(title=title)
-    if by:
-        table.add_column(label)
-    for rag in RAG_VALUES:
-        table.add_column(_rag_header(rag), justify="right")
-    for name in ("total", "% green", "% assessed", "must-dos at Red"):
-        table.add_column(name, justify="right")
     names = catalogue.programme_area_names
+    rows = []
     for row in summarise(frame, by, catalogue=catalogue).to_dict("records"):
         head = []
         if by:
             key = row[by]
             head = [chapter_label(key) if by == "chapter" else names.get(str(key), str(key))]
-        table.add_row(
-            *head,
-            *(str(row[r]) for r in RAG_VALUES),
-            str(row["total"]),
-            _pct(row["pct_green"]),
-            _pct(row["pct_assessed"]),
-            str(row["must_do_red"]),
+        rows.append(
+            [
+                *head,
+                *(str(row[r]) for r in RAG_VALUES),
+                str(row["total"]),
+                _pct(row["pct_green"]),
+                _pct(row["pct_assessed"]),
+                str(row["must_do_red"]),
+            ]
         )
-    return table
+    label = {"chapter": "chapter", "programme_area": "programme area"}.get(by) if by else None
+    headers = [_rag_header(r) for r in RAG_VALUES]
+    headers += ["total", "% green", "% assessed", "must-dos at Red"]
+    return figures_table(title, label, headers, rows)
 
 
 def print_summary(summary: WorkbookSummary, by: GroupBy | None, catalogue: Catalogue) -> None:

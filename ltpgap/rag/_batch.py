@@ -54,7 +54,7 @@ _ASSESSED_ELSEWHERE = {
 _NOT_ASSESSED_DECISION: Decision = (*_NOT_ASSESSED, ())
 _NOT_APPLICABLE_DECISION: Decision = (*_NOT_APPLICABLE, ())
 # What decide() reads of a row besides its due date: the memo key of a decision.
-_Facts = tuple[object, object, object, bool, object, object, date, str]
+_Facts = tuple[object, object, object, bool, bool, object, object, date, str]
 _DECISIONS: dict[_Facts, Decision] = {}
 _DECISIONS_LIMIT = 20_000
 
@@ -74,12 +74,15 @@ def _decision(facts: _Facts) -> Decision:
     hit = _DECISIONS.get(facts)
     if hit is not None:
         return hit
-    status, coverage, when, has_initiatives, override, override_reason, due, deadline = facts
+    status, coverage, when, has_initiatives, unread, override, override_reason, due, deadline = (
+        facts
+    )
     inputs = NormalisedInputs(
         initiatives="(recorded)" if has_initiatives else None,  # decide() reads only presence
         status=status,  # type: ignore[arg-type]
         coverage=coverage,  # type: ignore[arg-type]
         expected_delivery=when,  # type: ignore[arg-type]
+        expected_delivery_raw="(unreadable)" if unread else None,  # as for initiatives
         rag_override=override,  # type: ignore[arg-type]
         override_reason=override_reason,  # type: ignore[arg-type]
         all_blank=False,
@@ -116,8 +119,11 @@ def _read_column(
     return [r[0] for r in readings], found
 
 
-def _row_decision(c: Commitment, cells: Sequence[object]) -> Decision:
-    """One row's decision from its normalised cells, in _ORDER (as :func:`decide` makes it)."""
+def _row_decision(c: Commitment, cells: Sequence[object], unread: bool) -> Decision:
+    """One row's decision from its normalised cells, in _ORDER (as :func:`decide` makes it).
+
+    ``unread``: Expected delivery holds something that could not be read as a date.
+    """
     na, initiatives, status, coverage, when, lead, evidence, override, why = cells
     if na:
         return _NOT_APPLICABLE_DECISION
@@ -133,7 +139,8 @@ def _row_decision(c: Commitment, cells: Sequence[object]) -> Decision:
         and why is None
     ):
         return _NOT_ASSESSED_DECISION
-    key = (status, coverage, when, initiatives is not None, override, why, c.due, c.deadline)
+    has_initiatives = initiatives is not None
+    key = (status, coverage, when, has_initiatives, unread, override, why, c.due, c.deadline)
     return _decision(key)
 
 
@@ -202,6 +209,8 @@ def assess_parts(
     rows = [row_of[j] for j in todo]
     read = [_read_column(key, columns.get(key), rows) for key in _ORDER]
     findings = [found for _, found in read]
+    # A finding on Expected delivery means its cell was not blank but gave no date.
+    unread_delivery = findings[_ORDER.index("expected_delivery")]
     flagged = set().union(*findings)
     ends = list(accumulate(size for size, _ in parts))
     by_part: list[list[Issue]] = [[] for _ in parts]
@@ -226,7 +235,7 @@ def assess_parts(
         while pending and pending[0] < j:
             first = pending.pop(0)
             report(first, typed[first])
-        decision = _row_decision(commitments[j], cells)
+        decision = _row_decision(commitments[j], cells, i in unread_delivery)
         rag[j], rule[j], reason[j] = decision[0], decision[1], decision[2]
         if i in flagged or decision[3]:
             part = bisect_right(ends, j)

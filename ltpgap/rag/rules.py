@@ -130,11 +130,13 @@ def _amber(x: NormalisedInputs, when: date | None, due: str) -> tuple[str, str, 
         facts.append(f"expected {when.isoformat()}, by the deadline {due}")
     elif x.status in ("In progress", "Planned"):
         facts.append("no expected delivery date")
+        # Something typed that is not a date has its own check; 'blank' would contradict it.
+        found = "could not be read as a date" if x.expected_delivery_raw is not None else "is blank"
         checks.append(
             (
                 "missing-delivery-date",
                 "expected_delivery",
-                f"Status is {x.status} but Expected delivery is blank. Give a date or "
+                f"Status is {x.status} but Expected delivery {found}. Give a date or "
                 f"financial year (the deadline is {due}).",
             )
         )
@@ -144,8 +146,9 @@ def _amber(x: NormalisedInputs, when: date | None, due: str) -> tuple[str, str, 
 def decide(inputs: NormalisedInputs, due: date, deadline: str) -> Decision:
     """The §5 rules, in order, for one row's normalised inputs against a due date.
 
-    Reads Initiatives only as present or blank, and Lead and Evidence not at all (they count
-    only through ``all_blank``); the checks are not yet located (:func:`apply_rules` does it).
+    Reads Initiatives (and Expected delivery's raw cell) only as present or blank, and Lead and
+    Evidence not at all (they count only through ``all_blank``); the checks are not yet located
+    (:func:`apply_rules` does it).
     """
     if inputs.not_applicable:
         reason = "Marked Not applicable to this place; excluded from every percentage."

@@ -6,6 +6,7 @@ ltpgap's own writing; a merge takes identity from here, never from the file name
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,36 @@ def _meta(values: dict[str, str]) -> WorkbookMeta:
     )
 
 
+# Where a file name's words break: between a lower-case letter and a capital ("LutonLTP"),
+# before the last capital of a run ("LTPGaps"), and between letters and digits ("Luton2024").
+_CAMEL = re.compile(
+    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
+)
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def _mentions(stem: str, name: str) -> bool:
+    """Whether a file stem names ``name`` (a place id or name) in whole words.
+
+    Some run of the stem's words, joined, must spell the name in full: 'Bedford Borough v3'
+    and 'bedford_borough' name Bedford, as 'CentralBeds' names central_beds; 'Bedfordshire'
+    does not name Bedford, because its word is longer than the name.
+    """
+    target = fold(name)
+    if not target:
+        return False
+    words = _WORD.findall(_CAMEL.sub(" ", stem).casefold())
+    for start in range(len(words)):
+        run = ""
+        for word in words[start:]:
+            run += word
+            if run == target:
+                return True
+            if not target.startswith(run):
+                break
+    return False
+
+
 def read_identity(
     file: str,
     sheets: Sequence[tuple[str, str]],
@@ -147,8 +178,7 @@ def read_identity(
     unit_id = meta.unit_id or stem
     # Real files carry more than the place in their names ("LTP gaps - Luton v3 FINAL"):
     # only a name that does not mention the place at all may be another place's file.
-    named = {fold(meta.unit_id), fold(meta.unit_name)} - {""}
-    if meta.unit_id and not any(n in fold(stem) for n in named):
+    if meta.unit_id and not any(_mentions(stem, n) for n in (meta.unit_id, meta.unit_name)):
         issues.append(
             make_issue(
                 "place-name-conflict",

@@ -8,6 +8,7 @@ calamine reader under test), so a test checks what a spreadsheet program would s
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,6 +27,9 @@ V1 = DATA / "catalogue-v1.yaml"
 V2 = DATA / "catalogue-v2.yaml"
 HEADER = {c.key: c.header for c in COLUMNS}
 KEY = {c.header: c.key for c in COLUMNS}
+
+_FIGURE = re.compile(r"^(?:\d+%?|–)$")
+_RULES = str.maketrans("│┃", "  ")  # column rules of a boxed table
 
 Inputs = Mapping[str, Mapping[str, Mapping[str, object]]]  # unit → para → key → value
 
@@ -119,3 +123,31 @@ def input_cells(path: Path) -> list[tuple[str, int, str, Any]]:
             if keep and value is not None and value != "":  # spaces typed count: kept as typed
                 found.append((para, r, str(header), value))
     return found
+
+
+def printed_rows(text: str, figures: int) -> dict[str, list[str]]:
+    """Label → figures of each row of the count tables printed in ``text``.
+
+    A row starts on the line that ends in ``figures`` figures (``12``, ``45%``, ``–``); the
+    lines after it that hold no figures carry on its label, which may wrap.
+    """
+    rows: dict[str, list[str]] = {}
+    label: list[str] = []
+    current: list[str] | None = None
+    for line in text.translate(_RULES).splitlines():
+        words = line.split()
+        tail = 0
+        while tail < len(words) and _FIGURE.match(words[len(words) - 1 - tail]):
+            tail += 1
+        if tail >= figures:
+            if current is not None:
+                rows[" ".join(label)] = current
+            label, current = words[: len(words) - figures], words[len(words) - figures :]
+        elif current is not None and words:
+            label += words
+        elif current is not None:
+            rows[" ".join(label)] = current
+            label, current = [], None
+    if current is not None:
+        rows[" ".join(label)] = current
+    return rows

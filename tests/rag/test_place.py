@@ -116,6 +116,24 @@ def test_checks_are_joined_and_issues_located(small: Catalogue) -> None:
     assert {i.commitment for i in result.issues} == {"1.2"}
 
 
+def test_an_unreadable_delivery_date_is_not_called_blank(small: Catalogue) -> None:
+    """The bulk path tells an unreadable date from a blank one, as the reference does."""
+    from ltpgap.rag.place import assess_rows_reference
+
+    inputs = frame(
+        {"para": "1.1", "status": "Planned", "coverage": "Full", "expected_delivery": "TBC"},
+        {"para": "1.2", "status": "Planned", "coverage": "Full"},
+    )
+    result = assess_place(small, inputs, unit_id="x")
+    missing = [i.message for i in result.issues if i.code == "missing-delivery-date"]
+    assert [m.split(".")[0] for m in missing] == [
+        "Status is Planned but Expected delivery could not be read as a date",
+        "Status is Planned but Expected delivery is blank",
+    ]
+    expected = assess_rows_reference(list(small), inputs)
+    assert result.issues == tuple(i for r in expected for i in r.issues)
+
+
 def test_missing_deadline_is_an_info_issue_not_a_check(small: Catalogue) -> None:
     inputs = frame({"para": "1.2", "status": "Planned", "expected_delivery": "2030/31"})
     result = assess_place(small, inputs, unit_id="x")

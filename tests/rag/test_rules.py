@@ -234,6 +234,18 @@ RULE_6: list[Row] = [
         "partial-or-planned",
         ["bad-delivery-date", "coverage-blank", "missing-delivery-date"],
     ),  # never guessed late
+    (
+        {"status": "In progress", "coverage": "Full", "expected_delivery": "1 April 2024"},
+        "Red",
+        "misses-deadline",
+        [],
+    ),  # a date written out, one day late
+    (
+        {"status": "Planned", "coverage": "Partial", "expected_delivery": "1st Apr 2025"},
+        "Red",
+        "misses-deadline",
+        [],
+    ),
 ]
 
 
@@ -291,6 +303,24 @@ RULE_7: list[Row] = [
         "partial-or-planned",
         ["missing-delivery-date"],
     ),  # needs a date
+    (
+        {"status": "In progress", "coverage": "Full", "expected_delivery": "31 March 2024"},
+        "Green",
+        "on-track-full",
+        [],
+    ),  # a date written out, on the day
+    (
+        {"status": "In place", "coverage": "Full", "expected_delivery": "31-Mar-2024"},
+        "Green",
+        "in-place-full",
+        [],
+    ),
+    (
+        {"status": "In progress", "coverage": "Full", "expected_delivery": "March 1, 2024"},
+        "Green",
+        "on-track-full",
+        [],
+    ),
 ]
 
 
@@ -409,6 +439,15 @@ def test_rule_8_checks_say_what_is_wrong_and_the_fix(raw: dict[str, object], fra
     result = run(raw)
     assert fragment in result.checks
     assert sum(i.severity is not Severity.INFO for i in result.issues) == 1  # one check each
+
+
+@pytest.mark.parametrize("written", ["soon", "TBC", "Spring 2024", "31 Feb 2024", "#N/A"])
+def test_rule_8_an_unreadable_date_is_not_called_blank(written: str) -> None:
+    """The cell holds something: the follow-on check says it could not be read, not 'blank'."""
+    result = run({"status": "Planned", "coverage": "Full", "expected_delivery": written})
+    (missing,) = [i for i in result.issues if i.code == "missing-delivery-date"]
+    assert "Expected delivery could not be read as a date" in missing.message
+    assert "blank" not in missing.message
 
 
 def test_deadline_without_fy_wording_is_not_repeated() -> None:
