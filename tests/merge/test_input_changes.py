@@ -10,13 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ltpgap.issues import Where
+from ltpgap.issues import Issue, Where
 from ltpgap.merge._changes import canonical, input_changes, shown
 from ltpgap.schema import HEADER_OF
 
 
-def _changes(before: object, after: object) -> list[str]:
-    issues = input_changes(
+def _located(before: object, after: object) -> list[Issue]:
+    """input_changes of Luton's rows, each change located at (column key)(Excel row)."""
+    return input_changes(
         place="Luton",
         before=before,  # type: ignore[arg-type]
         after=after,  # type: ignore[arg-type]
@@ -24,7 +25,10 @@ def _changes(before: object, after: object) -> list[str]:
         locate=lambda row, key: Where(file="luton.xlsx", cell=f"{key}{row}"),
         sheet_where=Where(file="luton.xlsx"),
     )
-    return [i.message for i in issues]
+
+
+def _changes(before: object, after: object) -> list[str]:
+    return [i.message for i in _located(before, after)]
 
 
 def test_a_blank_para_is_a_blank_para_however_it_was_read() -> None:
@@ -59,14 +63,7 @@ def test_the_rows_of_a_repeated_para_are_matched_among_themselves() -> None:
 
 def _cells(before: object, after: object) -> list[tuple[str | None, str | None, str, str]]:
     """(cell, Para, what, old → new) of each change."""
-    issues = input_changes(
-        place="Luton",
-        before=before,  # type: ignore[arg-type]
-        after=after,  # type: ignore[arg-type]
-        extras=[],
-        locate=lambda row, key: Where(file="luton.xlsx", cell=f"{key}{row}"),
-        sheet_where=Where(file="luton.xlsx"),
-    )
+    issues = _located(before, after)
     found = []
     for i in issues:
         what, values = i.message.split(", ", 2)[2].split(" since the previous merge: ")
