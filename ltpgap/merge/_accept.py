@@ -112,6 +112,9 @@ def _who(file: str, book: PlaceWorkbook, ics: IcsConfig) -> tuple[str, list[Issu
     return book.unit_id, [make_issue("place-not-in-ics", message, where=where)]
 
 
+#: Rows the reader names, which a migration notes again as it leaves them out.
+_READER_NAMES = frozenset({"duplicate-para", "unknown-para"})
+
 _PUSH_IT = (
     "The workbook itself is unchanged: run `ltpgap push` on it with the new catalogue to make "
     "the change there"
@@ -253,6 +256,12 @@ def _assess(
         file=file,
         locate=cell_locator(old_book),
     )
+    # A Para typed twice, or not of its catalogue: the reader named the row at its cell
+    # already; the migration's note of the same row would list it twice on Checks.
+    named = {(i.code, i.commitment) for i in old_book.issues}
+    issues = [
+        i for i in issues if i.code not in _READER_NAMES or (i.code, i.commitment) not in named
+    ]
     return _Assessed(
         assessment=assessment,
         issues=[*old_book.issues, *issues],

@@ -640,3 +640,37 @@ def test_a_reader_failure_nobody_foresaw_is_one_unusable_file(
     result = merge_workbooks(paths, out=out, keep_going=True, **options)
     assert [s.unit_id for s in result.submitted()] == ["luton"]
     assert result.skipped == (books["bedford"],)
+
+
+def test_a_migrating_merge_names_a_para_typed_twice_or_unknown_once(
+    books: dict[str, Path], cat1: Catalogue, ics: IcsConfig, tmp_path: Path
+) -> None:
+    """The reader names such a row at its cell; the migration, which leaves it out, used to
+    list the same row again on Checks, without a cell."""
+    type_inputs(books["luton"], {"2.9": {"status": "In place"}})
+    wb = openpyxl.load_workbook(books["luton"])
+    ws = wb["Gap analysis"]
+    initiatives = next(c.column_letter for c in ws[1] if c.value == "Initiatives")
+    for para in ("2.9", "9.99"):
+        row = ws.max_row + 1
+        ws[f"A{row}"], ws[f"{initiatives}{row}"] = para, f"typed under {para}"
+    wb.save(books["luton"])
+    result = merge_workbooks(
+        [books["luton"]],
+        out=tmp_path / "ICS.xlsx",
+        catalogue=load_catalogue(V2),
+        ics=ics,
+        from_catalogues=[cat1],
+        keep_going=True,
+    )
+    named = [
+        (i.code, i.commitment)
+        for i in result.issues
+        if i.code in ("duplicate-para", "unknown-para") and i.commitment in ("2.9", "9.99")
+    ]
+    assert sorted(named) == [("duplicate-para", "2.9"), ("unknown-para", "9.99")]
+    rows = [r for r in sheet_rows(tmp_path / "ICS.xlsx", "Checks") if r["Para"] in ("2.9", "9.99")]
+    assert sorted(r["Code"] for r in rows if r["Code"] in ("duplicate-para", "unknown-para")) == [
+        "duplicate-para",
+        "unknown-para",
+    ]
