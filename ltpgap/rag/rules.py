@@ -129,9 +129,10 @@ def _amber(x: NormalisedInputs, when: date | None, due: str) -> tuple[str, str, 
     if when is not None:
         facts.append(f"expected {when.isoformat()}, by the deadline {due}")
     elif x.status in ("In progress", "Planned"):
-        facts.append("no expected delivery date")
         # Something typed that is not a date has its own check; 'blank' would contradict it.
-        found = "could not be read as a date" if x.expected_delivery_raw is not None else "is blank"
+        unread = x.expected_delivery_raw is not None
+        facts.append("Expected delivery not a date" if unread else "no expected delivery date")
+        found = "could not be read as a date" if unread else "is blank"
         checks.append(
             (
                 "missing-delivery-date",

@@ -412,6 +412,10 @@ def test_rule_8_otherwise_amber(
             {"status": "In progress", "coverage": "Partial"},
             "In progress; Partial coverage; no expected delivery date: not yet fully delivered.",
         ),
+        (  # something typed that is no date: not said to be missing (bad-delivery-date)
+            {"status": "In progress", "coverage": "Partial", "expected_delivery": "soon"},
+            "In progress; Partial coverage; Expected delivery not a date: not yet fully delivered.",
+        ),
     ],
 )
 def test_rule_8_reason_states_the_facts(raw: dict[str, object], reason: str) -> None:
