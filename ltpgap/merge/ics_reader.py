@@ -361,7 +361,12 @@ def summary_of(path: Path, catalogue: Catalogue) -> WorkbookSummary | None:
     wb = read_ics_workbook(path)
     if problems := matrix_problems(wb, catalogue):
         raise LtpgapError(problems, summary=f"{path}: the ICS matrix cannot be read")
+    # Catalogue order, however the matrix rows were sorted (SPEC §6: reordering rows changes
+    # nothing): the must-dos at Red and the JSON list read the same.
+    order = {para: i for i, para in enumerate(catalogue.ids)}
     m = wb.matrix
+    paras = [str(para) for para in m["para"].tolist()]
+    m = m.iloc[sorted(range(len(m)), key=lambda i: order.get(paras[i], len(order)))]
     frame = pd.DataFrame(
         {
             "para": m["para"],

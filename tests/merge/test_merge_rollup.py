@@ -956,3 +956,37 @@ def test_an_ics_rag_moved_by_populations_edited_in_the_metadata_points_at_them(
         "worked out again with: see metadata-edited)." in i.message
         for i in said
     )
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+@pytest.mark.parametrize("ics_key", ["blmk", "herts"])
+def test_sorting_the_matrix_rows_changes_no_summary(
+    two_ics: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+    ics_key: str,
+) -> None:
+    """SPEC §6: reordering rows changes nothing. Sorted in Excel (by ICS RAG, then Para,
+    descending), the matrix gave its must-dos at Red and its JSON list in the sheet's order."""
+    cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(two_ics[ics_key], tmp_path / folder / "ICS.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "b" / "ICS.xlsx")
+    ws = wb["ICS matrix"]
+    rag = [c.value for c in ws[1]].index("ICS RAG")
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_row=ws.max_row)]
+    rows.sort(key=lambda r: (str(r[rag]), str(r[0])), reverse=True)
+    for i, values in enumerate(rows, start=2):
+        for j, value in enumerate(values, start=1):
+            ws.cell(i, j).value = value
+    wb.save(tmp_path / "b" / "ICS.xlsx")
+    monkeypatch.chdir(tmp_path)
+    said = []
+    for folder in ("a", "b"):
+        args = ["summary", f"{folder}/ICS.xlsx", "--format", fmt, "--catalogue", cat]
+        done = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+        assert done.exit_code == 0, done.output
+        said.append(done.output.replace(f"{folder}/ICS.xlsx", "ICS.xlsx"))
+    assert said[0] == said[1]
