@@ -21,9 +21,12 @@ from ltpgap.schema import HEADER_OF, INPUT_KEYS, cell_text
 __all__ = ["canonical", "input_changes", "shown"]
 
 _SHOWN_CHARS = 200
-#: Rows changed, before × now, of one Para (or without one) past which they are paired in
-#: order rather than by likeness (which weighs each pair).
+#: Rows changed, before × now, of one Para (or without one) past which they are paired by the
+#: cells they share (:func:`_by_shared_cells`) rather than by likeness (which weighs each pair).
 _MAX_LIKENESS = 100_000
+#: A value held by more rows than this (a Status, a common Lead) tells rows apart too little to
+#: pair them by when there are too many to weigh.
+_MAX_SHARING = 64
 
 #: (Excel row, {column: value}): one row of inputs.
 _Row = tuple[int | None, dict[str, Any]]
@@ -114,7 +117,7 @@ def _paired(
     left = set(range(len(old))) - set(match.values())
     rest = [j for j in range(len(new)) if j not in match]
     if len(left) * len(rest) > _MAX_LIKENESS:
-        match.update(zip(rest, sorted(left), strict=False))
+        match.update(_by_shared_cells(before, now, sorted(left), rest))
     else:
         ranked = sorted(
             (-_likeness(before[i], now[j]), old[i][0] != new[j][0], j, i)
@@ -130,6 +133,36 @@ def _paired(
         *((old[match[j]] if j in match else None, row) for j, row in enumerate(new)),
         *((old[i], None) for i in sorted(gone)),
     ]
+
+
+def _by_shared_cells(
+    before: list[tuple[str, ...]], now: list[tuple[str, ...]], left: list[int], rest: list[int]
+) -> dict[int, int]:
+    """Rows now (``rest``) → rows before (``left``), too many to weigh every pair: each row
+    now, in order, takes the row before that shares most of its filled cells (the first of
+    those); the rows that share none are then paired in order."""
+    holding: dict[tuple[int, str], list[int]] = {}
+    for i in left:
+        for k, text in enumerate(before[i]):
+            if text:
+                holding.setdefault((k, text), []).append(i)
+    free = set(left)
+    match: dict[int, int] = {}
+    for j in rest:
+        shared: dict[int, int] = {}
+        for k, text in enumerate(now[j]):
+            rows = holding.get((k, text), ()) if text else ()
+            if len(rows) <= _MAX_SHARING:
+                for i in rows:
+                    if i in free:
+                        shared[i] = shared.get(i, 0) + 1
+        if shared:
+            i = min(shared, key=lambda i: (-shared[i], i))
+            match[j] = i
+            free.remove(i)
+    unpaired = [j for j in rest if j not in match]
+    match.update(zip(unpaired, sorted(free), strict=False))
+    return match
 
 
 def _gone(para: str | None, row: int | None, rows_now: Sequence[_Row]) -> str:

@@ -83,18 +83,50 @@ def test_rows_without_para_are_matched_by_what_they_hold_not_by_their_row() -> N
     ]
 
 
-def test_too_many_rows_changed_to_weigh_are_paired_in_order(
+def test_too_many_rows_changed_to_weigh_are_paired_by_the_cells_they_share(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Past the pairs weighed, each changed row is compared with the next one left: every
-    change is still listed."""
+    """Past the pairs weighed, each changed row is paired with the row that shares most of its
+    cells: a re-sort with one cell of each row changed lists those cells, not every cell (330
+    rows without a Para, each Lead changed and the order reversed, listed 990 changes)."""
     monkeypatch.setattr("ltpgap.merge._changes._MAX_LIKENESS", 1)
-    before = {"para": [None, None, None], "row": [2, 3, 4], "initiatives": ["A", "B", "C"]}
-    after = {"para": [None, None, None], "row": [2, 3, 4], "initiatives": ["C", "b", "a"]}
-    assert _cells(before, after) == [
-        ("initiatives3", None, "Initiatives changed", "'A' → 'b'"),
-        ("initiatives4", None, "Initiatives changed", "'B' → 'a'"),
+    before = {
+        "para": [None] * 3,
+        "row": [2, 3, 4],
+        "initiatives": ["A", "B", "C"],
+        "lead": ["Ann", "Bo", "Cy"],
+    }
+    after = {
+        "para": [None] * 4,
+        "row": [2, 3, 4, 5],
+        "initiatives": ["C", "b", "A", "D"],
+        "lead": ["Cy2", "Bo", "Ann2", "Di"],
+    }
+    assert sorted(_cells(before, after)) == [
+        ("initiatives3", None, "Initiatives changed", "'B' → 'b'"),
+        ("initiatives5", None, "Initiatives changed", "(blank) → 'D'"),
+        ("lead2", None, "Lead changed", "'Cy' → 'Cy2'"),
+        ("lead4", None, "Lead changed", "'Ann' → 'Ann2'"),
+        ("lead5", None, "Lead changed", "(blank) → 'Di'"),
     ]
+
+
+def test_many_rows_without_a_para_re_sorted_with_one_cell_changed_list_those_cells() -> None:
+    """The audit's case, at its size: 330 rows, too many to weigh every pair."""
+    n = 330
+    before = {
+        "para": [None] * n,
+        "row": list(range(2, n + 2)),
+        "initiatives": [f"Local scheme {i:04}" for i in range(n)],
+        "lead": [f"Lead {i}" for i in range(n)],
+        "evidence": [f"Evidence {i}" for i in range(n)],
+    }
+    after = {k: list(reversed(v)) for k, v in before.items() if k != "row"}
+    after["row"] = before["row"]
+    after["lead"] = [f"{lead} (new)" for lead in after["lead"]]
+    changes = _cells(before, after)
+    assert len(changes) == n and {what for _, _, what, _ in changes} == {"Lead changed"}
+    assert ("lead2", None, "Lead changed", f"'Lead {n - 1}' → 'Lead {n - 1} (new)'") in changes
 
 
 # A place's table as the merge compares it: Paras typed once, twice or not at all, and a few
