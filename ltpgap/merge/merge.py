@@ -164,12 +164,13 @@ def _skipped(verdict: Verdict, previous: IcsWorkbook | None) -> Issue:
     what = f"{len(errors)} error(s)" if errors else "the problem(s)"
     unit = next((i.where.file for i in first if i.where.file), None)
     kept = ""
-    if previous is not None:
+    if previous is not None and not verdict.path.is_dir():  # a folder is no place's file
         kept = " Its place keeps the data of the previous merge, if any (see Read me)."
+    fix = "give the workbooks in it, or leave it out" if verdict.path.is_dir() else "fix them"
     return make_issue(
         "place-skipped",
         f"{verdict.path.name} was not merged because of {what} listed for it ({codes}); "
-        f"fix them and merge again.{kept}",
+        f"{fix} and merge again.{kept}",
         where=Where(file=unit or str(verdict.path)),
     )
 

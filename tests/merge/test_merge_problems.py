@@ -674,3 +674,22 @@ def test_a_migrating_merge_names_a_para_typed_twice_or_unknown_once(
         "duplicate-para",
         "unknown-para",
     ]
+
+
+def test_a_folder_skipped_in_a_re_merge_is_not_said_to_be_a_places(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """A folder is no place's file: its place-skipped note says what to do with a folder, and
+    not that 'its place' keeps the data of the previous merge."""
+    out = tmp_path / "ICS.xlsx"
+    cat = ("--catalogue", str(V1))
+    assert invoke("merge", books["luton"], "--out", out, *cat, "--no-db").exit_code == 0
+    folder = tmp_path / "old versions"
+    folder.mkdir()
+    done = invoke("merge", books["luton"], folder, "--out", out, *cat, "--no-db", "--keep-going")
+    assert done.exit_code == 1, done.output
+    (note,) = [r for r in sheet_rows(out, "Checks") if r["Code"] == "place-skipped"]
+    assert note["Message"] == (
+        "old versions was not merged because of 1 error(s) listed for it (gate-not-xlsx); give "
+        "the workbooks in it, or leave it out and merge again."
+    )
