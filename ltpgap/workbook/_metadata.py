@@ -98,6 +98,8 @@ _CAMEL = re.compile(
     r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
 )
 _WORD = re.compile(r"[0-9a-z]+")
+#: What people glue onto a file name's last word ("Lutonv2", "BEDFORDfinal"): still that name.
+_GLUED = re.compile(r"v\d*|rev\d*|final|draft|copy|new|old|latest|updated|amended")
 
 
 def _mentions(stem: str, name: str) -> bool:
@@ -105,7 +107,8 @@ def _mentions(stem: str, name: str) -> bool:
 
     Some run of the stem's words, joined, must spell the name in full: 'Bedford Borough v3'
     and 'bedford_borough' name Bedford, as 'CentralBeds' names central_beds; 'Bedfordshire'
-    does not name Bedford, because its word is longer than the name.
+    does not name Bedford, because its word is longer than the name. A version or draft word
+    glued on ('Lutonv2', 'BEDFORDfinal') does not hide the name.
     """
     target = fold(name)
     if not target:
@@ -115,7 +118,7 @@ def _mentions(stem: str, name: str) -> bool:
         run = ""
         for word in words[start:]:
             run += word
-            if run == target:
+            if run == target or (run.startswith(target) and _GLUED.fullmatch(run[len(target) :])):
                 return True
             if not target.startswith(run):
                 break

@@ -45,6 +45,8 @@ def conflicts(catalogue: Catalogue, unit_id: str, file: str) -> bool:
         ("central_beds", "Central.xlsx"),
         ("luton", "LTP gaps - Bedford Borough v3 FINAL.xlsx"),
         ("milton_keynes", "Milton.xlsx"),
+        ("bedford", "Bedfordshirev2.xlsx"),  # a version glued onto a longer word
+        ("luton", "Lutonshire.xlsx"),
     ],
 )
 def test_a_file_name_naming_another_place_is_a_conflict(
@@ -76,6 +78,10 @@ def test_a_file_name_naming_another_place_is_a_conflict(
         ("milton_keynes", "MiltonKeynes_FINAL.xlsx"),
         ("luton", "BLMK - Luton return.xlsx"),
         ("luton", "Luton and Bedford.xlsx"),  # names the place (and another): not a conflict
+        ("luton", "Lutonv2.xlsx"),  # a version glued on
+        ("bedford", "BEDFORDfinal.xlsx"),
+        ("milton_keynes", "MiltonKeynesv3.xlsx"),
+        ("luton", "luton_draft.xlsx"),
     ],
 )
 def test_a_file_name_that_mentions_its_place_is_no_conflict(
