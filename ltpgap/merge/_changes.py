@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ltpgap.issues import Issue, Where, make_issue
@@ -62,18 +63,60 @@ def _excel_row(value: object) -> int | None:
     return None
 
 
-def _grouped(inputs: Table, columns: Sequence[str]) -> dict[str, list[_Row]]:
-    """Para as the assessment reads it ("" for none) → its rows, in table order."""
-    table = as_columns(inputs)
+def _grouped(
+    table: Mapping[str, Sequence[object]],
+    columns: Sequence[str],
+    sources: Mapping[str, Sequence[str]],
+) -> dict[str, list[_Row]]:
+    """Para as the assessment reads it ("" for none) → its rows, in table order. A column's
+    cell is read from the first of its ``sources`` (headers of ``table``) that holds a value."""
     paras = table.get("para", ())
     excel_rows = list(map(_excel_row, table.get("row") or [None] * len(paras)))
-    present = [c for c in columns if c in table]
-    values = [table[c] for c in present]
+    present = [c for c in columns if sources.get(c)]
+    values = [[table[s] for s in sources[c]] for c in present]
     groups: dict[str, list[_Row]] = {}
     for i, (para, row) in enumerate(zip(paras, excel_rows, strict=True)):
-        cells = {c: v[i] for c, v in zip(present, values, strict=True)}
+        cells = {
+            c: vs[0][i] if len(vs) == 1 else next((v[i] for v in vs if canonical(v[i])), vs[0][i])
+            for c, vs in zip(present, values, strict=True)
+        }
         groups.setdefault(para_key(para), []).append((row, cells))
     return groups
+
+
+_TOLD_APART = re.compile(r" \(\d+\)$")
+
+
+def _base(header: str) -> str:
+    """A header as Excel compares it (case ignored), less the ' (2)' a merge adds to tell one
+    place's column from another's of the same name on Place data."""
+    return _TOLD_APART.sub("", header).casefold()
+
+
+def _sources(
+    before: Mapping[str, Sequence[object]],
+    after: Mapping[str, Sequence[object]],
+    extras: Sequence[str],
+) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+    """The columns compared, and where each is read before and now. A column of the place's
+    own kept on Place data as 'notes (2)' is the one it now heads 'Notes' or 'Notes (2)'."""
+    now = [c for c in dict.fromkeys(extras) if c in after]
+    columns = [*INPUT_KEYS, *now]
+    was: dict[str, list[str]] = {c: [c] for c in INPUT_KEYS if c in before}
+    now_sources: dict[str, list[str]] = {c: [c] for c in columns if c in after}
+    for c in now:
+        was[c] = [c] if c in before else []
+    for c in dict.fromkeys(extras):
+        if c in after or c not in before:
+            continue
+        same = [n for n in now if n.casefold() == c.casefold()]
+        same = same or [n for n in now if _base(n) == _base(c)]
+        if len(same) == 1:
+            was[same[0]].append(c)  # read from it too, when the column of that name is blank
+        else:
+            columns.append(c)
+            was[c] = [c]
+    return columns, was, now_sources
 
 
 def _likeness(a: tuple[str, ...], b: tuple[str, ...]) -> int:
@@ -185,8 +228,9 @@ def input_changes(
 
     ``locate`` gives the cell of (Excel row, column) in the place's new workbook.
     """
-    columns = [*INPUT_KEYS, *dict.fromkeys(extras)]
-    old, new = _grouped(before, columns), _grouped(after, columns)
+    then, today = as_columns(before), as_columns(after)
+    columns, read_then, read_now = _sources(then, today, [str(c) for c in extras])
+    old, new = _grouped(then, columns, read_then), _grouped(today, columns, read_now)
     issues: list[Issue] = []
     for key in [*new, *(k for k in old if k not in new)]:
         para = key or None

@@ -198,3 +198,46 @@ def test_a_cell_edited_is_the_one_change_listed(
     assert issue.commitment == edited["para"]
     if not sort:
         assert issue.where.cell == (f"{column}{edited['row']}" if _read(edited) else None)
+
+
+def test_a_header_of_the_places_own_retyped_in_another_case_is_the_same_column() -> None:
+    """Excel compares headers ignoring case: 'notes (2)' kept on Place data and the place's
+    'Notes (2)' now are one column. Its values used to be listed twice: cleared under the old
+    header and filled under the new."""
+    before = {"para": ["1.8", "2.9"], "row": [2, 3], "notes (2)": ["a", "b"]}
+    after = {"para": ["1.8", "2.9"], "row": [2, 3], "Notes (2)": ["a", "c"]}
+    issues = input_changes(
+        place="Luton",
+        before=before,  # type: ignore[arg-type]
+        after=after,  # type: ignore[arg-type]
+        extras=["Notes (2)", "notes (2)"],
+        locate=lambda row, key: Where(file="luton.xlsx", cell=f"{key}{row}"),
+        sheet_where=Where(file="luton.xlsx"),
+    )
+    assert [(i.where.cell, i.message) for i in issues] == [
+        ("Notes (2)3", "Luton, 2.9, Notes (2) changed since the previous merge: 'b' → 'c'.")
+    ]
+
+
+def test_a_column_of_the_places_own_told_apart_on_place_data_is_the_one_it_heads_now() -> None:
+    """Bedford heads a column 'Notes' and Luton 'notes', so Place data keeps Luton's as 'notes
+    (2)'. Luton retypes its header 'Notes': the same column (now sharing Bedford's), not every
+    value cleared under one header and filled under the other."""
+    before = {
+        "para": ["1.8", "2.9"],
+        "row": [2, 3],
+        "Notes": [None, None],  # Bedford's column: blank in Luton's rows
+        "notes (2)": ["a", "b"],
+    }
+    after = {"para": ["1.8", "2.9"], "row": [2, 3], "Notes": ["a", "c"]}
+    issues = input_changes(
+        place="Luton",
+        before=before,  # type: ignore[arg-type]
+        after=after,  # type: ignore[arg-type]
+        extras=["Notes", "Notes", "notes (2)"],
+        locate=lambda row, key: Where(file="luton.xlsx", cell=f"{key}{row}"),
+        sheet_where=Where(file="luton.xlsx"),
+    )
+    assert [(i.where.cell, i.message) for i in issues] == [
+        ("Notes3", "Luton, 2.9, Notes changed since the previous merge: 'b' → 'c'.")
+    ]
