@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ltpgap.issues import Issue, Where, make_issue
+from ltpgap.merge._sheets import distinct_base
 from ltpgap.rag._table import Table, as_columns, para_key
 from ltpgap.schema import HEADER_OF, INPUT_KEYS, cell_text
 
@@ -66,13 +66,16 @@ def _excel_row(value: object) -> int | None:
 def _grouped(
     table: Mapping[str, Sequence[object]],
     columns: Sequence[str],
-    sources: Mapping[str, Sequence[str]],
+    aliases: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, list[_Row]]:
     """Para as the assessment reads it ("" for none) → its rows, in table order. A column's
-    cell is read from the first of its ``sources`` (headers of ``table``) that holds a value."""
+    cell is its own, or where that is blank, the first of its ``aliases`` (other headers of
+    ``table``) holding a value."""
     paras = table.get("para", ())
     excel_rows = list(map(_excel_row, table.get("row") or [None] * len(paras)))
-    present = [c for c in columns if sources.get(c)]
+    aliases = aliases or {}
+    sources = {c: [s for s in (c, *aliases.get(c, ())) if s in table] for c in columns}
+    present = [c for c in columns if sources[c]]
     values = [[table[s] for s in sources[c]] for c in present]
     groups: dict[str, list[_Row]] = {}
     for i, (para, row) in enumerate(zip(paras, excel_rows, strict=True)):
@@ -84,39 +87,27 @@ def _grouped(
     return groups
 
 
-_TOLD_APART = re.compile(r" \(\d+\)$")
-
-
-def _base(header: str) -> str:
-    """A header as Excel compares it (case ignored), less the ' (2)' a merge adds to tell one
-    place's column from another's of the same name on Place data."""
-    return _TOLD_APART.sub("", header).casefold()
-
-
-def _sources(
+def _columns(
     before: Mapping[str, Sequence[object]],
     after: Mapping[str, Sequence[object]],
     extras: Sequence[str],
-) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
-    """The columns compared, and where each is read before and now. A column of the place's
-    own kept on Place data as 'notes (2)' is the one it now heads 'Notes' or 'Notes (2)'."""
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The columns compared, and the headers each was kept under on Place data besides its
+    own: a column of the place's own kept as 'notes (2)' (another place heads 'Notes') is the
+    one it now heads 'Notes' (see :func:`distinct_name`)."""
     now = [c for c in dict.fromkeys(extras) if c in after]
     columns = [*INPUT_KEYS, *now]
-    was: dict[str, list[str]] = {c: [c] for c in INPUT_KEYS if c in before}
-    now_sources: dict[str, list[str]] = {c: [c] for c in columns if c in after}
-    for c in now:
-        was[c] = [c] if c in before else []
+    aliases: dict[str, list[str]] = {}
     for c in dict.fromkeys(extras):
         if c in after or c not in before:
             continue
         same = [n for n in now if n.casefold() == c.casefold()]
-        same = same or [n for n in now if _base(n) == _base(c)]
+        same = same or [n for n in now if distinct_base(n) == distinct_base(c)]
         if len(same) == 1:
-            was[same[0]].append(c)  # read from it too, when the column of that name is blank
+            aliases.setdefault(same[0], []).append(c)
         else:
             columns.append(c)
-            was[c] = [c]
-    return columns, was, now_sources
+    return columns, aliases
 
 
 def _likeness(a: tuple[str, ...], b: tuple[str, ...]) -> int:
@@ -229,8 +220,8 @@ def input_changes(
     ``locate`` gives the cell of (Excel row, column) in the place's new workbook.
     """
     then, today = as_columns(before), as_columns(after)
-    columns, read_then, read_now = _sources(then, today, [str(c) for c in extras])
-    old, new = _grouped(then, columns, read_then), _grouped(today, columns, read_now)
+    columns, aliases = _columns(then, today, [str(c) for c in extras])
+    old, new = _grouped(then, columns, aliases), _grouped(today, columns)
     issues: list[Issue] = []
     for key in [*new, *(k for k in old if k not in new)]:
         para = key or None

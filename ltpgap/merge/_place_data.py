@@ -9,8 +9,8 @@ import operator
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ltpgap.merge._sheets import DATA_LEAD, PLACE_DATA, TABLES
-from ltpgap.merge._tables import Col, TableData, distinct_name, names_of
+from ltpgap.merge._sheets import DATA_LEAD, PLACE_DATA, TABLES, distinct_name
+from ltpgap.merge._tables import Col, TableData, names_of
 from ltpgap.merge.model import IcsContent, PlaceSubmission
 from ltpgap.schema import COLUMNS, HEADER_OF, INPUT_KEYS
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 
 from ltpgap.layout import (
@@ -40,6 +41,8 @@ __all__ = [
     "SNAPSHOT",
     "SUMMARY_TAIL",
     "TABLES",
+    "distinct_base",
+    "distinct_name",
     "ics_checksum",
     "meta_json",
     "tail_headers",
@@ -131,3 +134,22 @@ def ics_checksum(values: Mapping[str, object]) -> str:
     """sha256 hex of the values before `checksum`, as text, joined by newlines."""
     parts = ["" if values.get(k) is None else str(values.get(k)) for k in ICS_META_KEYS[:-1]]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def distinct_name(header: str, used: set[str]) -> str:
+    """``header``, or ``header (2)``, ``(3)`` … the first not in ``used`` as Excel compares a
+    Table's column names (case ignored); it is added to ``used``."""
+    name, n = header, 2
+    while name.casefold() in used:
+        name, n = f"{header} ({n})", n + 1
+    used.add(name.casefold())
+    return name
+
+
+def distinct_base(name: str) -> str:
+    """What :func:`distinct_name` made ``name`` from, as Excel compares it (case ignored):
+    'Notes (2)' → 'notes'."""
+    return _DISTINCT.sub("", name).casefold()
+
+
+_DISTINCT = re.compile(r" \(\d+\)$")

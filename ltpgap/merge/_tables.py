@@ -29,6 +29,7 @@ from ltpgap.merge._sheets import (
     MATRIX,
     SUMMARY_TAIL,
     TABLES,
+    distinct_name,
     tail_headers,
 )
 from ltpgap.merge.model import IcsContent, PlaceSubmission
@@ -40,7 +41,6 @@ from ltpgap.schema import COLUMNS, RAG_VALUES
 __all__ = [
     "Col",
     "TableData",
-    "distinct_name",
     "names_of",
     "row_heights",
     "snapshot_grid",
@@ -50,16 +50,6 @@ __all__ = [
 
 Kind = Literal["text", "wrap", "centre", "rag", "int", "percent", "score"]
 _WIDTH = {c.key: c.width for c in COLUMNS}
-
-
-def distinct_name(header: str, used: set[str]) -> str:
-    """``header``, or ``header (2)``, ``(3)`` … the first not in ``used`` as Excel compares a
-    Table's column names (case ignored); it is added to ``used``."""
-    name, n = header, 2
-    while name.casefold() in used:
-        name, n = f"{header} ({n})", n + 1
-    used.add(name.casefold())
-    return name
 
 
 def unique_headers(headers: list[str]) -> list[str]:

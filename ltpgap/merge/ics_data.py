@@ -22,7 +22,7 @@ import pandas as pd
 from ltpgap.catalogue import LIFE_COURSE_NAMES, Catalogue
 from ltpgap.ics import Rules
 from ltpgap.issues import Issue, Where, make_issue
-from ltpgap.layout import LEVEL_NAMES, column_letter
+from ltpgap.layout import LEVEL_NAMES, NumericParas, column_letter
 from ltpgap.merge._sheets import (
     CHECKS,
     CHECKS_HEADERS,
@@ -452,7 +452,7 @@ def _matrix_missing(
     return tuple(h for h in needed if h not in set(frame.columns))
 
 
-def matrix_problems(book: IcsWorkbook, catalogue: Catalogue | None = None) -> list[Issue]:
+def matrix_problems(book: IcsWorkbook, catalogue: Catalogue) -> list[Issue]:
     """Errors when the ICS matrix cannot be read for its results: a header changed by hand
     or, given the catalogue the workbook was made with, a commitment's row deleted, copied or
     its Para retyped (a summary, report or roll-up would count it wrong, or not at all)."""
@@ -462,7 +462,7 @@ def matrix_problems(book: IcsWorkbook, catalogue: Catalogue | None = None) -> li
         else "merge again into this workbook (`ltpgap merge … --out` it)"
     )
     if not book.matrix_missing:
-        return _row_problems(book, catalogue, again) if catalogue is not None else []
+        return _row_problems(book, catalogue, again)
     what = (
         "the ICS matrix sheet is missing"
         if book.matrix_missing == (MATRIX,)
@@ -480,13 +480,6 @@ def matrix_problems(book: IcsWorkbook, catalogue: Catalogue | None = None) -> li
     ]
 
 
-def _number(para: str) -> float | None:
-    try:
-        return float(para)
-    except ValueError:
-        return None
-
-
 def _row_problems(book: IcsWorkbook, catalogue: Catalogue, again: str) -> list[Issue]:
     """The ICS matrix must hold one row per commitment of its catalogue, each under its own
     Para: a row deleted, copied or renumbered by hand is named, cell by cell."""
@@ -495,6 +488,7 @@ def _row_problems(book: IcsWorkbook, catalogue: Catalogue, again: str) -> list[I
     fix = f"Put the row back as it was, or {again}, which rewrites the sheet."
     made_with = f"catalogue {book.catalogue_id} {book.catalogue_version}".strip()
     known = set(catalogue.ids)
+    numbers = NumericParas(catalogue).by_number  # 3.1 → ['3.10', '3.1'] …
     first: dict[str, int] = {}
     issues: list[Issue] = []
 
@@ -506,8 +500,10 @@ def _row_problems(book: IcsWorkbook, catalogue: Catalogue, again: str) -> list[I
 
     for position, para in enumerate(book.matrix["para"].tolist()):
         if para not in known:
-            number = _number(para)
-            meant = [i for i in catalogue.ids if number is not None and _number(i) == number]
+            try:  # a Para Excel turned into a number: which commitment was meant
+                meant = numbers.get(float(para), [])
+            except ValueError:
+                meant = []
             hint = (
                 f"; {' or '.join(meant)} typed as a number reads '{para}'"
                 if meant and para not in meant
