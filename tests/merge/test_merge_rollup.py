@@ -970,9 +970,12 @@ def test_sorting_the_matrix_rows_changes_no_summary(
     """SPEC §6: reordering rows changes nothing. Sorted in Excel (by ICS RAG, then Para,
     descending), the matrix gave its must-dos at Red and its JSON list in the sheet's order."""
     cat = str(Path(__file__).parents[1] / "data" / "catalogue-v1.yaml")
+    source = Path(shutil.copy(two_ics[ics_key], tmp_path / "source.xlsx"))
+    for para in ("1.8", "3.110"):  # two must-dos at Red, so their order shows
+        _set_matrix_cell(source, para, "ICS RAG", "Red")
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
-        shutil.copy(two_ics[ics_key], tmp_path / folder / "ICS.xlsx")
+        shutil.copy(source, tmp_path / folder / "ICS.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "b" / "ICS.xlsx")
     ws = wb["ICS matrix"]
     rag = [c.value for c in ws[1]].index("ICS RAG")
@@ -990,3 +993,5 @@ def test_sorting_the_matrix_rows_changes_no_summary(
         assert done.exit_code == 0, done.output
         said.append(done.output.replace(f"{folder}/ICS.xlsx", "ICS.xlsx"))
     assert said[0] == said[1]
+    if fmt == "table":
+        assert "Must-dos at Red: 1.8, 3.110" in said[1]
